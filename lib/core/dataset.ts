@@ -1,0 +1,25 @@
+import type { z } from 'zod';
+
+/** One published dataset: its contract (zod schema), key and documentation. Types derive from `schema`. */
+export interface DatasetDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
+  /** File and folder name, e.g. `ics` -> `datasets/ics/v<N>/ics.csv`. */
+  name: string;
+  title: string;
+  description: string;
+  /** The row schema. Column order in CSV/Parquet follows the shape's key order. */
+  schema: z.ZodObject<Shape>;
+  /** Columns forming the primary key, in sort order. */
+  primaryKey: readonly (keyof Shape & string)[];
+  /** A description for every column (shown in datapackage.json and the catalog). */
+  columns: { readonly [K in keyof Shape & string]: string };
+}
+
+/** Build a definition with its column descriptions checked against the schema at compile time. */
+export function defineDataset<Shape extends z.ZodRawShape>(definition: DatasetDefinition<Shape>): DatasetDefinition<Shape> {
+  return definition;
+}
+
+/** The stable key of a row, e.g. `QE1` or `QE1|2021-01-01|registered_patients`. */
+export function rowKey(definition: DatasetDefinition, row: Record<string, unknown>): string {
+  return definition.primaryKey.map((column) => String(row[column] ?? '')).join('|');
+}

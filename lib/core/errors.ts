@@ -1,0 +1,68 @@
+/**
+ * Typed pipeline errors. Every message says what was expected, what was found, and where,
+ * so the run report and quarantine entries can be read without the stack trace.
+ */
+export abstract class IcsLakeError extends Error {
+  /** Machine-readable error code, stable across releases (used in run reports and metrics). */
+  abstract readonly code: string;
+  constructor(
+    message: string,
+    /** The catalogue source id the failure belongs to, when known. */
+    readonly sourceId?: string,
+    /** The URL (or lake key) of the document concerned, when known. */
+    readonly url?: string,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A fetch was refused before or during transfer: host not allowlisted, bad scheme, SSRF guard, redirect loop. */
+export class FetchRefusedError extends IcsLakeError {
+  readonly code = 'fetch_refused';
+}
+
+/** A fetch failed: HTTP error status after retries, network error, deadline or byte cap exceeded. */
+export class FetchFailedError extends IcsLakeError {
+  readonly code = 'fetch_failed';
+  constructor(
+    message: string,
+    sourceId?: string,
+    url?: string,
+    /** The final HTTP status, if a response was received. */
+    readonly status?: number,
+  ) {
+    super(message, sourceId, url);
+  }
+}
+
+/** A document's layout no longer matches what its parser expects (missing column, list, heading...). */
+export class SourceLayoutError extends IcsLakeError {
+  readonly code = 'layout_drift';
+}
+
+/** A document parsed but its values are invalid (negative counts, unknown date formats, duplicate keys...). */
+export class SourceDataError extends IcsLakeError {
+  readonly code = 'invalid_data';
+}
+
+/** An archive was refused: path traversal, bomb-like compression ratio, oversized or unexpected entries. */
+export class ArchiveRefusedError extends IcsLakeError {
+  readonly code = 'archive_refused';
+}
+
+/** A name found in a source could not be resolved to an ICS code. */
+export class UnresolvedNameError extends IcsLakeError {
+  readonly code = 'unresolved_name';
+}
+
+/** Another run holds the lake's lease. */
+export class LeaseHeldError extends IcsLakeError {
+  readonly code = 'lease_held';
+}
+
+/** Render any thrown value as a single line for logs and reports. */
+export function describeError(error: unknown): string {
+  if (error instanceof Error) return error.message.replace(/\s+/g, ' ').trim();
+  return String(error);
+}

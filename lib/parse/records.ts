@@ -1,0 +1,117 @@
+import { z } from 'zod';
+
+/**
+ * What the parsers hand to the normalise stage. One schema per kind of parsed record; parsers validate
+ * every record against these before returning it, and normalise trusts nothing else.
+ */
+
+/** A passage of a document that supports a fact: the sentence or list item, verbatim (whitespace collapsed). */
+export const Evidence = z.string().min(1);
+
+/** One ICS named on the NHS England listing page. */
+export const IcsListingEntry = z.object({
+  /** The region heading the ICS appears under, as published (e.g. "North East and Yorkshire"). */
+  region: z.string().min(1),
+  name_as_published: z.string().min(1),
+  /** Absolute link from the entry (the ICS website or NHS England profile), or null. */
+  href: z.url().nullable(),
+  evidence: Evidence,
+});
+export type IcsListingEntry = z.infer<typeof IcsListingEntry>;
+
+export const IcsListing = z.object({
+  url: z.url(),
+  /** Page title as published. */
+  title: z.string(),
+  /** A total stated on the page ("There are now 18 integrated care systems"), if any. */
+  stated_total: z.number().int().positive().nullable(),
+  entries: z.array(IcsListingEntry),
+});
+export type IcsListing = z.infer<typeof IcsListing>;
+
+/** A population / coverage / count statement found in a publication. */
+export const PublishedStatement = z.object({
+  /** `population`: a number of people; `percent`: a share of England; `count`: a number of ICSs. */
+  kind: z.enum(['population', 'percent', 'count']),
+  /** The number: people, percent (0-100) or ICSs. */
+  value: z.number().nonnegative(),
+  /** How the number is qualified in the text. */
+  qualifier: z.enum(['exactly', 'about', 'more_than', 'less_than', 'up_to']),
+  /** `wave`: refers to the areas designated in this announcement; `total`: to all ICSs after it. */
+  scope: z.enum(['wave', 'total', 'other']),
+  evidence: Evidence,
+});
+export type PublishedStatement = z.infer<typeof PublishedStatement>;
+
+/** One area named as designated in an announcement (before resolution to an ICS code). */
+export const AnnouncedArea = z.object({
+  name_as_published: z.string().min(1),
+  evidence: Evidence,
+});
+export type AnnouncedArea = z.infer<typeof AnnouncedArea>;
+
+/** A designation announcement (NHS England news item or trade-press story). */
+export const Announcement = z.object({
+  url: z.url(),
+  title: z.string(),
+  /** Date the article was published (ISO). */
+  announced_on: z.iso.date(),
+  /** Date the designation takes effect if the article states one (ISO), else null. */
+  effective_from: z.iso.date().nullable(),
+  effective_evidence: Evidence.nullable(),
+  areas: z.array(AnnouncedArea),
+  /** The running total of ICSs stated, if any ("there are now 29 ICSs"). */
+  running_total: z.number().int().positive().nullable(),
+  running_total_evidence: Evidence.nullable(),
+  statements: z.array(PublishedStatement),
+});
+export type Announcement = z.infer<typeof Announcement>;
+
+/** One row of a GP registration file (totals or single year of age), in either header era. */
+export const GpRegistrationRow = z.object({
+  /** ISO date of the extract (01JAN2021 and 2021-01-01 both become 2021-01-01). */
+  extract_date: z.iso.date(),
+  /** CCG or sub-ICB location ODS code the practice (or org) belongs to. */
+  sub_icb_code: z.string().min(3),
+  /** Its ONS code (E38...), if present. */
+  sub_icb_ons_code: z.string().nullable(),
+  /** The practice ODS code, or the organisation code in org-level files. */
+  org_code: z.string().min(1),
+  /** `practice` for practice-level rows; otherwise the org level of a regions file (`ccg`, `sub_icb`, ...). */
+  org_type: z.string(),
+  sex: z.enum(['ALL', 'MALE', 'FEMALE']),
+  /** `ALL`, `95+` or an integer age 0..94 as text. */
+  age: z.string().regex(/^(ALL|95\+|\d|[1-8]\d|9[0-4])$/),
+  patients: z.number().int().nonnegative(),
+});
+export type GpRegistrationRow = z.infer<typeof GpRegistrationRow>;
+
+/** One row of a sub-ICB/CCG -> ICB/STP -> region lookup, in any vintage. */
+export const CodeLookupRow = z.object({
+  /** The vintage the lookup describes, e.g. `CCG20`, `CCG21`, `SICBL22`. */
+  vintage: z.string(),
+  sub_icb_code: z.string().min(3),
+  sub_icb_ons_code: z.string().nullable(),
+  sub_icb_name: z.string().nullable(),
+  /** The ICB or STP ODS code (e.g. QE1). */
+  icb_code: z.string().regex(/^Q[A-Z0-9]{2}$/),
+  icb_ons_code: z.string().regex(/^E54\d{6}$/),
+  icb_name: z.string(),
+  region_code: z.string().regex(/^Y\d{2}$/),
+  region_ons_code: z.string().regex(/^E40\d{6}$/).nullable(),
+  region_name: z.string(),
+});
+export type CodeLookupRow = z.infer<typeof CodeLookupRow>;
+
+/** One ONS mid-year population estimate row for a CCG / sub-ICB location. */
+export const PopulationRow = z.object({
+  /** ISO date the estimate refers to (mid-year: YYYY-06-30). */
+  reference_date: z.iso.date(),
+  sub_icb_code: z.string().min(3),
+  sub_icb_ons_code: z.string().nullable(),
+  name: z.string(),
+  all_ages: z.number().int().nonnegative(),
+  /** Age bands as published, e.g. { "0-17": n, "18-64": n, "65+": n }. */
+  age_bands: z.record(z.string(), z.number().int().nonnegative()),
+});
+export type PopulationRow = z.infer<typeof PopulationRow>;
