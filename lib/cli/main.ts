@@ -1,0 +1,19 @@
+import { Command, CommanderError } from 'commander';
+import { commands } from './commands/index.ts';
+
+/** Entry point of the `ics-lake` CLI. Returns the process exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command('ics-lake')
+    .description("Open-data pipeline for England's Integrated Care Systems")
+    .showHelpAfterError()
+    .exitOverride();
+  for (const register of commands) register(program);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (error) {
+    if (error instanceof CommanderError) return error.exitCode;
+    process.stderr.write(`ics-lake: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+}
