@@ -66,3 +66,13 @@ export function describeError(error: unknown): string {
   if (error instanceof Error) return error.message.replace(/\s+/g, ' ').trim();
   return String(error);
 }
+
+/** Another writer committed the lake object we meant to create (e.g. a dataset version's manifest). */
+export class LakeConflictError extends IcsLakeError {
+  readonly code = 'lake_conflict';
+}
+
+/** The feed was asked to announce a dataset version that is not committed (no manifest, or latest.json behind it). */
+export class UncommittedVersionError extends IcsLakeError {
+  readonly code = 'uncommitted_version';
+}

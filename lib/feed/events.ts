@@ -1,0 +1,254 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import type { DatasetDefinition } from '../core/dataset.ts';
+import type { Row, RowChange } from './diff.ts';
+
+/**
+ * The change-event contract: CloudEvents 1.0 in JSON format (structured mode). Version 1 of this contract is
+ * exported as JSON Schema to `feed/schema/v1.json`; tests/feed/contract.test.ts fails on a breaking change.
+ */
+
+/** The lake key of the exported JSON Schema. */
+export const EVENT_SCHEMA_KEY = 'feed/schema/v1.json';
+
+/** The default CloudEvents `source` when no public base URL is configured. */
+export const DEFAULT_EVENT_SOURCE = 'urn:ics-lake';
+
+export const ChangeOp = z.enum(['created', 'updated', 'deleted', 'published']);
+export type ChangeOp = z.infer<typeof ChangeOp>;
+
+/** Designation milestones of an ICS, read from field changes in the `ics` dataset. */
+export const NamedChange = z.enum(['designated', 'statutory', 'renamed', 'recoded']);
+export type NamedChange = z.infer<typeof NamedChange>;
+
+const JsonRow = z.record(z.string(), z.unknown());
+
+/** What a `published` event says about its dataset version. */
+export const PublishedSummary = z.object({
+  /** Rows in the version. */
+  rows: z.number().int().nonnegative(),
+  created: z.number().int().nonnegative(),
+  updated: z.number().int().nonnegative(),
+  deleted: z.number().int().nonnegative(),
+  /** One human-readable sentence, e.g. "3 ICSs designated: Devon, Kent and Medway, Lincolnshire". */
+  text: z.string(),
+  /** Lake key of the version's manifest. */
+  manifest: z.string(),
+  /** Lake keys of the version's files (CSV, JSON, Parquet, manifest...). */
+  files: z.array(z.string()),
+  /** http(s) URLs of the source documents behind the changed rows (e.g. designation announcements). */
+  sources: z.array(z.string()).optional(),
+});
+export type PublishedSummary = z.infer<typeof PublishedSummary>;
+
+export const ChangeEventData = z.object({
+  dataset: z.string().min(1),
+  version: z.number().int().positive(),
+  /** The row's primary key (`rowKey`); empty for `published` events. */
+  key: z.string(),
+  op: ChangeOp,
+  before: JsonRow.nullable(),
+  after: JsonRow.nullable(),
+  changed_fields: z.array(z.string()),
+  /** For `ics` updates: every designation milestone in this change (the event type names the first). */
+  named_changes: z.array(NamedChange).optional(),
+  /** For `published` events only. */
+  summary: PublishedSummary.optional(),
+});
+export type ChangeEventData = z.infer<typeof ChangeEventData>;
+
+/** CloudEvents extension attribute names: lowercase a-z and 0-9 only (CloudEvents 1.0 naming conventions). */
+const extensionValue = z.string().min(1);
+
+export const ChangeEvent = z.looseObject({
+  specversion: z.literal('1.0'),
+  /** sha256 of `dataset|version|key|op`: a replay produces the same id, so consumers deduplicate. */
+  id: z.string().regex(/^[0-9a-f]{64}$/),
+  source: z.string().min(1),
+  type: z.string().regex(/^uk\.nhs\.ics\.[a-z_]+\.[a-z_]+$/),
+  subject: z.string().min(1),
+  /** The version's `as_of` (RFC 3339). */
+  time: z.iso.datetime({ offset: true }),
+  dataschema: z.string().min(1),
+  datacontenttype: z.literal('application/json'),
+  data: ChangeEventData,
+  /** Extension: the ICS code the event is about, for routing. */
+  icscode: extensionValue.optional(),
+  /** Extension: the NHS region code of that ICS, for routing. */
+  regioncode: extensionValue.optional(),
+  /**
+   * CloudEvents `dataref` extension: set on SNS messages whose full event exceeded the message size limit.
+   * Then `data.before`/`after` are null and the full event is the line with this `id` in the referenced page.
+   */
+  dataref: z.string().min(1).optional(),
+});
+export type ChangeEvent = z.infer<typeof ChangeEvent>;
+
+/** The event contract as JSON Schema (draft 2020-12), as published at `feed/schema/v1.json`. */
+export function changeEventJsonSchema(): Record<string, unknown> {
+  return {
+    ...z.toJSONSchema(ChangeEvent, { target: 'draft-2020-12' }),
+    title: 'ics-lake change event (CloudEvents 1.0), contract v1',
+  };
+}
+
+/** The deterministic event id: sha256 hex of `dataset|version|key|op`. */
+export function eventId(dataset: string, version: number, key: string, op: ChangeOp): string {
+  return createHash('sha256').update(`${dataset}|${version}|${key}|${op}`).digest('hex');
+}
+
+/** The noun each dataset's events are typed with (`uk.nhs.ics.<noun>.<op>`). */
+const TYPE_NOUNS: Readonly<Record<string, string>> = {
+  ics: 'ics',
+  ics_designations: 'designation',
+  ics_population: 'population',
+  ics_coverage: 'coverage',
+  published_claims: 'claim',
+};
+
+/** The type noun for a dataset; unknown datasets use their own name. */
+export function typeNoun(dataset: string): string {
+  return TYPE_NOUNS[dataset] ?? dataset.toLowerCase().replace(/[^a-z_]/g, '_');
+}
+
+/** The event type for a generic row operation, e.g. `uk.nhs.ics.population.updated`. */
+export function rowEventType(dataset: string, op: Exclude<ChangeOp, 'published'>): string {
+  return `uk.nhs.ics.${typeNoun(dataset)}.${op}`;
+}
+
+export const PUBLISHED_EVENT_TYPE = 'uk.nhs.ics.dataset.published';
+
+/** Named types, most significant first: the event's `type` is the first milestone that applies. */
+const NAMED_TYPES: Readonly<Record<NamedChange, string>> = {
+  statutory: 'uk.nhs.ics.ics.statutory',
+  designated: 'uk.nhs.ics.ics.designated',
+  recoded: 'uk.nhs.ics.ics.recoded',
+  renamed: 'uk.nhs.ics.ics.renamed',
+};
+
+function isBlank(value: unknown): boolean {
+  return value === undefined || value === null || value === '';
+}
+
+/** The designation milestones in an `ics` row update, most significant first. */
+export function namedChanges(before: Row, after: Row): NamedChange[] {
+  const named: NamedChange[] = [];
+  const becameStatutory =
+    (before.status !== 'icb' && after.status === 'icb') ||
+    (isBlank(before.statutory_from) && !isBlank(after.statutory_from));
+  const becameDesignated =
+    (before.status === 'stp' && (after.status === 'ics' || after.status === 'icb')) ||
+    (isBlank(before.designated_from) && !isBlank(after.designated_from));
+  if (becameStatutory) named.push('statutory');
+  if (becameDesignated) named.push('designated');
+  if (before.ons_code !== after.ons_code && !(isBlank(before.ons_code) && isBlank(after.ons_code)))
+    named.push('recoded');
+  if (before.name !== after.name) named.push('renamed');
+  return named;
+}
+
+/** The event type for a row change: a named designation type for `ics` milestones, else the generic one. */
+export function eventTypeFor(dataset: string, change: Pick<RowChange, 'op' | 'before' | 'after'>): string {
+  if (dataset === 'ics' && change.op === 'updated' && change.before !== null && change.after !== null) {
+    const first = namedChanges(change.before, change.after)[0];
+    if (first !== undefined) return NAMED_TYPES[first];
+  }
+  return rowEventType(dataset, change.op);
+}
+
+/** Where events come from and where their schema lives. */
+export interface EventOptions {
+  /** CloudEvents `source`; defaults to the public base URL when given, else `urn:ics-lake`. */
+  source?: string;
+  /** The lake's public base URL (e.g. `https://example.org/lake/`); makes `dataschema` and links absolute. */
+  baseUrl?: string;
+}
+
+/** The `dataschema` URI: absolute under the base URL, else a URN naming the lake key. */
+export function dataSchemaUri(options: EventOptions): string {
+  return options.baseUrl === undefined
+    ? `urn:ics-lake:${EVENT_SCHEMA_KEY}`
+    : new URL(EVENT_SCHEMA_KEY, options.baseUrl).href;
+}
+
+function eventSource(options: EventOptions): string {
+  return options.source ?? options.baseUrl ?? DEFAULT_EVENT_SOURCE;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
+}
+
+/** Look up an ICS's region when the row itself does not carry one (e.g. population rows). */
+export type RegionLookup = (icsCode: string) => string | undefined;
+
+/** Build the CloudEvent for one row change of a committed dataset version. */
+export function rowChangeEvent(
+  definition: DatasetDefinition,
+  version: number,
+  asOf: string,
+  change: RowChange,
+  options: EventOptions & { regionOf?: RegionLookup } = {},
+): ChangeEvent {
+  const row = change.after ?? change.before ?? {};
+  const icsCode = text(row.ics_code);
+  const regionCode =
+    text(row.region_code) ?? (icsCode === undefined ? undefined : options.regionOf?.(icsCode));
+  const named =
+    definition.name === 'ics' && change.op === 'updated' && change.before !== null && change.after !== null
+      ? namedChanges(change.before, change.after)
+      : [];
+  const data: ChangeEventData = {
+    dataset: definition.name,
+    version,
+    key: change.key,
+    op: change.op,
+    before: change.before,
+    after: change.after,
+    changed_fields: change.changedFields,
+    ...(named.length > 0 ? { named_changes: named } : {}),
+  };
+  return {
+    specversion: '1.0',
+    id: eventId(definition.name, version, change.key, change.op),
+    source: eventSource(options),
+    type: eventTypeFor(definition.name, change),
+    subject: icsCode ?? definition.name,
+    time: new Date(asOf).toISOString(),
+    dataschema: dataSchemaUri(options),
+    datacontenttype: 'application/json',
+    data,
+    ...(icsCode === undefined ? {} : { icscode: icsCode }),
+    ...(regionCode === undefined ? {} : { regioncode: regionCode }),
+  };
+}
+
+/** Build the one `published` event of a committed dataset version. */
+export function publishedEvent(
+  dataset: string,
+  version: number,
+  asOf: string,
+  summary: PublishedSummary,
+  options: EventOptions = {},
+): ChangeEvent {
+  return {
+    specversion: '1.0',
+    id: eventId(dataset, version, '', 'published'),
+    source: eventSource(options),
+    type: PUBLISHED_EVENT_TYPE,
+    subject: dataset,
+    time: new Date(asOf).toISOString(),
+    dataschema: dataSchemaUri(options),
+    datacontenttype: 'application/json',
+    data: {
+      dataset,
+      version,
+      key: '',
+      op: 'published',
+      before: null,
+      after: null,
+      changed_fields: [],
+      summary,
+    },
+  };
+}
