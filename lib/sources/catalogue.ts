@@ -187,7 +187,10 @@ export const catalogue: SourceEntry[] = Catalogue.parse([
         yields: 'document',
       },
     ],
-    cadence: { description: 'new vintages when boundaries change (usually April or July)', overdueAfterDays: 400 },
+    cadence: {
+      description: 'new vintages when boundaries change (usually April or July)',
+      overdueAfterDays: 400,
+    },
     allowedHosts: ['geoportal.statistics.gov.uk', 'hub.arcgis.com'],
     maxBytes: 50 * MiB,
     deadlineMs: 60_000,
@@ -211,7 +214,10 @@ export const catalogue: SourceEntry[] = Catalogue.parse([
         yields: 'document',
       },
     ],
-    cadence: { description: 'annually (mid-year estimates, published the following summer)', overdueAfterDays: 500 },
+    cadence: {
+      description: 'annually (mid-year estimates, published the following summer)',
+      overdueAfterDays: 500,
+    },
     allowedHosts: ['www.ons.gov.uk'],
     maxBytes: 50 * MiB,
     deadlineMs: 60_000,
@@ -221,6 +227,7 @@ export const catalogue: SourceEntry[] = Catalogue.parse([
 /** Look up one catalogue entry by id. */
 export function sourceById(id: string, entries: readonly SourceEntry[] = catalogue): SourceEntry {
   const entry = entries.find((candidate) => candidate.id === id);
-  if (!entry) throw new RangeError(`Unknown source id "${id}"; known: ${entries.map((e) => e.id).join(', ')}`);
+  if (!entry)
+    throw new RangeError(`Unknown source id "${id}"; known: ${entries.map((e) => e.id).join(', ')}`);
   return entry;
 }

@@ -1,0 +1,38 @@
+import { FolderLakeStore } from '../../lake/stores/folder.ts';
+import { defaultStages } from '../../pipeline/default-stages.ts';
+import { createProgress } from '../../pipeline/progress.ts';
+import { replaySnapshots } from '../../pipeline/replay.ts';
+import { summaryLine } from '../../pipeline/run-report.ts';
+import type { RegisterCommand } from './index.ts';
+
+/** `ics-lake replay`: run the pipeline once per bundled snapshot, oldest first, each at its own date. */
+export const registerReplay: RegisterCommand = (program) => {
+  program
+    .command('replay')
+    .description('replay every bundled snapshot, oldest first, so the lake builds up real history')
+    .option('--lake <dir>', 'the lake folder', './lake')
+    .option('--snapshots <dir>', 'the folder holding the dated snapshots', 'snapshots')
+    .action(async (options: { lake: string; snapshots: string }) => {
+      const store = new FolderLakeStore(options.lake);
+      const progress = createProgress(process.stdout);
+      const started = performance.now();
+      const summaries = await replaySnapshots({
+        root: options.snapshots,
+        store,
+        progress,
+        stages: defaultStages,
+        onSnapshot: (ref) => progress.line(`== snapshot ${ref.date} -> ${store.location}`),
+      });
+      for (const summary of summaries) progress.line(summaryLine(summary.report));
+      const failed = summaries.find((summary) => summary.status === 'failed');
+      progress.line(
+        `replayed ${summaries.length} snapshot(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      if (failed) {
+        process.stderr.write(
+          `ics-lake replay: run ${failed.runId} failed: ${failed.report.error ?? 'unknown error'}\n`,
+        );
+        process.exitCode = 1;
+      }
+    });
+};

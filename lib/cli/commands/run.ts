@@ -1,0 +1,58 @@
+import { systemClock } from '../../core/clock.ts';
+import { FolderLakeStore } from '../../lake/stores/folder.ts';
+import { defaultStages } from '../../pipeline/default-stages.ts';
+import { createProgress } from '../../pipeline/progress.ts';
+import { runSnapshot } from '../../pipeline/replay.ts';
+import { runPipeline } from '../../pipeline/run.ts';
+import { summaryLine } from '../../pipeline/run-report.ts';
+import { createFetcher } from '../../sources/fetch.ts';
+import { resolveSnapshot } from '../../sources/snapshots.ts';
+import type { RegisterCommand } from './index.ts';
+
+interface RunOptions {
+  snapshot?: string;
+  live?: boolean;
+  lake: string;
+  only: string[];
+}
+
+/** `ics-lake run`: one pipeline run over a snapshot (default: the newest) or the live sources. */
+export const registerRun: RegisterCommand = (program) => {
+  program
+    .command('run')
+    .description('run the pipeline once, over a snapshot (default: the newest) or the live sources')
+    .option('--snapshot <date|dir>', 'replay this snapshot (a date under ./snapshots, or a folder)')
+    .option('--live', 'fetch the live sources over HTTPS (allowlisted hosts only)')
+    .option('--lake <dir>', 'the lake folder', './lake')
+    .option(
+      '--only <source-id>',
+      'only this source (repeatable)',
+      (id: string, ids: string[]) => [...ids, id],
+      [],
+    )
+    .action(async (options: RunOptions) => {
+      if (options.live && options.snapshot) throw new Error('--live and --snapshot cannot be combined');
+      const store = new FolderLakeStore(options.lake);
+      const progress = createProgress(process.stdout);
+      const common = { store, only: options.only, progress, stages: defaultStages, log: () => {} };
+      let summary: Awaited<ReturnType<typeof runPipeline>>;
+      if (options.live) {
+        const fetcher = createFetcher({ mode: 'live' });
+        try {
+          summary = await runPipeline({ ...common, clock: systemClock, fetcher, mode: 'live' });
+        } finally {
+          fetcher.close();
+        }
+      } else {
+        const snapshot = resolveSnapshot(options.snapshot);
+        progress.line(`Replaying snapshot ${snapshot.date} into ${store.location}`);
+        summary = await runSnapshot(snapshot, common);
+      }
+      progress.line(summaryLine(summary.report));
+      progress.line(`report: ${summary.reportKey}`);
+      if (summary.status === 'failed') {
+        process.stderr.write(`ics-lake run: ${summary.report.error ?? 'the run failed'}\n`);
+        process.exitCode = 1;
+      }
+    });
+};

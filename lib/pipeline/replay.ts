@@ -1,0 +1,60 @@
+import { type Clock, fixedClock } from '../core/clock.ts';
+import { createFetcher, type FetcherOptions } from '../sources/fetch.ts';
+import { startSnapshotServer } from '../sources/snapshot-server.ts';
+import { listSnapshots, type SnapshotRef } from '../sources/snapshots.ts';
+import { type RunPipelineOptions, type RunSummary, runPipeline } from './run.ts';
+
+/** Options for a run over one snapshot: everything runPipeline takes except what the snapshot provides. */
+export type SnapshotRunOptions = Omit<RunPipelineOptions, 'fetcher' | 'mode' | 'clock' | 'snapshot'> & {
+  /** Default: the snapshot's date at 12:00Z. */
+  clock?: Clock;
+  /** Overrides for the fetcher (retry timing, sleep, random...). */
+  fetcherOptions?: Omit<FetcherOptions, 'mode' | 'snapshotPort'>;
+};
+
+/** The clock of a replayed snapshot: its date at 12:00Z. */
+export function snapshotClock(date: string): Clock {
+  return fixedClock(`${date}T12:00:00Z`);
+}
+
+/** Serve one snapshot on loopback, run the pipeline against it, and stop the server. */
+export async function runSnapshot(snapshot: SnapshotRef, options: SnapshotRunOptions): Promise<RunSummary> {
+  const server = await startSnapshotServer({ dir: snapshot.dir });
+  const fetcher = createFetcher({ ...options.fetcherOptions, mode: 'snapshot', snapshotPort: server.port });
+  try {
+    const { clock, fetcherOptions: _unused, ...rest } = options;
+    return await runPipeline({
+      ...rest,
+      clock: clock ?? snapshotClock(server.snapshot.date),
+      fetcher,
+      mode: 'snapshot',
+      snapshot: server.snapshot.date,
+    });
+  } finally {
+    fetcher.close();
+    await server.close();
+  }
+}
+
+/**
+ * Replay every snapshot under `root`, oldest first, each with its own clock, so the lake builds up history.
+ * Stops at the first run that itself failed (a later snapshot would build on a broken lake).
+ */
+export async function replaySnapshots(
+  options: Omit<SnapshotRunOptions, 'clock' | 'runId'> & {
+    root?: string;
+    onSnapshot?: (ref: SnapshotRef) => void;
+  },
+): Promise<RunSummary[]> {
+  const { root, onSnapshot, ...runOptions } = options;
+  const snapshots = listSnapshots(root);
+  if (snapshots.length === 0) throw new RangeError(`No snapshots to replay under ${root ?? 'snapshots'}`);
+  const summaries: RunSummary[] = [];
+  for (const snapshot of snapshots) {
+    onSnapshot?.(snapshot);
+    const summary = await runSnapshot(snapshot, runOptions);
+    summaries.push(summary);
+    if (summary.status === 'failed') break;
+  }
+  return summaries;
+}

@@ -1,0 +1,202 @@
+import { performance } from 'node:perf_hooks';
+import type { Clock } from '../core/clock.ts';
+import { describeError } from '../core/errors.ts';
+import { type LakeStore, putJson } from '../lake/store.ts';
+import type { ArchiveLimits } from '../sources/archive.ts';
+import { catalogue as defaultCatalogue, type SourceEntry, sourceById } from '../sources/catalogue.ts';
+import type { Fetcher } from '../sources/fetch.ts';
+import { readSourceState } from '../sources/raw-zone.ts';
+import type { FetchMode } from '../sources/url-guard.ts';
+import { acquireSourceDetailed } from './acquire.ts';
+import { type Progress, silentProgress } from './progress.ts';
+import {
+  computeTotals,
+  type OverdueSource,
+  type QuarantineEntry,
+  type RequestRecord,
+  RunReport,
+  runIdFor,
+  runReportKey,
+  type SourceReport,
+} from './run-report.ts';
+import type { StageContext } from './stages.ts';
+
+/** What a stage after acquire is given. */
+export interface PipelineStageContext extends StageContext {
+  runId: string;
+  /** The sources of this run (already narrowed by `--only`). */
+  catalogue: SourceEntry[];
+  /** The acquire outcome of each source. */
+  sources: SourceReport[];
+  /** Record a quarantined document or record set in the run report. */
+  quarantine(entry: QuarantineEntry): void;
+  progress: Progress;
+}
+
+/** A stage run after acquire (parse, normalise, publish, feed). Its return value becomes `report.stages[name]`. */
+export interface PipelineStage {
+  name: string;
+  run(context: PipelineStageContext): Promise<unknown>;
+}
+
+export interface RunPipelineOptions {
+  store: LakeStore;
+  clock: Clock;
+  fetcher: Fetcher;
+  /** Recorded in the report. */
+  mode: FetchMode;
+  /** The snapshot date replayed, or null/absent in live mode. */
+  snapshot?: string | null;
+  catalogue?: SourceEntry[];
+  /** Only these source ids (default: every source in the catalogue). */
+  only?: readonly string[];
+  /** Default: derived from the clock (e.g. 2020-06-15T120000Z). */
+  runId?: string;
+  log?: (line: string) => void;
+  progress?: Progress;
+  /** Stages run in order after acquire. */
+  stages?: readonly PipelineStage[];
+  archiveLimits?: Partial<ArchiveLimits>;
+  /** Monotonic milliseconds, for durations (default performance.now). */
+  stopwatch?: () => number;
+}
+
+/** The outcome of one run. */
+export interface RunSummary {
+  runId: string;
+  status: RunReport['status'];
+  report: RunReport;
+  reportKey: string;
+}
+
+/**
+ * One pipeline run: acquire every selected source (a failed source is reported and the others go on), then
+ * the later stages, then write `runs/<run-id>.json`. The run's status is `failed` only when the run itself
+ * failed (a lake error, a stage that threw), never because a source could not be fetched.
+ */
+export async function runPipeline(options: RunPipelineOptions): Promise<RunSummary> {
+  const stopwatch = options.stopwatch ?? (() => performance.now());
+  const started = stopwatch();
+  const startedAt = options.clock.now();
+  const runId = options.runId ?? runIdFor(startedAt);
+  const log = options.log ?? (() => {});
+  const progress = options.progress ?? silentProgress;
+  const fullCatalogue = options.catalogue ?? defaultCatalogue;
+  const selected =
+    options.only && options.only.length > 0
+      ? options.only.map((id) => sourceById(id, fullCatalogue))
+      : fullCatalogue;
+  const requests: RequestRecord[] = [];
+  const sources: SourceReport[] = [];
+  const quarantine: QuarantineEntry[] = [];
+  const stages: Record<string, unknown> = {};
+  let error: string | null = null;
+
+  try {
+    for (const entry of selected) {
+      const sourceStarted = stopwatch();
+      progress.update(entry.id, 'acquire', 'starting');
+      const detail = await acquireSourceDetailed(
+        { runId, sourceId: entry.id },
+        {
+          store: options.store,
+          clock: options.clock,
+          log,
+          fetcher: options.fetcher,
+          catalogue: fullCatalogue,
+          requests,
+          ...(options.archiveLimits && { archiveLimits: options.archiveLimits }),
+          onProgress: (message) => progress.update(entry.id, 'acquire', message),
+        },
+      );
+      const { outcome } = detail;
+      sources.push({
+        ...outcome,
+        ...(detail.errorCode && { errorCode: detail.errorCode }),
+        ms: Math.round(stopwatch() - sourceStarted),
+      });
+      progress.done(
+        entry.id,
+        'acquire',
+        outcome.status === 'failed'
+          ? `FAILED ${outcome.error ?? ''}`
+          : `${outcome.status}, ${outcome.documents} documents, ${outcome.newObjects} new objects, ${outcome.bytes} bytes`,
+      );
+    }
+    for (const stage of options.stages ?? []) {
+      progress.update('*', stage.name, 'running');
+      const result = await stage.run({
+        store: options.store,
+        clock: options.clock,
+        log,
+        runId,
+        catalogue: selected,
+        sources,
+        quarantine: (entry) => quarantine.push(entry),
+        progress,
+      });
+      stages[stage.name] = result ?? null;
+      progress.done('*', stage.name, 'done');
+    }
+  } catch (thrown) {
+    error = describeError(thrown);
+    log(`run ${runId} failed: ${error}`);
+  }
+
+  let overdue: OverdueSource[] = [];
+  if (error === null) {
+    try {
+      overdue = await overdueSources(options.store, selected, startedAt);
+    } catch (thrown) {
+      error = describeError(thrown);
+    }
+  }
+  const draft = { requests, sources, quarantine };
+  const report = RunReport.parse({
+    schema: 'ics-lake/run-report/v1',
+    runId,
+    mode: options.mode,
+    snapshot: options.snapshot ?? null,
+    startedAt: startedAt.toISOString(),
+    lake: options.store.location,
+    status: error === null ? 'completed' : 'failed',
+    error,
+    ...draft,
+    overdue,
+    stages,
+    totals: computeTotals(draft, Math.round(stopwatch() - started)),
+  });
+  const reportKey = runReportKey(runId);
+  try {
+    await putJson(options.store, reportKey, report);
+  } catch (thrown) {
+    // The lake itself is failing; the report cannot be kept, and the run has failed.
+    report.status = 'failed';
+    report.error = report.error ?? `could not write ${reportKey}: ${describeError(thrown)}`;
+  }
+  progress.finish();
+  return { runId, status: report.status, report, reportKey };
+}
+
+/** Sources whose newest change is older than their cadence allows, as of `now`. */
+export async function overdueSources(
+  store: LakeStore,
+  entries: readonly SourceEntry[],
+  now: Date,
+): Promise<OverdueSource[]> {
+  const overdue: OverdueSource[] = [];
+  for (const entry of entries) {
+    const state = await readSourceState(store, entry.id);
+    if (state.lastChangedAt === null) continue;
+    const days = Math.floor((now.getTime() - Date.parse(state.lastChangedAt)) / 86_400_000);
+    if (days > entry.cadence.overdueAfterDays) {
+      overdue.push({
+        sourceId: entry.id,
+        lastChangedAt: state.lastChangedAt,
+        daysSinceChange: days,
+        overdueAfterDays: entry.cadence.overdueAfterDays,
+      });
+    }
+  }
+  return overdue;
+}

@@ -1,0 +1,282 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { SnapshotResource } from './snapshot-manifest.ts';
+import { type LoadedSnapshot, loadSnapshot } from './snapshots.ts';
+
+/** One request the snapshot server answered, for tests that count hits. */
+export interface SnapshotRequestLogEntry {
+  method: string;
+  /** The live URL the request stood for (`https://<host><path>`), or the raw path when it named none. */
+  url: string;
+  status: number;
+  /** The User-Agent the client sent. */
+  userAgent: string | undefined;
+}
+
+/** A running snapshot server. */
+export interface SnapshotServer {
+  /** `http://127.0.0.1:<port>` */
+  url: string;
+  port: number;
+  snapshot: LoadedSnapshot;
+  /** Every request answered, in order. */
+  requests: SnapshotRequestLogEntry[];
+  close(): Promise<void>;
+}
+
+export interface SnapshotServerOptions {
+  /** The snapshot folder (holding manifest.json). */
+  dir: string;
+  /** Port to listen on (default 0: any free port). Always bound to 127.0.0.1. */
+  port?: number;
+}
+
+const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** A resource's lookup key: host and path with query, scheme ignored (snapshot mode maps https to loopback http). */
+export function resourceKey(url: string): string {
+  const parsed = new URL(url);
+  return `${parsed.hostname.toLowerCase()}${parsed.pathname}${parsed.search}`;
+}
+
+/**
+ * Serve a snapshot on 127.0.0.1. Requests are routed by their Host header plus path and query; a request whose
+ * Host is the loopback address itself may name the live host as the first path segment (for browsing).
+ */
+export async function startSnapshotServer(options: SnapshotServerOptions): Promise<SnapshotServer> {
+  const snapshot = await loadSnapshot(options.dir);
+  const byKey = new Map(snapshot.resources.map((resource) => [resourceKey(resource.url), resource]));
+  const failuresServed = new Map<string, number>();
+  const bodies = new Map<string, { bytes: Buffer; etag: string }>();
+  const requests: SnapshotRequestLogEntry[] = [];
+
+  async function bodyOf(resource: SnapshotResource): Promise<{ bytes: Buffer; etag: string } | undefined> {
+    const cached = bodies.get(resource.url);
+    if (cached) return cached;
+    let bytes: Buffer;
+    if (resource.file !== undefined) {
+      const file = path.resolve(snapshot.dir, resource.file);
+      if (!file.startsWith(snapshot.dir + path.sep)) {
+        throw new RangeError(
+          `Snapshot resource ${resource.url} names a file outside the snapshot: ${resource.file}`,
+        );
+      }
+      bytes = await readFile(file);
+    } else if (resource.simulate?.fillerBytes !== undefined) {
+      bytes = Buffer.alloc(resource.simulate.fillerBytes, 0x78);
+    } else {
+      return undefined;
+    }
+    const body = { bytes, etag: `"${createHash('sha256').update(bytes).digest('hex')}"` };
+    bodies.set(resource.url, body);
+    return body;
+  }
+
+  function indexPage(): string {
+    const items = snapshot.resources
+      .map((resource) => {
+        const key = resourceKey(resource.url);
+        return `<li><a href="/${escapeHtml(key)}">${escapeHtml(resource.url)}</a> (${resource.status})</li>`;
+      })
+      .join('\n');
+    return `<!doctype html><title>Snapshot ${snapshot.date}</title><h1>Snapshot ${snapshot.date}</h1><p>${escapeHtml(snapshot.description)}</p><ul>\n${items}\n</ul>\n`;
+  }
+
+  // Every answer carries the snapshot's own date (noon UTC, like the replay clock), so provenance sidecars that
+  // keep the Date header are byte-identical whenever the snapshot is replayed.
+  const snapshotDate = new Date(`${snapshot.date}T12:00:00Z`).toUTCString();
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    response.sendDate = false;
+    response.setHeader('date', snapshotDate);
+    const method = request.method ?? 'GET';
+    const hostHeader = (request.headers.host ?? '').toLowerCase();
+    const host = hostHeader.replace(/:\d+$/, '');
+    let key = `${host}${request.url ?? '/'}`;
+    if (LOOPBACK_NAMES.has(host)) {
+      if ((request.url ?? '/') === '/') {
+        requests.push({
+          method,
+          url: request.url ?? '/',
+          status: 200,
+          userAgent: request.headers['user-agent'],
+        });
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+        response.end(method === 'HEAD' ? undefined : indexPage());
+        return;
+      }
+      key = (request.url ?? '/').slice(1);
+    }
+    const resource = byKey.get(key);
+    const liveUrl = `https://${key}`;
+    const answer = (status: number) =>
+      requests.push({ method, url: liveUrl, status, userAgent: request.headers['user-agent'] });
+    if (!resource || (method !== 'GET' && method !== 'HEAD')) {
+      const status = resource ? 405 : 404;
+      answer(status);
+      response.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+      response.end(
+        method === 'HEAD' ? undefined : `${status}: ${liveUrl} is not in snapshot ${snapshot.date}\n`,
+      );
+      return;
+    }
+    const simulate = resource.simulate;
+    if (simulate?.failFirst) {
+      const served = failuresServed.get(resource.url) ?? 0;
+      if (served < simulate.failFirst.count) {
+        failuresServed.set(resource.url, served + 1);
+        answer(simulate.failFirst.status);
+        response.writeHead(simulate.failFirst.status, {
+          'content-type': 'text/plain; charset=utf-8',
+          ...simulate.failFirst.headers,
+        });
+        response.end(method === 'HEAD' ? undefined : `simulated failure ${served + 1}\n`);
+        return;
+      }
+    }
+    const headers: Record<string, string> = { date: snapshotDate, ...resource.headers };
+    if (resource.status >= 300 && resource.status < 400 && resource.location)
+      headers.location = resource.location;
+    const body = await bodyOf(resource);
+    if (resource.contentType) headers['content-type'] = resource.contentType;
+    if (resource.lastModified) headers['last-modified'] = resource.lastModified;
+    if (body && resource.status === 200) {
+      headers.etag = resource.etag ?? body.etag;
+      if (isNotModified(request, headers.etag, resource.lastModified)) {
+        answer(304);
+        response.writeHead(304, {
+          etag: headers.etag,
+          ...(resource.lastModified && { 'last-modified': resource.lastModified }),
+        });
+        response.end();
+        return;
+      }
+    } else if (resource.etag) {
+      headers.etag = resource.etag;
+    }
+    const bytes = body?.bytes ?? Buffer.alloc(0);
+    answer(resource.status);
+    if (simulate?.declaredLength !== undefined) {
+      writeRawResponse(
+        request,
+        resource.status,
+        headers,
+        simulate.declaredLength,
+        method === 'HEAD' ? undefined : bytes,
+      );
+      return;
+    }
+    if (!simulate?.omitLength) headers['content-length'] = String(bytes.length);
+    response.writeHead(resource.status, headers);
+    if (method === 'HEAD') {
+      response.end();
+      return;
+    }
+    await sendBody(response, bytes, simulate?.drip, simulate?.resetAfterBytes);
+  }
+
+  const server = createServer((request, response) => {
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent) {
+        response.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        response.end(`snapshot server error: ${error instanceof Error ? error.message : String(error)}\n`);
+      } else {
+        response.destroy();
+      }
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    snapshot,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+function isNotModified(request: IncomingMessage, etag: string, lastModified: string | undefined): boolean {
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (ifNoneMatch !== undefined) {
+    const wanted = ifNoneMatch.split(',').map((tag) => tag.trim().replace(/^W\//, ''));
+    return wanted.includes('*') || wanted.includes(etag.replace(/^W\//, ''));
+  }
+  const ifModifiedSince = request.headers['if-modified-since'];
+  if (ifModifiedSince !== undefined && lastModified !== undefined) {
+    const since = Date.parse(ifModifiedSince);
+    const modified = Date.parse(lastModified);
+    return !Number.isNaN(since) && !Number.isNaN(modified) && modified <= since;
+  }
+  return false;
+}
+
+/** Write a response by hand, so its Content-Length can disagree with the body (Node's server refuses to). */
+function writeRawResponse(
+  request: IncomingMessage,
+  status: number,
+  headers: Record<string, string>,
+  declaredLength: number,
+  body: Buffer | undefined,
+): void {
+  const lines = [
+    `HTTP/1.1 ${status} X`,
+    ...Object.entries(headers).map(([name, value]) => `${name}: ${value}`),
+  ];
+  lines.push(`content-length: ${declaredLength}`, 'connection: close', '', '');
+  const socket = request.socket;
+  socket.write(lines.join('\r\n'));
+  if (body) socket.write(body);
+  socket.end();
+}
+
+async function sendBody(
+  response: ServerResponse,
+  bytes: Buffer,
+  drip: { chunkBytes: number; intervalMs: number } | undefined,
+  resetAfterBytes: number | undefined,
+): Promise<void> {
+  const limit = resetAfterBytes ?? bytes.length;
+  const chunkBytes = drip?.chunkBytes ?? 64 * 1024;
+  let sent = 0;
+  while (sent < Math.min(limit, bytes.length)) {
+    if (response.destroyed || response.socket?.destroyed) return;
+    const end = Math.min(sent + chunkBytes, limit, bytes.length);
+    const flushed = response.write(bytes.subarray(sent, end));
+    sent = end;
+    if (drip && drip.intervalMs > 0) await new Promise((resolve) => setTimeout(resolve, drip.intervalMs));
+    else if (!flushed) {
+      await new Promise<void>((resolve) => {
+        const settle = () => {
+          response.off('drain', settle);
+          response.off('close', settle);
+          resolve();
+        };
+        response.on('drain', settle);
+        response.on('close', settle);
+      });
+    }
+  }
+  if (resetAfterBytes !== undefined && resetAfterBytes < bytes.length) {
+    const socket = response.socket;
+    if (socket && 'resetAndDestroy' in socket && typeof socket.resetAndDestroy === 'function')
+      socket.resetAndDestroy();
+    else socket?.destroy();
+    return;
+  }
+  response.end();
+}
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+}
