@@ -1,7 +1,12 @@
 import type { z } from 'zod';
 
-/** One published dataset: its contract (zod schema), key and documentation. Types derive from `schema`. */
-export interface DatasetDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> {
+/**
+ * One published dataset: its contract (zod schema), key and documentation. Types derive from `schema`.
+ * The bare `DatasetDefinition` accepts any concrete definition: zod's ZodObject is invariant in its shape, so a
+ * `z.ZodRawShape` default would reject `DatasetDefinition<{ code: ZodString }>` wherever generic code takes one.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: the erased default is what lets generic code accept every definition.
+export interface DatasetDefinition<Shape extends z.ZodRawShape = any> {
   /** File and folder name, e.g. `ics` -> `datasets/ics/v<N>/ics.csv`. */
   name: string;
   title: string;
@@ -15,7 +20,9 @@ export interface DatasetDefinition<Shape extends z.ZodRawShape = z.ZodRawShape> 
 }
 
 /** Build a definition with its column descriptions checked against the schema at compile time. */
-export function defineDataset<Shape extends z.ZodRawShape>(definition: DatasetDefinition<Shape>): DatasetDefinition<Shape> {
+export function defineDataset<Shape extends z.ZodRawShape>(
+  definition: DatasetDefinition<Shape>,
+): DatasetDefinition<Shape> {
   return definition;
 }
 

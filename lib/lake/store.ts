@@ -57,7 +57,10 @@ export async function getJson(store: LakeStore, key: string): Promise<unknown> {
 
 /** Write a value as pretty, newline-terminated JSON (stable bytes for identical values). */
 export function putJson(store: LakeStore, key: string, value: unknown, options?: PutOptions): Promise<void> {
-  return store.put(key, `${JSON.stringify(value, null, 2)}\n`, { contentType: 'application/json', ...options });
+  return store.put(key, `${JSON.stringify(value, null, 2)}\n`, {
+    contentType: 'application/json',
+    ...options,
+  });
 }
 
 /** Validate a lake key: relative, no `..` or empty segments, no backslashes. */

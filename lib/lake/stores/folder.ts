@@ -120,7 +120,8 @@ export class FolderLakeStore implements LakeStore {
       for (const entry of entries) {
         const key = keyPrefix === '' ? entry.name : `${keyPrefix}/${entry.name}`;
         if (entry.isDirectory()) {
-          if (key.startsWith(prefix) || prefix.startsWith(`${key}/`)) await walk(path.join(dir, entry.name), key);
+          if (key.startsWith(prefix) || prefix.startsWith(`${key}/`))
+            await walk(path.join(dir, entry.name), key);
         } else if (entry.isFile() && key.startsWith(prefix) && !entry.name.includes('.tmp-')) {
           found.push({ key, bytes: (await stat(path.join(dir, entry.name))).size });
         }

@@ -1,0 +1,44 @@
+import type { Command } from 'commander';
+import { openLake } from '../../lake/open.ts';
+import { listVersions } from '../../lake/versions.ts';
+import type { RegisterCommand } from './index.ts';
+
+interface VersionsOptions {
+  lake: string;
+  endpoint?: string;
+  json?: boolean;
+}
+
+/** `ics-lake versions <dataset>`: every committed version with its date, row count and change summary. */
+export const registerVersions: RegisterCommand = (program: Command) => {
+  program
+    .command('versions')
+    .description('List the versions of a dataset: as-of date, rows and changes against the previous version')
+    .argument('<dataset>', 'dataset name, e.g. ics')
+    .option('--lake <uri>', 'lake folder or s3://bucket/prefix', './lake')
+    .option('--endpoint <url>', 'S3-compatible endpoint for an s3:// lake')
+    .option('--json', 'print the manifests as JSON Lines')
+    .action(async (dataset: string, options: VersionsOptions) => {
+      const store = openLake(
+        options.lake,
+        options.endpoint === undefined ? {} : { endpoint: options.endpoint },
+      );
+      const manifests = await listVersions(store, dataset);
+      if (manifests.length === 0) throw new Error(`Dataset ${dataset} has no versions in ${store.location}`);
+      for (const manifest of manifests) {
+        const { created, updated, deleted } = manifest.changes;
+        const line = options.json
+          ? JSON.stringify(manifest)
+          : [
+              `v${manifest.version}`,
+              manifest.as_of.slice(0, 10),
+              `${manifest.rows} rows`,
+              `+${created} ~${updated} -${deleted}`,
+              manifest.schema_change
+                ? `schema change (release ${manifest.release})`
+                : `release ${manifest.release}`,
+            ].join('\t');
+        process.stdout.write(`${line}\n`);
+      }
+    });
+};

@@ -1,0 +1,271 @@
+import { z } from 'zod';
+import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
+import { LakeConflictError, SourceDataError } from '../core/errors.ts';
+import { datasetColumns } from './columns.ts';
+import { type DataSource, versionDataPackage } from './datapackage.ts';
+import { diffRows } from './diff.ts';
+import { CSV_MEDIA_TYPE, renderCsv } from './formats/csv.ts';
+import { JSON_MEDIA_TYPE, renderJson } from './formats/json.ts';
+import { PARQUET_MEDIA_TYPE, renderParquet } from './formats/parquet.ts';
+import {
+  type ChangeSummary,
+  editionFileNames,
+  type LatestPointer,
+  type LineageEntry,
+  lakePaths,
+  Manifest,
+  type ManifestFile,
+  type SchemaChanges,
+} from './manifest.ts';
+import { canonicalJson, projectRow, type Row, rowsContentHash, sha256Hex, sortRows } from './rows.ts';
+import { getText, type LakeStore } from './store.ts';
+import { committedVersionNumbers, parseInstant, readManifest, readVersionRows } from './versions.ts';
+
+/** Inputs of one publish besides the rows. Nothing here is read from the environment or the wall clock. */
+export interface PublishOptions {
+  /** The instant the data describes (the run's clock, or the replayed snapshot date). */
+  asOf: Date | string;
+  /** When this version is written (the run's clock). */
+  createdAt: Date | string;
+  /** The pipeline's version string (e.g. package version + git sha). */
+  pipelineVersion: string;
+  /** The raw objects the rows were built from. */
+  lineage: readonly LineageEntry[];
+  /** Sources cited in the version's datapackage.json. */
+  sources?: readonly DataSource[];
+}
+
+/**
+ * The outcome of a publish: a new committed version; nothing written because the content equals the newest
+ * version's (`unchanged`); or nothing written because the newest version is as of a later instant than this run
+ * (`superseded`: history is never rewritten, so replaying old snapshots over an up-to-date lake is a no-op).
+ * `version` is the newest committed version in the last two cases.
+ */
+export type PublishResult =
+  | { status: 'published'; version: number; manifest: Manifest }
+  | { status: 'unchanged'; version: number }
+  | { status: 'superseded'; version: number };
+
+const encoder = new TextEncoder();
+
+function jsonBytes(value: unknown): Uint8Array {
+  return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+function validateRows(definition: DatasetDefinition, rows: readonly unknown[]): Row[] {
+  const columns = Object.keys(definition.schema.shape);
+  const seen = new Map<string, number>();
+  return rows.map((row, index) => {
+    const parsed = definition.schema.safeParse(row);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      throw new SourceDataError(
+        `Dataset ${definition.name}: row ${index} does not match the schema: ${issue?.path.join('.') || '(row)'}: ${issue?.message ?? 'invalid'}; nothing was published`,
+      );
+    }
+    const projected = projectRow(columns, parsed.data as Row);
+    const key = rowKey(definition, projected);
+    const first = seen.get(key);
+    if (first !== undefined) {
+      throw new SourceDataError(
+        `Dataset ${definition.name}: expected unique primary key (${definition.primaryKey.join(', ')}), found ${JSON.stringify(key)} in rows ${first} and ${index}; nothing was published`,
+      );
+    }
+    seen.set(key, index);
+    return projected;
+  });
+}
+
+/** The comparable part of a column's JSON Schema: descriptions and titles are documentation, not type. */
+function typeOf(property: unknown): string {
+  const strip = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(strip);
+    if (value !== null && typeof value === 'object') {
+      return Object.fromEntries(
+        Object.entries(value as Record<string, unknown>)
+          .filter(([key]) => key !== 'description' && key !== 'title')
+          .map(([key, inner]) => [key, strip(inner)]),
+      );
+    }
+    return value;
+  };
+  return canonicalJson(strip(property));
+}
+
+function schemaChanges(
+  previous: Record<string, unknown> | undefined,
+  next: Record<string, unknown>,
+): SchemaChanges {
+  if (previous === undefined) return { added: [], removed: [], retyped: [] };
+  const properties = (schema: Record<string, unknown>) =>
+    (schema.properties ?? {}) as Record<string, unknown>;
+  const required = (schema: Record<string, unknown>) => new Set((schema.required ?? []) as string[]);
+  const before = properties(previous);
+  const after = properties(next);
+  const requiredBefore = required(previous);
+  const requiredAfter = required(next);
+  return {
+    added: Object.keys(after).filter((column) => !(column in before)),
+    removed: Object.keys(before).filter((column) => !(column in after)),
+    retyped: Object.keys(after).filter(
+      (column) =>
+        column in before &&
+        (typeOf(before[column]) !== typeOf(after[column]) ||
+          requiredBefore.has(column) !== requiredAfter.has(column)),
+    ),
+  };
+}
+
+function nextRelease(previous: Manifest | undefined, schemaChange: boolean): string {
+  if (previous === undefined) return '1.0.0';
+  const [major = 1, minor = 0] = previous.release.split('.').map(Number);
+  return schemaChange ? `${major + 1}.0.0` : `${major}.${minor + 1}.0`;
+}
+
+function pointerFor(manifest: Manifest, manifestBytes: Uint8Array): LatestPointer {
+  return {
+    dataset: manifest.dataset,
+    version: manifest.version,
+    as_of: manifest.as_of,
+    created_at: manifest.created_at,
+    manifest: lakePaths.manifest(manifest.dataset, manifest.version),
+    manifest_sha256: sha256Hex(manifestBytes),
+  };
+}
+
+/**
+ * Point `latest.json` at the newest committed version if it does not already: a crash between the manifest and
+ * the pointer leaves a committed version unannounced, and the next publish rolls it forward.
+ */
+async function repairLatest(store: LakeStore, name: string, latest: Manifest): Promise<void> {
+  const key = lakePaths.manifest(name, latest.version);
+  const manifestText = await getText(store, key);
+  if (manifestText === undefined) return;
+  const expected = jsonBytes(pointerFor(latest, encoder.encode(manifestText)));
+  const current = await store.get(lakePaths.latest(name));
+  if (current !== undefined && Buffer.from(current).equals(Buffer.from(expected))) return;
+  await store.put(lakePaths.latest(name), expected, { contentType: 'application/json' });
+}
+
+/**
+ * Publish `rows` as the next version of a dataset, crash-safely: validate everything first (a bad row writes
+ * nothing), then write the data files and the version's datapackage.json, then create the manifest (create-if-
+ * absent: the commit point), then `latest.json`. Versions are numbered from the newest committed manifest;
+ * a version folder without a manifest is a crash leftover and is overwritten. When the rows and schema equal the
+ * newest version's, nothing is written and the result is `unchanged`; when the newest version is as of a later
+ * instant than `asOf`, nothing is written and the result is `superseded`.
+ * Concurrent publishers of one dataset must be excluded by the run lease: the manifest's create-if-absent detects
+ * a lost race (LakeConflictError) but cannot undo the loser's overwrite of the data files.
+ */
+export async function publishDataset(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  rows: readonly unknown[],
+  options: PublishOptions,
+): Promise<PublishResult> {
+  const name = definition.name;
+  const columns = datasetColumns(definition);
+  const sorted = sortRows(definition, validateRows(definition, rows));
+  const asOf = parseInstant(options.asOf).toISOString();
+  const createdAt = parseInstant(options.createdAt).toISOString();
+  const schema = z.toJSONSchema(definition.schema) as Record<string, unknown>;
+  const schemaHash = sha256Hex(canonicalJson(schema));
+  const contentHash = rowsContentHash(Object.keys(definition.schema.shape), sorted);
+
+  const committed = await committedVersionNumbers(store, name);
+  const previousVersion = committed.at(-1);
+  const previous =
+    previousVersion === undefined ? undefined : await readManifest(store, name, previousVersion);
+  if (previous !== undefined) {
+    await repairLatest(store, name, previous);
+    if (previous.content_hash === contentHash && previous.schema_hash === schemaHash) {
+      return { status: 'unchanged', version: previous.version };
+    }
+    if (Date.parse(asOf) < Date.parse(previous.as_of))
+      return { status: 'superseded', version: previous.version };
+  }
+
+  const previousRows = previous === undefined ? [] : await readVersionRows(store, name, previous.version);
+  const diff = diffRows(definition, previousRows, sorted);
+  const changes: ChangeSummary = {
+    created: diff.created.length,
+    updated: diff.updated.length,
+    deleted: diff.deleted.length,
+    created_keys: diff.created.map((row) => rowKey(definition, row)),
+    updated_keys: diff.updated.map((update) => update.key),
+    deleted_keys: diff.deleted.map((row) => rowKey(definition, row)),
+  };
+  const schemaChange = schemaChanges(previous?.schema, schema);
+  const isSchemaChange =
+    schemaChange.added.length + schemaChange.removed.length + schemaChange.retyped.length > 0;
+  const version = (previous?.version ?? 0) + 1;
+  const release = nextRelease(previous, isSchemaChange);
+
+  const names = editionFileNames(name);
+  const editions: { format: ManifestFile['format']; mediaType: string; body: Uint8Array }[] = [
+    { format: 'csv', mediaType: CSV_MEDIA_TYPE, body: encoder.encode(renderCsv(columns, sorted)) },
+    { format: 'json', mediaType: JSON_MEDIA_TYPE, body: encoder.encode(renderJson(columns, sorted)) },
+    { format: 'parquet', mediaType: PARQUET_MEDIA_TYPE, body: renderParquet(columns, sorted) },
+  ];
+  const files: ManifestFile[] = [];
+  for (const edition of editions) {
+    await store.put(lakePaths.file(name, version, names[edition.format]), edition.body, {
+      contentType: edition.mediaType,
+    });
+    files.push({
+      name: names[edition.format],
+      format: edition.format,
+      media_type: edition.mediaType,
+      sha256: sha256Hex(edition.body),
+      bytes: edition.body.byteLength,
+      rows: sorted.length,
+    });
+  }
+  const datapackageBytes = jsonBytes(
+    versionDataPackage(definition, { version, release, files }, options.sources ?? []),
+  );
+  await store.put(lakePaths.datapackage(name, version), datapackageBytes, {
+    contentType: 'application/json',
+  });
+
+  const manifest = Manifest.parse({
+    manifest_version: 1,
+    dataset: name,
+    version,
+    release,
+    previous_version: previous?.version ?? null,
+    change_kind: previous === undefined ? 'initial' : isSchemaChange ? 'schema' : 'data',
+    created_at: createdAt,
+    as_of: asOf,
+    pipeline_version: options.pipelineVersion,
+    rows: sorted.length,
+    primary_key: [...definition.primaryKey],
+    content_hash: contentHash,
+    schema,
+    schema_hash: schemaHash,
+    schema_change: isSchemaChange,
+    schema_changes: schemaChange,
+    changes,
+    files,
+    datapackage: { sha256: sha256Hex(datapackageBytes), bytes: datapackageBytes.byteLength },
+    lineage: [...options.lineage].sort((a, b) =>
+      canonicalJson(a) < canonicalJson(b) ? -1 : canonicalJson(a) > canonicalJson(b) ? 1 : 0,
+    ),
+  });
+  const manifestBytes = jsonBytes(manifest);
+  const manifestKey = lakePaths.manifest(name, version);
+  if (!(await store.putIfAbsent(manifestKey, manifestBytes, { contentType: 'application/json' }))) {
+    const existing = await store.get(manifestKey);
+    if (existing === undefined || !Buffer.from(existing).equals(Buffer.from(manifestBytes))) {
+      throw new LakeConflictError(
+        `Dataset ${name}: expected to commit v${version}, but another writer committed ${manifestKey} first; rerun to publish on top of it`,
+        undefined,
+        manifestKey,
+      );
+    }
+  }
+  await store.put(lakePaths.latest(name), jsonBytes(pointerFor(manifest, manifestBytes)), {
+    contentType: 'application/json',
+  });
+  return { status: 'published', version, manifest };
+}
