@@ -98,7 +98,10 @@ export const CodeLookupRow = z.object({
   icb_ons_code: z.string().regex(/^E54\d{6}$/),
   icb_name: z.string(),
   region_code: z.string().regex(/^Y\d{2}$/),
-  region_ons_code: z.string().regex(/^E40\d{6}$/).nullable(),
+  region_ons_code: z
+    .string()
+    .regex(/^E40\d{6}$/)
+    .nullable(),
   region_name: z.string(),
 });
 export type CodeLookupRow = z.infer<typeof CodeLookupRow>;
