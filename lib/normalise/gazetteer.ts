@@ -1,0 +1,359 @@
+import { z } from 'zod';
+import type { CodeLookupRow } from '../parse/records.ts';
+import { type AliasEntry, defaultAliases } from './aliases.ts';
+import { normaliseName } from './names.ts';
+import { compareText } from './order.ts';
+import { compareVintages, vintageFor, vintageStart } from './vintage.ts';
+
+/**
+ * The gazetteer: every name and code under which an ICS has been published, keyed to its ODS code (e.g. QE1),
+ * the one identifier stable across the 2020 STP recodes, the 2022 ICB recodes and the 2023 ICB recodes.
+ *
+ * Matching is exact on a normalised key (see names.ts); nothing is guessed. A key claimed by two ICSs is
+ * ambiguous and is not resolved; a key claimed by none is unresolved and reported by the caller.
+ */
+
+/** An extra ICB/STP name not carried by the code lookups (e.g. mixed-case ICB names, STP partnership names). */
+export const IcbNameEntry = z.object({
+  icb_code: z.string().regex(/^Q[A-Z0-9]{2}$/),
+  name: z.string().min(1),
+  /** `official`: statutory/mixed-case name; `ods_upper`: ODS upper-case; `partnership`: STP/ICS partnership name. */
+  kind: z.enum(['official', 'ods_upper', 'partnership', 'short']),
+  /** The ONS code the name was published with (e.g. the predecessor STP21CD of a partnership name), if any. */
+  ons_code: z
+    .string()
+    .regex(/^E54\d{6}$/)
+    .nullable(),
+});
+export type IcbNameEntry = z.infer<typeof IcbNameEntry>;
+
+/**
+ * A CCG's membership of a pre-2020 STP (e.g. the April 2019 lookup): those STP ONS codes (E54000005, ...33,
+ * ...35, ...49) were retired in April 2020 and carry no ODS code, so they resolve through their CCGs.
+ */
+export const LegacyStpRow = z.object({
+  vintage: z.string().min(1),
+  sub_icb_code: z.string().min(3),
+  stp_ons_code: z.string().regex(/^E54\d{6}$/),
+  stp_name: z.string().min(1),
+  region_code: z
+    .string()
+    .regex(/^Y\d{2}$/)
+    .nullable(),
+});
+export type LegacyStpRow = z.infer<typeof LegacyStpRow>;
+
+/** How a variant entered the gazetteer, in order of preference when several variants share a key. */
+export type VariantRule = 'code' | 'lookup-name' | 'icb-name' | 'legacy-stp-name' | 'alias';
+const RULE_ORDER: readonly VariantRule[] = ['code', 'lookup-name', 'icb-name', 'legacy-stp-name', 'alias'];
+
+export interface ResolvedName {
+  status: 'resolved';
+  ics_code: string;
+  /** The gazetteer entry that matched (a published name or a code). */
+  matched_variant: string;
+  rule: VariantRule;
+  /** True when the matched name denotes only part of today's ICS (alias table). */
+  partial?: boolean;
+  /** For code resolutions: the lookup vintage used. */
+  vintage?: string;
+}
+
+export interface UnresolvedName {
+  status: 'unresolved';
+  name: string;
+  normalised: string;
+  reason: string;
+}
+
+export interface Candidate {
+  ics_code: string;
+  matched_variant: string;
+  rule: VariantRule;
+  partial: boolean;
+}
+
+export interface AmbiguousName {
+  status: 'ambiguous';
+  name: string;
+  normalised: string;
+  candidates: Candidate[];
+}
+
+export type Resolution = ResolvedName | UnresolvedName | AmbiguousName;
+
+export interface Explanation {
+  input: string;
+  normalised: string;
+  steps: string[];
+  /** Every gazetteer variant sharing the normalised key. */
+  variants: Candidate[];
+  resolution: Resolution;
+}
+
+export interface Region {
+  region_code: string;
+  region_ons_codes: string[];
+  region_name: string;
+}
+
+/** Options for code resolution across vintages. */
+export interface CodeResolutionOptions {
+  /** Use exactly this lookup vintage (e.g. `CCG21`). */
+  vintage?: string;
+  /** Use the vintage in force on this ISO date (else the oldest vintage holding the code). */
+  asOf?: string;
+}
+
+export interface Gazetteer {
+  /** Resolve a published name (or a code) to an ICS. */
+  resolve(name: string): Resolution;
+  /** Resolve an ICB/STP ODS code, an E54 ONS code of any vintage, or a sub-ICB/CCG ODS or E38 code. */
+  resolveCode(code: string, options?: CodeResolutionOptions): Resolution;
+  /** Whether a name is a known ICS name, alias or code (resolved or ambiguous); used to split inline lists. */
+  isKnownName(name: string): boolean;
+  /** How a name was normalised and which variants it met. */
+  explain(name: string): Explanation;
+  /** A region by ODS (Y56) or ONS (E40...) code, in any vintage. */
+  region(code: string): Region | undefined;
+  /** Every ICS ODS code known to the lookups, sorted. */
+  icsCodes(): string[];
+  /** The lookup vintages known, oldest first. */
+  vintages(): string[];
+}
+
+export interface GazetteerInput {
+  lookups: readonly CodeLookupRow[];
+  icbNames?: readonly IcbNameEntry[];
+  legacyStps?: readonly LegacyStpRow[];
+  /** Defaults to the bundled alias table. */
+  aliases?: readonly AliasEntry[];
+}
+
+interface NameVariant {
+  ics_code: string;
+  variant: string;
+  rule: VariantRule;
+  partial: boolean;
+}
+
+interface CodeEntry {
+  ics_code: string;
+  vintage: string;
+  partial: boolean;
+}
+
+function compareVariants(left: NameVariant, right: NameVariant): number {
+  const byRule = RULE_ORDER.indexOf(left.rule) - RULE_ORDER.indexOf(right.rule);
+  if (byRule !== 0) return byRule;
+  return compareText(left.variant, right.variant) || compareText(left.ics_code, right.ics_code);
+}
+
+function toCandidate(variant: NameVariant): Candidate {
+  return {
+    ics_code: variant.ics_code,
+    matched_variant: variant.variant,
+    rule: variant.rule,
+    partial: variant.partial,
+  };
+}
+
+/** Build a gazetteer from code lookups (every vintage), extra ICB names, legacy STP memberships and aliases. */
+export function buildGazetteer(input: GazetteerInput): Gazetteer {
+  const names = new Map<string, NameVariant[]>();
+  const codes = new Map<string, CodeEntry[]>();
+  const regions = new Map<string, Region>();
+  const icsCodes = new Set<string>();
+  const vintages = new Set<string>();
+
+  const addName = (variant: NameVariant): void => {
+    const key = normaliseName(variant.variant).key;
+    if (key.length === 0) return;
+    const list = names.get(key) ?? [];
+    if (
+      !list.some((existing) => existing.ics_code === variant.ics_code && existing.variant === variant.variant)
+    ) {
+      list.push(variant);
+    }
+    names.set(key, list);
+  };
+  const addCode = (code: string, entry: CodeEntry): void => {
+    const key = code.trim().toUpperCase();
+    const list = codes.get(key) ?? [];
+    if (
+      !list.some((existing) => existing.ics_code === entry.ics_code && existing.vintage === entry.vintage)
+    ) {
+      list.push(entry);
+    }
+    codes.set(key, list);
+  };
+
+  for (const row of input.lookups) {
+    icsCodes.add(row.icb_code);
+    vintages.add(row.vintage);
+    addCode(row.icb_code, { ics_code: row.icb_code, vintage: row.vintage, partial: false });
+    addCode(row.icb_ons_code, { ics_code: row.icb_code, vintage: row.vintage, partial: false });
+    addCode(row.sub_icb_code, { ics_code: row.icb_code, vintage: row.vintage, partial: true });
+    if (row.sub_icb_ons_code) {
+      addCode(row.sub_icb_ons_code, { ics_code: row.icb_code, vintage: row.vintage, partial: true });
+    }
+    addName({ ics_code: row.icb_code, variant: row.icb_name, rule: 'lookup-name', partial: false });
+    const region = regions.get(row.region_code) ?? {
+      region_code: row.region_code,
+      region_ons_codes: [],
+      region_name: row.region_name,
+    };
+    if (row.region_ons_code && !region.region_ons_codes.includes(row.region_ons_code)) {
+      region.region_ons_codes.push(row.region_ons_code);
+      region.region_ons_codes.sort();
+    }
+    regions.set(row.region_code, region);
+  }
+
+  for (const entry of input.icbNames ?? []) {
+    addName({ ics_code: entry.icb_code, variant: entry.name, rule: 'icb-name', partial: false });
+    if (entry.ons_code)
+      addCode(entry.ons_code, { ics_code: entry.icb_code, vintage: 'icb-names', partial: false });
+  }
+
+  const sortedVintages = [...vintages].sort(compareVintages);
+
+  const pickEntries = (entries: readonly CodeEntry[], options: CodeResolutionOptions): CodeEntry[] => {
+    if (options.vintage !== undefined) return entries.filter((entry) => entry.vintage === options.vintage);
+    const held = [...new Set(entries.map((entry) => entry.vintage))];
+    const chosen =
+      options.asOf !== undefined ? vintageFor(options.asOf, held) : [...held].sort(compareVintages).at(-1);
+    return entries.filter((entry) => entry.vintage === chosen);
+  };
+
+  const resolveCode = (code: string, options: CodeResolutionOptions = {}): Resolution => {
+    const key = code.trim().toUpperCase();
+    const entries = codes.get(key);
+    if (!entries || entries.length === 0) {
+      return {
+        status: 'unresolved',
+        name: code,
+        normalised: key,
+        reason: `no lookup vintage holds the code "${key}"`,
+      };
+    }
+    const picked = pickEntries(entries, options);
+    if (picked.length === 0) {
+      return {
+        status: 'unresolved',
+        name: code,
+        normalised: key,
+        reason: `the code "${key}" is not in lookup vintage ${options.vintage ?? '(none)'}`,
+      };
+    }
+    const targets = [...new Set(picked.map((entry) => entry.ics_code))].sort();
+    if (targets.length > 1) {
+      return {
+        status: 'ambiguous',
+        name: code,
+        normalised: key,
+        candidates: targets.map((ics_code) => ({
+          ics_code,
+          matched_variant: key,
+          rule: 'code',
+          partial: true,
+        })),
+      };
+    }
+    const first = picked[0] as CodeEntry;
+    return {
+      status: 'resolved',
+      ics_code: first.ics_code,
+      matched_variant: key,
+      rule: 'code',
+      partial: first.partial,
+      vintage: first.vintage,
+    };
+  };
+
+  // Pre-2020 STP codes resolve through their CCGs: to the ICS that took the majority of them.
+  const legacyByCode = new Map<string, LegacyStpRow[]>();
+  for (const row of input.legacyStps ?? []) {
+    const list = legacyByCode.get(row.stp_ons_code) ?? [];
+    list.push(row);
+    legacyByCode.set(row.stp_ons_code, list);
+  }
+  for (const [stpCode, members] of [...legacyByCode].sort(([a], [b]) => compareText(a, b))) {
+    const votes = new Map<string, number>();
+    for (const member of members) {
+      const resolution = resolveCode(member.sub_icb_code, { asOf: vintageStart(member.vintage) });
+      if (resolution.status === 'resolved')
+        votes.set(resolution.ics_code, (votes.get(resolution.ics_code) ?? 0) + 1);
+    }
+    const ranked = [...votes].sort(([codeA, a], [codeB, b]) => b - a || compareText(codeA, codeB));
+    const [winner, runnerUp] = ranked;
+    if (!winner || (runnerUp && runnerUp[1] === winner[1])) continue;
+    const [icsCode] = winner;
+    const partial = false;
+    const vintage =
+      [...new Set(members.map((member) => member.vintage))].sort(compareVintages)[0] ?? 'legacy';
+    if (!codes.get(stpCode)?.some((entry) => entry.vintage !== vintage)) {
+      addCode(stpCode, { ics_code: icsCode, vintage, partial });
+    }
+    for (const name of new Set(members.map((member) => member.stp_name))) {
+      addName({ ics_code: icsCode, variant: name, rule: 'legacy-stp-name', partial });
+    }
+  }
+
+  for (const alias of input.aliases ?? defaultAliases) {
+    addName({ ics_code: alias.ics_code, variant: alias.name, rule: 'alias', partial: alias.partial });
+  }
+
+  const resolve = (name: string): Resolution => {
+    const trimmed = name.trim();
+    const { key } = normaliseName(trimmed);
+    if (trimmed.length === 0) return { status: 'unresolved', name, normalised: '', reason: 'empty name' };
+    if (codes.has(trimmed.toUpperCase())) return resolveCode(trimmed);
+    const variants = [...(names.get(key) ?? [])].sort(compareVariants);
+    if (variants.length === 0) {
+      return {
+        status: 'unresolved',
+        name,
+        normalised: key,
+        reason: `no ICS name, alias or code has the normalised form "${key}"`,
+      };
+    }
+    const targets = new Set(variants.map((variant) => variant.ics_code));
+    if (targets.size > 1) {
+      return { status: 'ambiguous', name, normalised: key, candidates: variants.map(toCandidate) };
+    }
+    const best = variants[0] as NameVariant;
+    return {
+      status: 'resolved',
+      ics_code: best.ics_code,
+      matched_variant: best.variant,
+      rule: best.rule,
+      // A name is partial only if every variant it matches says so; an official name always wins.
+      partial: variants.every((variant) => variant.partial),
+    };
+  };
+
+  return {
+    resolve,
+    resolveCode,
+    isKnownName: (name) => resolve(name).status !== 'unresolved',
+    explain: (name) => {
+      const { key, steps } = normaliseName(name.trim());
+      return {
+        input: name,
+        normalised: key,
+        steps,
+        variants: [...(names.get(key) ?? [])].sort(compareVariants).map(toCandidate),
+        resolution: resolve(name),
+      };
+    },
+    region: (code) => {
+      const key = code.trim().toUpperCase();
+      const direct = regions.get(key);
+      if (direct) return direct;
+      return [...regions.values()].find((region) => region.region_ons_codes.includes(key));
+    },
+    icsCodes: () => [...icsCodes].sort(),
+    vintages: () => [...sortedVintages],
+  };
+}

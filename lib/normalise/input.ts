@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { Announcement, CodeLookupRow, IcsListing, PopulationRow } from '../parse/records.ts';
+import { AliasEntry } from './aliases.ts';
+import { IcbNameEntry, LegacyStpRow } from './gazetteer.ts';
+
+/** What the normalise stage is given: parsed documents, each with the provenance of its raw object. */
+
+export const Sha256 = z.string().regex(/^[a-f0-9]{64}$/);
+
+/** Where a parsed document came from: its catalogue source, URL and the hash of the raw bytes in the lake. */
+export const Provenance = z.object({
+  source_id: z.string().min(1),
+  url: z.url(),
+  sha256: Sha256,
+  authority: z.enum(['official', 'trade-press']),
+  fetched_at: z.iso.datetime({ offset: true }),
+});
+export type Provenance = z.infer<typeof Provenance>;
+
+/**
+ * GP registrations summed to sub-ICB locations (CCGs): patient totals and, from the single-year-of-age files,
+ * patients by sex and age. Structurally a subset of `GpRegistrationAggregate` (lib/parse/gp-registrations.ts):
+ * that object can be passed as is (extra fields are ignored). The hash of the raw file is the provenance's.
+ */
+export const GpAggregateInput = z.object({
+  extract_date: z.iso.date(),
+  /** SEX=ALL, AGE=ALL per sub-ICB location. */
+  totals: z.array(
+    z.object({
+      sub_icb_code: z.string().min(3),
+      sub_icb_ons_code: z.string().nullable().default(null),
+      patients: z.int().nonnegative(),
+    }),
+  ),
+  /** Patients per sub-ICB location, sex and single year of age; empty for a totals-only file. */
+  by_sex_age: z
+    .array(
+      z.object({
+        sub_icb_code: z.string().min(3),
+        sex: z.enum(['ALL', 'MALE', 'FEMALE']),
+        /** `ALL`, `95+` or a single year 0..94 as text. */
+        age: z.string().regex(/^(ALL|95\+|\d|[1-8]\d|9[0-4])$/),
+        patients: z.int().nonnegative(),
+      }),
+    )
+    .default([]),
+});
+export type GpAggregateInput = z.input<typeof GpAggregateInput>;
+
+export const NormaliseInput = z.object({
+  /** Code lookups, any number of vintages (e.g. CCG20, CCG21, SICBL22, ICB23). */
+  lookups: z.array(z.object({ provenance: Provenance, rows: z.array(CodeLookupRow) })),
+  /** Extra ICB names (mixed-case official names, STP partnership names). */
+  icbNames: z.array(z.object({ provenance: Provenance, entries: z.array(IcbNameEntry) })).default([]),
+  /** Pre-2020 STP memberships (April 2019 lookup), resolved through their CCGs. */
+  legacyStps: z.array(z.object({ provenance: Provenance, rows: z.array(LegacyStpRow) })).default([]),
+  /** ONS mid-year estimates by CCG / sub-ICB location. */
+  population: z.array(z.object({ provenance: Provenance, rows: z.array(PopulationRow) })).default([]),
+  gpRegistrations: z.array(z.object({ provenance: Provenance, aggregate: GpAggregateInput })).default([]),
+  listings: z.array(z.object({ provenance: Provenance, listing: IcsListing })).default([]),
+  announcements: z.array(z.object({ provenance: Provenance, announcement: Announcement })).default([]),
+  /** Overrides the bundled alias table (lib/normalise/aliases.json). */
+  aliases: z.array(AliasEntry).optional(),
+});
+export type NormaliseInput = z.input<typeof NormaliseInput>;
+
+export const NormaliseOptions = z.object({
+  /** ISO date of the run clock: statuses and the coverage series are "as of" this date. */
+  asOf: z.iso.date(),
+});
+export type NormaliseOptions = z.infer<typeof NormaliseOptions>;
+
+/**
+ * Adapt an ICB names-and-codes list (lib/parse/code-lookups.ts `IcbNameRow`) to gazetteer name entries: each
+ * row gives an official name and the ONS code it was published with.
+ */
+export function icbNameEntriesFromNamesList(
+  rows: readonly { icb_code: string; icb_ons_code: string; icb_name: string }[],
+): IcbNameEntry[] {
+  return rows.map((row) => ({
+    icb_code: row.icb_code,
+    name: row.icb_name,
+    kind: 'official',
+    ons_code: row.icb_ons_code,
+  }));
+}
