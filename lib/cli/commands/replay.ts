@@ -1,26 +1,23 @@
-import { FolderLakeStore } from '../../lake/stores/folder.ts';
-import { defaultStages } from '../../pipeline/default-stages.ts';
 import { createProgress } from '../../pipeline/progress.ts';
 import { replaySnapshots } from '../../pipeline/replay.ts';
 import { summaryLine } from '../../pipeline/run-report.ts';
 import type { RegisterCommand } from './index.ts';
+import { type PipelineCliOptions, pipelineFromOptions, withPipelineOptions } from './pipeline-options.ts';
 
 /** `ics-lake replay`: run the pipeline once per bundled snapshot, oldest first, each at its own date. */
 export const registerReplay: RegisterCommand = (program) => {
-  program
-    .command('replay')
+  withPipelineOptions(program.command('replay'))
     .description('replay every bundled snapshot, oldest first, so the lake builds up real history')
-    .option('--lake <dir>', 'the lake folder', './lake')
     .option('--snapshots <dir>', 'the folder holding the dated snapshots', 'snapshots')
-    .action(async (options: { lake: string; snapshots: string }) => {
-      const store = new FolderLakeStore(options.lake);
+    .action(async (options: PipelineCliOptions & { snapshots: string }) => {
+      const { store, stages } = pipelineFromOptions(options);
       const progress = createProgress(process.stdout);
       const started = performance.now();
       const summaries = await replaySnapshots({
         root: options.snapshots,
         store,
         progress,
-        stages: defaultStages,
+        stages,
         onSnapshot: (ref) => progress.line(`== snapshot ${ref.date} -> ${store.location}`),
       });
       for (const summary of summaries) progress.line(summaryLine(summary.report));

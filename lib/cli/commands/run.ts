@@ -1,6 +1,4 @@
 import { systemClock } from '../../core/clock.ts';
-import { FolderLakeStore } from '../../lake/stores/folder.ts';
-import { defaultStages } from '../../pipeline/default-stages.ts';
 import { createProgress } from '../../pipeline/progress.ts';
 import { runSnapshot } from '../../pipeline/replay.ts';
 import { runPipeline } from '../../pipeline/run.ts';
@@ -8,22 +6,20 @@ import { summaryLine } from '../../pipeline/run-report.ts';
 import { createFetcher } from '../../sources/fetch.ts';
 import { resolveSnapshot } from '../../sources/snapshots.ts';
 import type { RegisterCommand } from './index.ts';
+import { type PipelineCliOptions, pipelineFromOptions, withPipelineOptions } from './pipeline-options.ts';
 
-interface RunOptions {
+interface RunOptions extends PipelineCliOptions {
   snapshot?: string;
   live?: boolean;
-  lake: string;
   only: string[];
 }
 
 /** `ics-lake run`: one pipeline run over a snapshot (default: the newest) or the live sources. */
 export const registerRun: RegisterCommand = (program) => {
-  program
-    .command('run')
+  withPipelineOptions(program.command('run'))
     .description('run the pipeline once, over a snapshot (default: the newest) or the live sources')
     .option('--snapshot <date|dir>', 'replay this snapshot (a date under ./snapshots, or a folder)')
     .option('--live', 'fetch the live sources over HTTPS (allowlisted hosts only)')
-    .option('--lake <dir>', 'the lake folder', './lake')
     .option(
       '--only <source-id>',
       'only this source (repeatable)',
@@ -32,9 +28,9 @@ export const registerRun: RegisterCommand = (program) => {
     )
     .action(async (options: RunOptions) => {
       if (options.live && options.snapshot) throw new Error('--live and --snapshot cannot be combined');
-      const store = new FolderLakeStore(options.lake);
+      const { store, stages } = pipelineFromOptions(options);
       const progress = createProgress(process.stdout);
-      const common = { store, only: options.only, progress, stages: defaultStages, log: () => {} };
+      const common = { store, only: options.only, progress, stages, log: () => {} };
       let summary: Awaited<ReturnType<typeof runPipeline>>;
       if (options.live) {
         const fetcher = createFetcher({ mode: 'live' });

@@ -1,0 +1,386 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+import { describeError, IcsLakeError } from '../core/errors.ts';
+import { getJson, type LakeStore, putJson } from '../lake/store.ts';
+import type { Gazetteer } from '../normalise/gazetteer.ts';
+import type { NormaliseInput, Provenance } from '../normalise/input.ts';
+import { parseAnnouncement } from '../parse/announcement.ts';
+import { parseLookupDocument } from '../parse/code-lookups.ts';
+import { aggregateGpRegistrations, parseGpRegistrations } from '../parse/gp-registrations.ts';
+import { parseIcsListing } from '../parse/listing.ts';
+import { parsePopulation } from '../parse/population.ts';
+import type { SourceEntry } from '../sources/catalogue.ts';
+import { type CurrentDocument, currentDocuments } from '../sources/raw-zone.ts';
+import type { QuarantineEntry } from './run-report.ts';
+
+/**
+ * The parse stage: turn each source's current raw documents into parsed records with provenance.
+ *
+ * Bad input never replaces good input: a document that fails to parse is quarantined with its reason, and the
+ * last document from the same URL that did parse is used in its place. Documents of every source except the
+ * listing page are retained after they drop out of discovery (news indexes roll over; old lookup vintages and
+ * GP editions stay part of the history), so the datasets never lose a fact because a page moved on.
+ *
+ * Parsed CSV documents are cached at `parsed/<source-id>/<sha256>.json`, so a rerun with nothing new reads a
+ * few small objects instead of re-parsing hundreds of megabytes.
+ */
+
+/** Bump when a parser's output for the same bytes changes, so cached parses are not reused. */
+export const PARSER_VERSION = 1;
+
+const Sha256 = z.string().regex(/^[a-f0-9]{64}$/);
+
+/** The last good parse of one URL (or archive entry). */
+export const ParsedRef = z.object({
+  url: z.string(),
+  sha256: Sha256,
+  key: z.string(),
+  fetchedAt: z.iso.datetime(),
+  archiveEntry: z.string().nullable(),
+});
+export type ParsedRef = z.infer<typeof ParsedRef>;
+
+/** `state/parsed/<source-id>.json`: the last good parse per document, retained across runs. */
+export const ParseState = z.object({
+  sourceId: z.string(),
+  parserVersion: z.number().int(),
+  documents: z.record(z.string(), ParsedRef),
+});
+export type ParseState = z.infer<typeof ParseState>;
+
+/** `quarantine/<source-id>/<sha256>.json`: a document that failed, with its reason. */
+export const QuarantineRecord = z.object({
+  sourceId: z.string(),
+  stage: z.string(),
+  url: z.string().nullable(),
+  /** The raw object, which stays in the raw zone untouched. */
+  key: z.string().nullable(),
+  sha256: z.string().nullable(),
+  code: z.string(),
+  reason: z.string(),
+  firstSeenRunId: z.string(),
+  /** For unresolved names: the name and the passage it came from. */
+  name: z.string().optional(),
+  evidence: z.string().optional(),
+});
+export type QuarantineRecord = z.infer<typeof QuarantineRecord>;
+
+/** Per-source counts for the run report. */
+export interface ParseSourceReport {
+  documents: number;
+  parsed: number;
+  reused: number;
+  quarantined: number;
+  retained: number;
+}
+
+/** The normalise stage's input, with every document list present. */
+export type ParsedInput = Required<
+  Pick<
+    NormaliseInput,
+    'lookups' | 'icbNames' | 'population' | 'gpRegistrations' | 'listings' | 'announcements'
+  >
+>;
+
+export interface ParseStageResult {
+  input: ParsedInput;
+  report: Record<string, ParseSourceReport>;
+}
+
+interface ParseDeps {
+  store: LakeStore;
+  runId: string;
+  catalogue: readonly SourceEntry[];
+  quarantine: (entry: QuarantineEntry) => void;
+  /** Built from the lookups before announcements are parsed, to split inline lists of area names. */
+  gazetteerFor: (input: ParsedInput) => Gazetteer;
+}
+
+export function parseStateKey(sourceId: string): string {
+  return `state/parsed/${sourceId}.json`;
+}
+
+function parsedCacheKey(sourceId: string, sha256: string, archiveEntry: string | null): string {
+  const suffix = archiveEntry === null ? '' : `-${hashText(archiveEntry).slice(0, 12)}`;
+  return `parsed/${sourceId}/${sha256}${suffix}.v${PARSER_VERSION}.json`;
+}
+
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+function documentId(doc: { url: string; archiveEntry: string | null }): string {
+  return doc.archiveEntry === null ? doc.url : `${doc.url}#${doc.archiveEntry}`;
+}
+
+/** Record a failed document in `quarantine/` (once per document and reason) and in the run report. */
+export async function quarantineRecord(
+  store: LakeStore,
+  record: QuarantineRecord,
+  report: (entry: QuarantineEntry) => void,
+): Promise<void> {
+  const id = record.sha256 ?? hashText(`${record.url}\n${record.name ?? ''}\n${record.reason}`);
+  const nameSuffix = record.name === undefined ? '' : `-${hashText(record.name).slice(0, 12)}`;
+  await store.putIfAbsent(
+    `quarantine/${record.sourceId}/${id}${nameSuffix}.json`,
+    `${JSON.stringify(QuarantineRecord.parse(record), null, 2)}\n`,
+    { contentType: 'application/json' },
+  );
+  report({
+    sourceId: record.sourceId,
+    stage: record.stage,
+    key: record.key,
+    url: record.url,
+    code: record.code,
+    reason: record.name === undefined ? record.reason : `${record.name}: ${record.reason}`,
+  });
+}
+
+type ParsedCsv =
+  | { kind: 'lookup'; value: ReturnType<typeof parseLookupDocument> }
+  | { kind: 'population'; value: ReturnType<typeof parsePopulation> }
+  | { kind: 'gp'; value: Awaited<ReturnType<typeof aggregateGpRegistrations>> };
+
+async function readText(store: LakeStore, key: string): Promise<string> {
+  const bytes = await store.get(key);
+  if (bytes === undefined) throw new Error(`raw object ${key} is missing from the lake`);
+  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+}
+
+async function parseCsvDocument(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<ParsedCsv> {
+  const options = { sourceId: source.id, url: ref.url };
+  switch (source.kind) {
+    case 'csv-lookup':
+      return { kind: 'lookup', value: parseLookupDocument(await readText(store, ref.key), options) };
+    case 'csv-population':
+      return { kind: 'population', value: parsePopulation(await readText(store, ref.key), options) };
+    case 'csv-publication': {
+      const stream = await store.getStream(ref.key);
+      if (stream === undefined) throw new Error(`raw object ${ref.key} is missing from the lake`);
+      return {
+        kind: 'gp',
+        value: await aggregateGpRegistrations(parseGpRegistrations(stream, options), options),
+      };
+    }
+    default:
+      throw new Error(`source ${source.id} of kind ${source.kind} is not a CSV source`);
+  }
+}
+
+/** Parse every source's documents into the normalise stage's input. */
+export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
+  const { store } = deps;
+  const input = {
+    lookups: [] as NormaliseInputOf<'lookups'>,
+    icbNames: [] as NormaliseInputOf<'icbNames'>,
+    population: [] as NormaliseInputOf<'population'>,
+    gpRegistrations: [] as NormaliseInputOf<'gpRegistrations'>,
+    listings: [] as NormaliseInputOf<'listings'>,
+    announcements: [] as NormaliseInputOf<'announcements'>,
+  };
+  const report: Record<string, ParseSourceReport> = {};
+  // CSV sources first: the lookups feed the gazetteer that announcement parsing uses.
+  const ordered = [...deps.catalogue].sort((a, b) => Number(isHtml(a)) - Number(isHtml(b)));
+  let gazetteer: Gazetteer | undefined;
+
+  for (const source of ordered) {
+    if (isHtml(source) && gazetteer === undefined) gazetteer = deps.gazetteerFor(input);
+    const known = gazetteer;
+    const parseOne = isHtml(source)
+      ? async (ref: ParsedRef): Promise<Parsed> => {
+          const html = await readText(store, ref.key);
+          if (source.kind === 'html-listing')
+            return { kind: 'listing', value: parseIcsListing(html, ref.url) };
+          return {
+            kind: 'announcement',
+            value: parseAnnouncement(html, ref.url, {
+              sourceId: source.id,
+              ...(known && { knownNames: (name: string) => known.isKnownName(name) }),
+            }),
+          };
+        }
+      : (ref: ParsedRef) => parseCsvCached(store, source, ref);
+    const { results, counts } = await parseWithFallback(deps, source, parseOne);
+    report[source.id] = counts;
+    for (const { ref, value } of results) {
+      const provenance = provenanceOf(source, ref);
+      switch (value.kind) {
+        case 'listing':
+          input.listings.push({ provenance, listing: value.value });
+          break;
+        case 'announcement':
+          if (value.value) input.announcements.push({ provenance, announcement: value.value });
+          break;
+        case 'lookup':
+          if (value.value.kind === 'lookup') input.lookups.push({ provenance, rows: value.value.rows });
+          else
+            input.icbNames.push({
+              provenance,
+              entries: value.value.rows.map((row) => ({
+                icb_code: row.icb_code,
+                name: row.icb_name,
+                kind: 'official' as const,
+                ons_code: row.icb_ons_code,
+              })),
+            });
+          break;
+        case 'population':
+          input.population.push({ provenance, rows: value.value });
+          break;
+        case 'gp':
+          input.gpRegistrations.push({ provenance, aggregate: value.value });
+          break;
+      }
+    }
+  }
+  return { input, report };
+}
+
+type NormaliseInputOf<K extends keyof NormaliseInput> = NonNullable<NormaliseInput[K]>;
+
+function isHtml(source: SourceEntry): boolean {
+  return source.kind === 'html-listing' || source.kind === 'html-announcements';
+}
+
+type Parsed =
+  | ParsedCsv
+  | { kind: 'listing'; value: ReturnType<typeof parseIcsListing> }
+  | { kind: 'announcement'; value: ReturnType<typeof parseAnnouncement> };
+
+/** Parse a CSV document, or read its cached parse when these bytes were parsed before. */
+async function parseCsvCached(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<Parsed> {
+  const cacheKey = parsedCacheKey(source.id, ref.sha256, ref.archiveEntry);
+  const cached = await getJson(store, cacheKey);
+  if (cached !== undefined) return cached as ParsedCsv;
+  const parsed = await parseCsvDocument(store, source, ref);
+  await store.put(cacheKey, JSON.stringify(parsed), { contentType: 'application/json' });
+  return parsed;
+}
+
+/**
+ * Parse a source's current documents; a document that fails is quarantined and the last good document from the
+ * same URL stands in for it. Retained documents (no longer discovered) are parsed too, except for the listing.
+ */
+async function parseWithFallback(
+  deps: ParseDeps,
+  source: SourceEntry,
+  parseOne: (ref: ParsedRef) => Promise<Parsed>,
+): Promise<{ results: { ref: ParsedRef; value: Parsed }[]; counts: ParseSourceReport }> {
+  const { store } = deps;
+  const previous = await readParseState(store, source.id);
+  const docs = (await currentDocuments(store, source.id)).filter((doc) => doc.parse);
+  const candidates = new Map(docs.map((doc) => [documentId(doc), refOf(doc)] as const));
+  const retain = source.kind !== 'html-listing';
+  const next: Record<string, ParsedRef> = retain ? { ...previous.documents } : {};
+  const counts: ParseSourceReport = {
+    documents: docs.length,
+    parsed: 0,
+    reused: 0,
+    quarantined: 0,
+    retained: 0,
+  };
+  const results = new Map<string, { ref: ParsedRef; value: Parsed }>();
+
+  for (const [id, candidate] of [...candidates].sort(([a], [b]) => compareIds(a, b))) {
+    try {
+      results.set(id, { ref: candidate, value: await parseOne(candidate) });
+      next[id] = candidate;
+      if (previous.documents[id]?.sha256 === candidate.sha256) counts.reused += 1;
+      else counts.parsed += 1;
+    } catch (error) {
+      counts.quarantined += 1;
+      await quarantineDocument(deps, source, candidate, error);
+      const lastGood = previous.documents[id];
+      if (lastGood && lastGood.sha256 !== candidate.sha256) next[id] = lastGood;
+      else delete next[id];
+    }
+  }
+  for (const [id, ref] of Object.entries(next).sort(([a], [b]) => compareIds(a, b))) {
+    if (results.get(id)?.ref.sha256 === ref.sha256) continue;
+    try {
+      results.set(id, { ref, value: await parseOne(ref) });
+      if (!candidates.has(id)) counts.retained += 1;
+    } catch (error) {
+      // A retained document that no longer parses (a parser change): report it and let it go.
+      await quarantineDocument(deps, source, ref, error);
+      counts.quarantined += 1;
+      delete next[id];
+    }
+  }
+  await writeParseState(store, source.id, previous, next);
+  return {
+    results: [...results].sort(([a], [b]) => compareIds(a, b)).map(([, result]) => result),
+    counts,
+  };
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function refOf(doc: CurrentDocument): ParsedRef {
+  return {
+    url: doc.url,
+    sha256: doc.sha256,
+    key: doc.key,
+    fetchedAt: doc.fetchedAt,
+    archiveEntry: doc.archiveEntry,
+  };
+}
+
+function provenanceOf(source: SourceEntry, ref: ParsedRef): Provenance {
+  return {
+    source_id: source.id,
+    url: ref.url,
+    sha256: ref.sha256,
+    authority: source.authority,
+    fetched_at: ref.fetchedAt,
+  };
+}
+
+async function quarantineDocument(
+  deps: ParseDeps,
+  source: SourceEntry,
+  ref: ParsedRef,
+  error: unknown,
+): Promise<void> {
+  const code = error instanceof IcsLakeError ? error.code : 'parse_failed';
+  const where = ref.archiveEntry === null ? ref.url : `${ref.url} (entry ${ref.archiveEntry})`;
+  const message = describeError(error);
+  await quarantineRecord(
+    deps.store,
+    {
+      sourceId: source.id,
+      stage: 'parse',
+      url: ref.url,
+      key: ref.key,
+      sha256: ref.sha256,
+      code,
+      reason: message.includes(ref.url) ? message : `${source.id}: ${where}: ${message}`,
+      firstSeenRunId: deps.runId,
+    },
+    deps.quarantine,
+  );
+}
+
+async function readParseState(store: LakeStore, sourceId: string): Promise<ParseState> {
+  const raw = await getJson(store, parseStateKey(sourceId));
+  const parsed = ParseState.safeParse(raw);
+  if (!parsed.success || parsed.data.parserVersion !== PARSER_VERSION) {
+    return { sourceId, parserVersion: PARSER_VERSION, documents: {} };
+  }
+  return parsed.data;
+}
+
+/** Write the parse state only when it changed, so a rerun with nothing new writes nothing. */
+async function writeParseState(
+  store: LakeStore,
+  sourceId: string,
+  previous: ParseState,
+  documents: Record<string, ParsedRef>,
+): Promise<void> {
+  const sorted = Object.fromEntries(Object.entries(documents).sort(([a], [b]) => compareIds(a, b)));
+  const next: ParseState = { sourceId, parserVersion: PARSER_VERSION, documents: sorted };
+  if (JSON.stringify(next) === JSON.stringify(previous)) return;
+  await putJson(store, parseStateKey(sourceId), next);
+}
