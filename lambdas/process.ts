@@ -1,0 +1,55 @@
+import type { Metrics } from '@aws-lambda-powertools/metrics';
+import { S3Client } from '@aws-sdk/client-s3';
+import { type Clock, systemClock } from '../lib/core/clock.ts';
+import type { LakeStore } from '../lib/lake/store.ts';
+import { S3LakeStore } from '../lib/lake/stores/s3.ts';
+import { processDatasets } from '../lib/pipeline/process.ts';
+import type { QuarantineEntry } from '../lib/pipeline/run-report.ts';
+import { ProcessInput, type ProcessOutcome } from '../lib/pipeline/stages.ts';
+import { catalogue, type SourceEntry } from '../lib/sources/catalogue.ts';
+import { readHandlerEnvironment } from './shared/environment.ts';
+import { logger, metrics } from './shared/observability.ts';
+import { emitRunMetrics, readSourceHealth } from './shared/run-metrics.ts';
+
+/** The adapters the process task runs with; tests pass emulator-backed ones. */
+export interface ProcessHandlerDeps {
+  store: LakeStore;
+  clock: Clock;
+  metrics: Metrics;
+  catalogue: readonly SourceEntry[];
+}
+
+/** Step Functions task after the acquire Map: parse, normalise and publish, then emit the run's health metrics. */
+export function createProcessHandler(deps: ProcessHandlerDeps): (event: unknown) => Promise<ProcessOutcome> {
+  return async (event) => {
+    const input = ProcessInput.parse(event);
+    const quarantined: QuarantineEntry[] = [];
+    const report = await processDatasets({
+      store: deps.store,
+      clock: deps.clock,
+      runId: input.runId,
+      catalogue: deps.catalogue,
+      quarantine: (entry) => quarantined.push(entry),
+      log: (line) => logger.info(line, { runId: input.runId }),
+    });
+    const outcome: ProcessOutcome = {
+      runId: input.runId,
+      quarantined: quarantined.length,
+      published: Object.entries(report.datasets)
+        .filter(([, dataset]) => dataset.status === 'published')
+        .map(([dataset, { version }]) => ({ dataset, version })),
+    };
+    const health = await readSourceHealth(deps.store, deps.catalogue, deps.clock.now());
+    emitRunMetrics(deps.metrics, { outcomes: input.sources, health, quarantined: outcome.quarantined });
+    logger.info('run processed', { outcome, datasets: report.datasets, quarantine: quarantined });
+    return outcome;
+  };
+}
+
+const environment = readHandlerEnvironment();
+export const handler = createProcessHandler({
+  store: new S3LakeStore({ client: new S3Client({}), bucket: environment.LAKE_BUCKET }),
+  clock: systemClock,
+  metrics,
+  catalogue,
+});
