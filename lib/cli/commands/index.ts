@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerChanges } from './changes.ts';
 import { registerDiff } from './diff.ts';
 import { registerGet } from './get.ts';
+import { registerParse } from './parse.ts';
 import { registerReplay } from './replay.ts';
 import { registerRun } from './run.ts';
 import { registerServeSnapshot } from './serve-snapshot.ts';
@@ -15,6 +16,7 @@ export const commands: RegisterCommand[] = [
   registerRun,
   registerReplay,
   registerServeSnapshot,
+  registerParse,
   registerChanges,
   registerVersions,
   registerGet,

@@ -1,0 +1,317 @@
+import { execFile, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { main } from '../../lib/cli/main.ts';
+import type { Row } from '../../lib/lake/rows.ts';
+import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
+import { listVersions, readLatest, readVersionRows } from '../../lib/lake/versions.ts';
+import { createDefaultStages } from '../../lib/pipeline/process.ts';
+import { replaySnapshots } from '../../lib/pipeline/replay.ts';
+import { RunReport } from '../../lib/pipeline/run-report.ts';
+
+/**
+ * The acceptance criteria that span every stage, checked on one real replay of the bundled snapshots, run the way
+ * `npm start` runs it: the CLI as a child process without a terminal.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const SNAPSHOT_DATES = ['2020-06-15', '2020-12-14', '2021-04-12', '2022-07-20'];
+const DEC_2020_NHSE =
+  'https://www.england.nhs.uk/2020/12/nhs-chief-confirms-11-new-integrated-care-systems-serving-14-million-people/';
+// NHS England's 8 December 2020 wave, by ODS code.
+const DECEMBER_2020_WAVE = ['QHL', 'QJ2', 'QMF', 'QMJ', 'QMM', 'QOX', 'QRL', 'QRV', 'QSL', 'QT6', 'QUY'];
+// The eight ICBs whose ONS codes were re-issued in July 2022 (ICB22CD), from the ONS names-and-codes list.
+const RECODED_JULY_2022: Record<string, string> = {
+  QHL: 'E54000055',
+  QUE: 'E54000056',
+  QOP: 'E54000057',
+  QJ2: 'E54000058',
+  QPM: 'E54000059',
+  QT1: 'E54000060',
+  QF7: 'E54000061',
+  QUA: 'E54000062',
+};
+
+let lakeDir: string;
+let store: FolderLakeStore;
+let replay: { code: number | null; stdout: string; stderr: string };
+
+function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    // Pipes, not a terminal: progress must come out as plain lines.
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin/ics-lake.mjs'), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString('utf8');
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function cli(...argv: string[]): Promise<{ code: number; stdout: string }> {
+  let stdout = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    return true;
+  });
+  try {
+    return { code: await main(argv), stdout };
+  } finally {
+    out.mockRestore();
+  }
+}
+
+async function latestRows(dataset: string): Promise<Row[]> {
+  const latest = await readLatest(store, dataset);
+  if (!latest) throw new Error(`no latest version of ${dataset}`);
+  return readVersionRows(store, dataset, latest.version);
+}
+
+/** sha256 of every file under the lake, keyed by its path. */
+async function hashLake(dir: string): Promise<Map<string, string>> {
+  const hashes = new Map<string, string>();
+  for (const entry of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile()) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    hashes.set(
+      path.relative(dir, file),
+      createHash('sha256')
+        .update(await readFile(file))
+        .digest('hex'),
+    );
+  }
+  return hashes;
+}
+
+beforeAll(async () => {
+  lakeDir = await mkdtemp(path.join(tmpdir(), 'ics-lake-e2e-'));
+  replay = await runCli(['replay', '--lake', lakeDir]);
+  store = new FolderLakeStore(lakeDir);
+}, 180_000);
+
+afterAll(async () => {
+  await rm(lakeDir, { recursive: true, force: true });
+});
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe('npm start (ics-lake replay) without a terminal', () => {
+  it('exits 0 and prints plain progress lines per snapshot and source, with no terminal control codes', () => {
+    expect(replay.code, replay.stderr).toBe(0);
+    expect(replay.stdout).not.toContain('\u001b');
+    expect(replay.stdout).not.toContain('\r');
+    for (const date of SNAPSHOT_DATES) expect(replay.stdout).toContain(`== snapshot ${date}`);
+    expect(replay.stdout).toMatch(/^- acquire +nhse-news: fetched/m);
+  });
+
+  it('ends each run with a summary of sources fetched, unchanged, failed and quarantined, bytes and time', () => {
+    const summaries = replay.stdout.split('\n').filter((line) => /^run \S+ completed: /.test(line));
+    expect(summaries).toHaveLength(SNAPSHOT_DATES.length);
+    for (const line of summaries) {
+      expect(line).toMatch(
+        /\d+ fetched, \d+ unchanged, \d+ failed, \d+ quarantined; \d+ new objects, [\d.]+ MiB, [\d.]+ s$/,
+      );
+      expect(line).toMatch(/ 0 failed, 0 quarantined;/);
+    }
+    expect(replay.stdout).toMatch(/^replayed 4 snapshot\(s\) in [\d.]+ s$/m);
+  });
+});
+
+describe('the replayed history in the lake', () => {
+  it('shows coverage stepping 18 -> 29 -> 42 ICSs, reaching 100% of England', async () => {
+    const coverage = await latestRows('ics_coverage');
+    const steps = coverage.map((row) => [row.date, row.ics_count, row.coverage_pct]);
+    expect(steps).toContainEqual(['2020-05-28', 18, expect.any(Number)]);
+    expect(steps).toContainEqual(['2020-12-08', 29, expect.any(Number)]);
+    expect(steps).toContainEqual(['2021-04-01', 42, 100]);
+    const counts = coverage.map((row) => row.ics_count as number);
+    expect(counts).toEqual([...counts].sort((a, b) => a - b));
+    expect(coverage.at(-1)).toMatchObject({ ics_count: 42, coverage_pct: 100 });
+    const december = coverage.find((row) => row.ics_count === 29);
+    expect(december?.coverage_pct).toBeGreaterThan(60);
+  });
+
+  it('builds the coverage series up run by run: the latest step of each version is 18, then 29, then 42', async () => {
+    const versions = await listVersions(store, 'ics_coverage');
+    const lastSteps = [];
+    for (const manifest of versions) {
+      const rows = await readVersionRows(store, 'ics_coverage', manifest.version);
+      lastSteps.push(rows.at(-1)?.ics_count);
+    }
+    expect(lastSteps).toEqual([18, 29, 42]);
+  });
+
+  it("holds NHS England's 'more than 60 per cent' claim of December 2020, consistent with our figure", async () => {
+    const claims = await latestRows('published_claims');
+    const claim = claims.find(
+      (row) =>
+        row.source_url === DEC_2020_NHSE &&
+        row.kind === 'percent' &&
+        row.claimed_value === 60 &&
+        row.qualifier === 'more_than',
+    );
+    expect(claim).toMatchObject({ date: '2020-12-08', authority: 'official', consistent: true });
+    expect(claim?.computed_value as number).toBeGreaterThan(60);
+  });
+
+  it('keeps at least three versions of ics and ics_coverage, and `ics-lake versions ics` lists them', async () => {
+    const ics = await listVersions(store, 'ics');
+    expect(ics.length).toBeGreaterThanOrEqual(3);
+    expect((await listVersions(store, 'ics_coverage')).length).toBeGreaterThanOrEqual(3);
+    const { code, stdout } = await cli('versions', 'ics', '--lake', lakeDir);
+    expect(code).toBe(0);
+    const lines = stdout.trim().split('\n');
+    expect(lines).toHaveLength(ics.length);
+    expect(lines.map((line) => line.split('\t').slice(0, 2).join(' '))).toEqual(
+      ics.map((manifest) => `v${manifest.version} ${manifest.as_of.slice(0, 10)}`),
+    );
+  });
+
+  it('`ics-lake get ics --as-of 2020-12-20` returns the version with 29 designated ICSs', async () => {
+    const { code, stdout } = await cli(
+      'get',
+      'ics',
+      '--as-of',
+      '2020-12-20',
+      '--format',
+      'json',
+      '--lake',
+      lakeDir,
+    );
+    expect(code).toBe(0);
+    const rows = JSON.parse(stdout) as Row[];
+    expect(rows).toHaveLength(42);
+    expect(rows.filter((row) => row.designated_from !== null)).toHaveLength(29);
+  });
+
+  it('`ics-lake diff ics 1 2` shows the eleven designations of 8 December 2020', async () => {
+    const { code, stdout } = await cli('diff', 'ics', '1', '2', '--json', '--lake', lakeDir);
+    expect(code).toBe(0);
+    const diff = JSON.parse(stdout) as {
+      created: unknown[];
+      deleted: unknown[];
+      updated: { key: string; before: Row; after: Row }[];
+    };
+    expect(diff.created).toEqual([]);
+    expect(diff.deleted).toEqual([]);
+    expect(diff.updated.map((update) => update.key).sort()).toEqual(DECEMBER_2020_WAVE);
+    for (const update of diff.updated) {
+      expect(update.before).toMatchObject({ status: 'stp', designated_from: null });
+      expect(update.after).toMatchObject({ status: 'ics', designated_from: '2020-12-08' });
+    }
+    const human = await cli('diff', 'ics', '1', '2', '--lake', lakeDir);
+    expect(human.stdout).toContain('designated_from: null -> "2020-12-08"');
+  });
+
+  it('keeps both claims for each December 2020 ICS and takes designated_from from NHS England', async () => {
+    const designations = await latestRows('ics_designations');
+    const ics = new Map((await latestRows('ics')).map((row) => [row.ics_code, row]));
+    for (const code of DECEMBER_2020_WAVE) {
+      const claims = designations
+        .filter((row) => row.ics_code === code && row.wave === '2020-12')
+        .map((row) => [row.authority, row.effective_from]);
+      expect(claims.sort(), code).toEqual([
+        ['official', '2020-12-08'],
+        ['trade-press', '2021-04-01'],
+      ]);
+      expect(ics.get(code)?.designated_from, code).toBe('2020-12-08');
+    }
+  });
+
+  it('gives every ICS a region, and in July 2022 statutory ICB status with the eight new ONS codes', async () => {
+    const rows = await latestRows('ics');
+    expect(rows).toHaveLength(42);
+    for (const row of rows) {
+      expect(row.region_code, String(row.ics_code)).toMatch(/^Y\d{2}$/);
+      expect(row.region_name, String(row.ics_code)).toEqual(expect.any(String));
+      expect(row).toMatchObject({ status: 'icb', statutory_from: '2022-07-01' });
+    }
+    const byCode = new Map(rows.map((row) => [row.ics_code, row.ons_code]));
+    for (const [code, onsCode] of Object.entries(RECODED_JULY_2022))
+      expect(byCode.get(code), code).toBe(onsCode);
+  });
+
+  it('tells the story in feed/atom.xml: the designation waves and coverage rising to 100%', async () => {
+    const script = [
+      'import feedparser, json, sys',
+      'feed = feedparser.parse(sys.argv[1])',
+      'print(json.dumps({"bozo": bool(feed.bozo), "entries": [{"title": e.title, "summary": e.summary} for e in feed.entries]}))',
+    ].join('\n');
+    const { stdout } = await promisify(execFile)('/usr/bin/python3', [
+      '-c',
+      script,
+      path.join(lakeDir, 'feed/atom.xml'),
+    ]);
+    const atom = JSON.parse(stdout) as { bozo: boolean; entries: { title: string; summary: string }[] };
+    expect(atom.bozo).toBe(false);
+    const text = atom.entries.map((entry) => `${entry.title}: ${entry.summary}`).join('\n');
+    expect(text).toMatch(/ics v2: 11 ICSs designated/);
+    expect(text).toMatch(/ics v3: 13 ICSs designated/);
+    expect(text).toMatch(/coverage 49% → 73%/);
+    expect(text).toMatch(/coverage 73% → 100%/);
+    expect(text).toMatch(/ics v4: 42 ICSs became statutory/);
+    expect(text).toMatch(/8 ICSs recoded/);
+    expect(existsSync(path.join(lakeDir, 'feed/feed.json'))).toBe(true);
+  });
+
+  it('publishes datapackage.json and index.html at the lake root', async () => {
+    const datapackage = JSON.parse(await readFile(path.join(lakeDir, 'datapackage.json'), 'utf8'));
+    expect(datapackage.resources.length).toBeGreaterThanOrEqual(5);
+    const html = await readFile(path.join(lakeDir, 'index.html'), 'utf8');
+    expect(html).toContain('<svg');
+    expect(html).toContain('ics_coverage');
+  });
+
+  it('says in each run report which sources fed each dataset', async () => {
+    for (const date of SNAPSHOT_DATES) {
+      const report = RunReport.parse(
+        JSON.parse(await readFile(path.join(lakeDir, `runs/${date}T120000Z.json`), 'utf8')),
+      );
+      expect(report.status).toBe('completed');
+      const processStage = report.stages.process as { datasets: Record<string, { sources: string[] }> };
+      expect(processStage.datasets.ics?.sources, date).toEqual(
+        expect.arrayContaining(['nhse-news', 'ons-code-lookups']),
+      );
+      expect(processStage.datasets.ics_population?.sources, date).toEqual(
+        expect.arrayContaining(['nhsd-gp-registrations', 'ons-population']),
+      );
+      expect(processStage.datasets.ics_designations?.sources, date).toContain('nhse-news');
+    }
+    const december = RunReport.parse(
+      JSON.parse(await readFile(path.join(lakeDir, 'runs/2020-12-14T120000Z.json'), 'utf8')),
+    );
+    const datasets = (december.stages.process as { datasets: Record<string, { sources: string[] }> })
+      .datasets;
+    expect(datasets.ics_designations?.sources).toContain('trade-press');
+  });
+
+  it('writes nothing but run reports when the same history is replayed again', async () => {
+    const before = await hashLake(lakeDir);
+    const summaries = await replaySnapshots({
+      root: path.join(ROOT, 'snapshots'),
+      store,
+      stages: createDefaultStages(),
+    });
+    expect(summaries.map((summary) => summary.status)).toEqual(SNAPSHOT_DATES.map(() => 'completed'));
+    const after = await hashLake(lakeDir);
+    const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
+      (key) => before.get(key) !== after.get(key),
+    );
+    expect(changed.filter((key) => !key.startsWith(`runs${path.sep}`))).toEqual([]);
+  }, 120_000);
+});
