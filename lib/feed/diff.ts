@@ -1,8 +1,8 @@
-import type { DatasetDefinition } from '../core/dataset.ts';
-import { rowKey } from '../core/dataset.ts';
+import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
+import { diffRows } from '../lake/diff.ts';
+import type { Row } from '../lake/rows.ts';
 
-/** A table row as published (JSON values). */
-export type Row = Record<string, unknown>;
+export type { Row };
 
 /** One row-level change between two versions of a dataset, found by primary key. */
 export interface RowChange {
@@ -17,92 +17,65 @@ export interface RowChange {
   changedFields: string[];
 }
 
-/**
- * JSON with object keys sorted, so two rows compare by value regardless of key order.
- * `undefined` and `null` compare equal, because both mean "no value" once published as JSON.
- */
-export function canonicalJson(value: unknown): string {
-  if (value === undefined || value === null) return 'null';
-  if (value instanceof Date) return JSON.stringify(value.toISOString());
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
-
-function columnOrder(definition: DatasetDefinition, rows: readonly (Row | null)[]): string[] {
+/** Columns of a created or deleted row that carry a value, in schema column order (then extras, sorted). */
+function populatedColumns(definition: DatasetDefinition, row: Row): string[] {
   const declared = Object.keys(definition.schema.shape);
-  const extra = new Set<string>();
-  for (const row of rows) {
-    if (row === null) continue;
-    for (const column of Object.keys(row)) if (!declared.includes(column)) extra.add(column);
-  }
-  return [...declared, ...[...extra].sort()];
+  const extra = Object.keys(row)
+    .filter((column) => !declared.includes(column))
+    .sort();
+  return [...declared, ...extra].filter((column) => (row[column] ?? null) !== null);
 }
 
-function changedColumns(definition: DatasetDefinition, before: Row | null, after: Row | null): string[] {
-  return columnOrder(definition, [before, after]).filter(
-    (column) => canonicalJson(before?.[column]) !== canonicalJson(after?.[column]),
-  );
-}
-
-function indexByKey(definition: DatasetDefinition, rows: readonly Row[], side: string): Map<string, Row> {
-  const byKey = new Map<string, Row>();
+function assertUniqueKeys(definition: DatasetDefinition, rows: readonly Row[], side: string): void {
+  const seen = new Set<string>();
   for (const row of rows) {
     const key = rowKey(definition, row);
-    if (byKey.has(key)) {
+    if (seen.has(key)) {
       throw new RangeError(
         `diffByKey(${definition.name}): expected unique primary keys (${definition.primaryKey.join(', ')}) in the ${side} table, found ${JSON.stringify(key)} twice`,
       );
     }
-    byKey.set(key, row);
+    seen.add(key);
   }
-  return byKey;
 }
 
 /**
- * The changes that turn `before` into `after`, matched by primary key and sorted by key.
- * Unchanged rows produce nothing; a row is `updated` when any column differs by value.
+ * The changes that turn `before` into `after`, matched by primary key and sorted by key: the lake's `diffRows`
+ * as one ordered list of operations. Unchanged rows produce nothing; a row is `updated` when any column differs
+ * by value.
  */
 export function diffByKey(
   definition: DatasetDefinition,
   before: readonly Row[],
   after: readonly Row[],
 ): RowChange[] {
-  const beforeByKey = indexByKey(definition, before, 'before');
-  const afterByKey = indexByKey(definition, after, 'after');
-  const keys = [...new Set([...beforeByKey.keys(), ...afterByKey.keys()])].sort();
-  const changes: RowChange[] = [];
-  for (const key of keys) {
-    const old = beforeByKey.get(key) ?? null;
-    const current = afterByKey.get(key) ?? null;
-    if (old === null && current !== null) {
-      changes.push({
-        key,
-        op: 'created',
-        before: null,
-        after: current,
-        changedFields: changedColumns(definition, null, current),
-      });
-    } else if (old !== null && current === null) {
-      changes.push({
-        key,
-        op: 'deleted',
-        before: old,
-        after: null,
-        changedFields: changedColumns(definition, old, null),
-      });
-    } else if (old !== null && current !== null) {
-      const changedFields = changedColumns(definition, old, current);
-      if (changedFields.length > 0)
-        changes.push({ key, op: 'updated', before: old, after: current, changedFields });
-    }
-  }
-  return changes;
+  assertUniqueKeys(definition, before, 'before');
+  assertUniqueKeys(definition, after, 'after');
+  const diff = diffRows(definition, before, after);
+  const changes: RowChange[] = [
+    ...diff.created.map((row) => ({
+      key: rowKey(definition, row),
+      op: 'created' as const,
+      before: null,
+      after: row,
+      changedFields: populatedColumns(definition, row),
+    })),
+    ...diff.updated.map((update) => ({
+      key: update.key,
+      op: 'updated' as const,
+      before: update.before,
+      after: update.after,
+      changedFields: update.changed_fields,
+    })),
+    ...diff.deleted.map((row) => ({
+      key: rowKey(definition, row),
+      op: 'deleted' as const,
+      before: row,
+      after: null,
+      changedFields: populatedColumns(definition, row),
+    })),
+  ];
+  return changes.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
 
 /** Apply changes to a table (by primary key): the inverse of `diffByKey`, used to check it and by consumers. */

@@ -1,79 +1,42 @@
-import { z } from 'zod';
 import { UncommittedVersionError } from '../core/errors.ts';
-import { getText, type LakeStore } from '../lake/store.ts';
+import { lakePaths } from '../lake/manifest.ts';
+import type { LakeStore } from '../lake/store.ts';
+import { readVersionRows as readCommittedRows, readLatestPointer, readManifest } from '../lake/versions.ts';
 import type { Row } from './diff.ts';
 
-/**
- * Minimal readers of the lake layout (datasets/<name>/v<N>/...), tolerant of what the lake writer chooses:
- * rows come from `<name>.json` (a JSON array) or, failing that, `<name>.jsonl` (one row per line).
- */
+/** The lake's readers, as the feed uses them: a missing manifest is an `UncommittedVersionError`. */
 
-/** The folder of a dataset version, with a trailing slash. */
-export function versionPrefix(dataset: string, version: number): string {
-  return `datasets/${dataset}/v${version}/`;
-}
-
-/** The manifest key of a dataset version. */
-export function manifestKey(dataset: string, version: number): string {
-  return `${versionPrefix(dataset, version)}manifest.json`;
-}
-
-/** The parts of `latest.json` the feed relies on. */
-const LatestPointer = z.looseObject({ version: z.number().int().positive() });
-/** The parts of a manifest the feed relies on. */
-const ManifestHeader = z.looseObject({ as_of: z.string().min(1) });
+export const versionPrefix = lakePaths.versionPrefix;
+export const manifestKey = lakePaths.manifest;
 
 /** The version `datasets/<name>/latest.json` points at, or undefined when nothing is published. */
 export async function latestVersion(store: LakeStore, dataset: string): Promise<number | undefined> {
-  const key = `datasets/${dataset}/latest.json`;
-  const text = await getText(store, key);
-  if (text === undefined) return undefined;
-  const parsed = LatestPointer.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw new Error(`${store.location}/${key}: expected { "version": N, ... }, found ${text.slice(0, 200)}`);
-  return parsed.data.version;
+  return (await readLatestPointer(store, dataset))?.version;
 }
 
 /** A version's `as_of`, read from its manifest; throws when the manifest is missing (not committed). */
 export async function versionAsOf(store: LakeStore, dataset: string, version: number): Promise<string> {
-  const key = manifestKey(dataset, version);
-  const text = await getText(store, key);
-  if (text === undefined) {
+  const manifest = await readManifest(store, dataset, version);
+  if (manifest === undefined) {
+    const key = manifestKey(dataset, version);
     throw new UncommittedVersionError(
       `expected a manifest for ${dataset} v${version}, found none`,
       undefined,
       key,
     );
   }
-  const parsed = ManifestHeader.safeParse(JSON.parse(text));
-  if (!parsed.success)
-    throw new Error(
-      `${store.location}/${key}: expected a manifest with "as_of", found ${text.slice(0, 200)}`,
-    );
-  return parsed.data.as_of;
+  return manifest.as_of;
 }
 
-/** The rows of a dataset version (`[]` for version 0, i.e. before the first version). */
+/** The rows of a committed dataset version (`[]` for version 0, i.e. before the first version). */
 export async function readVersionRows(store: LakeStore, dataset: string, version: number): Promise<Row[]> {
   if (version === 0) return [];
-  const prefix = versionPrefix(dataset, version);
-  const json = await getText(store, `${prefix}${dataset}.json`);
-  const rows: unknown =
-    json !== undefined
-      ? JSON.parse(json)
-      : (await getText(store, `${prefix}${dataset}.jsonl`))
-          ?.split('\n')
-          .filter((line) => line.trim().length > 0)
-          .map((line) => JSON.parse(line));
-  if (rows === undefined) {
+  if (!(await store.exists(manifestKey(dataset, version)))) {
     throw new UncommittedVersionError(
-      `expected ${prefix}${dataset}.json or .jsonl, found neither`,
+      `expected a committed ${dataset} v${version}, found no manifest`,
       undefined,
-      prefix,
+      manifestKey(dataset, version),
     );
   }
-  const parsed = z.array(z.record(z.string(), z.unknown())).safeParse(rows);
-  if (!parsed.success)
-    throw new Error(`${store.location}/${prefix}${dataset}.json: expected an array of row objects`);
-  return parsed.data;
+  return readCommittedRows(store, dataset, version);
 }

@@ -7,6 +7,7 @@ export type Row = Record<string, unknown>;
 /** JSON with object keys sorted and `undefined` dropped, so equal values always give equal text. */
 export function canonicalJson(value: unknown): string {
   if (value === undefined || value === null) return 'null';
+  if (value instanceof Date) return JSON.stringify(value.toISOString());
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { defineDataset } from '../../lib/core/dataset.ts';
+import { lakePaths } from '../../lib/lake/manifest.ts';
+import { publishDataset } from '../../lib/lake/publish.ts';
 import type { LakeStore } from '../../lib/lake/store.ts';
 import { putJson } from '../../lib/lake/store.ts';
 
@@ -92,10 +94,19 @@ export async function commitVersion(
   asOf: string,
   rows: readonly Record<string, unknown>[],
 ): Promise<string> {
-  const prefix = `datasets/${name}/v${version}/`;
-  await store.put(`${prefix}${name}.json`, `${JSON.stringify(rows)}\n`);
-  await store.put(`${prefix}${name}.csv`, 'placeholder\n');
-  await putJson(store, `${prefix}manifest.json`, { dataset: name, version, as_of: asOf });
-  await putJson(store, `datasets/${name}/latest.json`, { dataset: name, version, as_of: asOf });
-  return `${prefix}manifest.json`;
+  const definition = [icsDefinition, coverageDefinition, populationDefinition, designationsDefinition].find(
+    (candidate) => candidate.name === name,
+  );
+  if (definition === undefined) throw new RangeError(`no test definition named ${name}`);
+  // Versions are committed through the real publisher, so the feed reads exactly what the lake writes.
+  const outcome = await publishDataset(store, definition, rows, {
+    asOf,
+    createdAt: asOf,
+    pipelineVersion: 'test',
+    lineage: [],
+  });
+  if (outcome.version !== version || outcome.status !== 'published') {
+    throw new Error(`expected to publish ${name} v${version}, got ${outcome.status} v${outcome.version}`);
+  }
+  return lakePaths.manifest(name, version);
 }

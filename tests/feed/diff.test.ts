@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rowKey } from '../../lib/core/dataset.ts';
-import { applyChanges, canonicalJson, diffByKey, type Row } from '../../lib/feed/diff.ts';
+import { applyChanges, diffByKey, type Row } from '../../lib/feed/diff.ts';
 import { rowChangeEvent } from '../../lib/feed/events.ts';
+import { canonicalJson } from '../../lib/lake/rows.ts';
 import { populationDefinition } from './definitions.ts';
 
 const definition = populationDefinition;

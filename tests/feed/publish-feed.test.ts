@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { UncommittedVersionError } from '../../lib/core/errors.ts';
 import type { ChangeEvent } from '../../lib/feed/events.ts';
@@ -83,8 +84,10 @@ describe('writeFeedForVersions', () => {
     expect(published?.data.summary).toMatchObject({ rows: 3, created: 1, updated: 2, deleted: 1 });
     expect(published?.data.summary?.text).toContain('2 ICSs designated: Devon, Kent and Medway');
     expect(published?.data.summary?.files).toEqual([
+      'datasets/ics/v2/datapackage.json',
       'datasets/ics/v2/ics.csv',
       'datasets/ics/v2/ics.json',
+      'datasets/ics/v2/ics.parquet',
       'datasets/ics/v2/manifest.json',
     ]);
     expect(published?.time).toBe('2021-04-01T00:00:00.000Z');
@@ -129,7 +132,18 @@ describe('writeFeedForVersions', () => {
     await store.delete('datasets/ics/v2/manifest.json');
     await expect(writeFeedForVersions(store, versions)).rejects.toBeInstanceOf(UncommittedVersionError);
     const fresh = await lakeWithTwoIcsVersions();
-    await fresh.store.put('datasets/ics/latest.json', '{"version":1}');
+    // latest.json still names v1: the crash fell between v2's manifest and its pointer.
+    const v1Manifest = (await fresh.store.get('datasets/ics/v1/manifest.json')) ?? new Uint8Array();
+    const pointer = JSON.parse(new TextDecoder().decode(await fresh.store.get('datasets/ics/latest.json')));
+    await fresh.store.put(
+      'datasets/ics/latest.json',
+      JSON.stringify({
+        ...pointer,
+        version: 1,
+        manifest: 'datasets/ics/v1/manifest.json',
+        manifest_sha256: createHash('sha256').update(v1Manifest).digest('hex'),
+      }),
+    );
     await expect(writeFeedForVersions(fresh.store, fresh.versions)).rejects.toThrow(
       /latest\.json to point at v2/,
     );

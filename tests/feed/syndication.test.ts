@@ -167,9 +167,12 @@ describe('atom.xml and feed.json', () => {
     const atom = parseWithFeedparser((await getText(store, 'feed/atom.xml')) ?? '');
     expect(feed.items.map((item) => item.url)).toEqual(atom.entries.map((entry) => entry.link));
     expect(feed.items[1]?.title).toContain(HOSTILE_NAME);
+    // datapackage.json, the CSV, JSON and Parquet editions, and the manifest.
     expect(feed.items[1]?.attachments?.map((a) => a.mime_type)).toEqual([
+      'application/json',
       'text/csv',
       'application/json',
+      'application/vnd.apache.parquet',
       'application/json',
     ]);
   });
