@@ -3,7 +3,6 @@ import { defineDataset } from '../../lib/core/dataset.ts';
 import { lakePaths } from '../../lib/lake/manifest.ts';
 import { publishDataset } from '../../lib/lake/publish.ts';
 import type { LakeStore } from '../../lib/lake/store.ts';
-import { putJson } from '../../lib/lake/store.ts';
 
 /** Test-only definitions shaped like the real `ics`, `ics_coverage` and `ics_population` datasets. */
 
