@@ -2,7 +2,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { type Clock, systemClock } from '../lib/core/clock.ts';
 import type { LakeStore } from '../lib/lake/store.ts';
 import { S3LakeStore } from '../lib/lake/stores/s3.ts';
-import { acquireSource } from '../lib/pipeline/acquire.ts';
+import { acquireSourceDetailed } from '../lib/pipeline/acquire.ts';
+import { writeSourcePart } from '../lib/pipeline/run-parts.ts';
+import type { RequestRecord } from '../lib/pipeline/run-report.ts';
 import { AcquireInput, type SourceOutcome } from '../lib/pipeline/stages.ts';
 import { createFetcher, type Fetcher } from '../lib/sources/fetch.ts';
 import { readHandlerEnvironment } from './shared/environment.ts';
@@ -19,9 +21,22 @@ export interface AcquireHandlerDeps {
 export function createAcquireHandler(deps: AcquireHandlerDeps): (event: unknown) => Promise<SourceOutcome> {
   return async (event) => {
     const input = AcquireInput.parse(event);
-    const outcome = await acquireSource(input, {
+    const started = Date.now();
+    const requests: RequestRecord[] = [];
+    const detail = await acquireSourceDetailed(input, {
       ...deps,
+      requests,
       log: (line) => logger.info(line, { runId: input.runId, sourceId: input.sourceId }),
+    });
+    const { outcome } = detail;
+    await writeSourcePart(deps.store, input.runId, {
+      source: {
+        ...outcome,
+        ...(detail.errorCode && { errorCode: detail.errorCode }),
+        ms: Date.now() - started,
+      },
+      requests,
+      quarantine: detail.quarantined ?? [],
     });
     logger.info('source acquired', { runId: input.runId, outcome });
     return outcome;

@@ -6,6 +6,7 @@ import { runFeedStage } from '../lib/feed/publish-feed.ts';
 import type { LakeStore } from '../lib/lake/store.ts';
 import { S3LakeStore } from '../lib/lake/stores/s3.ts';
 import { datasetDefinitions } from '../lib/normalise/datasets.ts';
+import { addStageToRunReport } from '../lib/pipeline/run-parts.ts';
 import { FeedInput, type FeedOutcome } from '../lib/pipeline/stages.ts';
 import { readHandlerEnvironment } from './shared/environment.ts';
 import { logger } from './shared/observability.ts';
@@ -28,6 +29,7 @@ export function createFeedHandler(deps: FeedHandlerDeps): (event: unknown) => Pr
     // Events the notifier gave up on stay pending in the feed index and are sent by the next run.
     if (result.failed > 0) logger.warn('change events not yet notified', { runId: input.runId, ...result });
     const outcome: FeedOutcome = { runId: input.runId, events: result.events, notified: result.notified };
+    await addStageToRunReport(deps.store, input.runId, 'feed', result);
     logger.info('feed written', { outcome });
     return outcome;
   };

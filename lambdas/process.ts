@@ -4,6 +4,7 @@ import { type Clock, systemClock } from '../lib/core/clock.ts';
 import type { LakeStore } from '../lib/lake/store.ts';
 import { S3LakeStore } from '../lib/lake/stores/s3.ts';
 import { processDatasets } from '../lib/pipeline/process.ts';
+import { writeAssembledRunReport } from '../lib/pipeline/run-parts.ts';
 import type { QuarantineEntry } from '../lib/pipeline/run-report.ts';
 import { ProcessInput, type ProcessOutcome } from '../lib/pipeline/stages.ts';
 import { catalogue, type SourceEntry } from '../lib/sources/catalogue.ts';
@@ -39,7 +40,17 @@ export function createProcessHandler(deps: ProcessHandlerDeps): (event: unknown)
         .filter(([, dataset]) => dataset.status === 'published')
         .map(([dataset, { version }]) => ({ dataset, version })),
     };
-    const health = await readSourceHealth(deps.store, deps.catalogue, deps.clock.now());
+    const now = deps.clock.now();
+    await writeAssembledRunReport(deps.store, {
+      runId: input.runId,
+      startedAt: input.startedAt === undefined ? now : new Date(input.startedAt),
+      now,
+      catalogue: deps.catalogue,
+      sources: input.sources,
+      quarantine: quarantined,
+      stages: { process: report },
+    });
+    const health = await readSourceHealth(deps.store, deps.catalogue, now);
     emitRunMetrics(deps.metrics, { outcomes: input.sources, health, quarantined: outcome.quarantined });
     logger.info('run processed', { outcome, datasets: report.datasets, quarantine: quarantined });
     return outcome;

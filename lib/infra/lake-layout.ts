@@ -25,7 +25,7 @@ export interface LakeGrant {
  * Least-privilege lake access per stage, derived from the data flow:
  * acquire writes the raw zone, its HTTP validators (`state/`) and run reports; process reads raw, caches parse
  * results and publishes datasets, quarantine and the root catalog; feed reads published versions and writes
- * the feed.
+ * the feed and its section of the run report.
  */
 export const stageLakeGrants = {
   acquire: [
@@ -47,5 +47,7 @@ export const stageLakeGrants = {
   feed: [
     { prefix: 'datasets/', access: 'read' },
     { prefix: 'feed/', access: 'readwrite' },
+    // The feed task adds its section to the run report the process task assembled.
+    { prefix: 'runs/', access: 'readwrite' },
   ],
 } as const satisfies Record<string, readonly LakeGrant[]>;

@@ -110,7 +110,11 @@ export class PipelineStateMachine extends Construct {
 
     const processRun = new tasks.LambdaInvoke(this, 'ProcessRun', {
       lambdaFunction: props.process,
-      payload: sfn.TaskInput.fromObject({ 'runId.$': '$.runId', 'sources.$': '$.sources' }),
+      payload: sfn.TaskInput.fromObject({
+        'runId.$': '$.runId',
+        'sources.$': '$.sources',
+        'startedAt.$': '$$.Execution.StartTime',
+      }),
       payloadResponseOnly: true,
       retryOnServiceExceptions: false,
       resultPath: '$.process',

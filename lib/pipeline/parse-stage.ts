@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { describeError, IcsLakeError } from '../core/errors.ts';
+import { describeError, IcsLakeError, SourceDataError } from '../core/errors.ts';
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
 import type { Gazetteer } from '../normalise/gazetteer.ts';
 import type { NormaliseInput, Provenance } from '../normalise/input.ts';
@@ -144,7 +144,14 @@ type ParsedCsv =
 async function readText(store: LakeStore, key: string): Promise<string> {
   const bytes = await store.get(key);
   if (bytes === undefined) throw new Error(`raw object ${key} is missing from the lake`);
-  return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    // A typed error, so the document is quarantined as bad data (not as a parser crash) and the reason is clear.
+    throw new SourceDataError(
+      `Expected UTF-8 text in raw object ${key}, found bytes that are not valid UTF-8`,
+    );
+  }
 }
 
 async function parseCsvDocument(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<ParsedCsv> {

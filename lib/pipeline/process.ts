@@ -9,7 +9,8 @@ import { publishDataset } from '../lake/publish.ts';
 import type { LakeStore } from '../lake/store.ts';
 import { buildGazetteer } from '../normalise/gazetteer.ts';
 import { datasetDefinitions, type NormaliseResult, normalise } from '../normalise/index.ts';
-import type { SourceEntry } from '../sources/catalogue.ts';
+import { catalogue as fullCatalogue, type SourceEntry } from '../sources/catalogue.ts';
+import { currentDocuments } from '../sources/raw-zone.ts';
 import { type ParseSourceReport, parseSources, quarantineRecord } from './parse-stage.ts';
 import type { PipelineStage } from './run.ts';
 import type { QuarantineEntry } from './run-report.ts';
@@ -39,6 +40,8 @@ export interface DatasetReport {
 }
 
 export interface ProcessReport {
+  /** Set when the datasets could not be built yet (a source they all depend on has never been acquired). */
+  skipped?: string;
   parse: Record<string, ParseSourceReport>;
   unresolved: number;
   datasets: Record<string, DatasetReport>;
@@ -54,6 +57,17 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
   const { store, clock } = context;
   const definitions = context.definitions ?? datasetDefinitions;
   const asOf = clock.now();
+  // Without a code lookup no name or code resolves: building datasets would publish empty ones and quarantine
+  // every name. Wait until the lookups have been acquired once (e.g. a first run with `--only nhse-news`).
+  const missing: string[] = [];
+  for (const source of context.catalogue.filter((entry) => entry.kind === 'csv-lookup')) {
+    if ((await currentDocuments(store, source.id)).length === 0) missing.push(source.id);
+  }
+  if (missing.length > 0) {
+    const skipped = `datasets not built: no documents yet from ${missing.join(', ')}`;
+    context.log(skipped);
+    return { skipped, parse: {}, unresolved: 0, datasets: {}, catalog: [] };
+  }
   const parsed = await parseSources({
     store,
     runId: context.runId,
@@ -133,7 +147,7 @@ export interface DefaultStageOptions {
   notifier?: Notifier;
   /** Public base URL of the lake, for absolute links in events and feeds. */
   baseUrl?: string;
-  /** The full catalogue (the run's own may be narrowed by `--only`). */
+  /** The catalogue whose documents feed the datasets (default: all of it, whatever `--only` fetched). */
   catalogue?: readonly SourceEntry[];
 }
 
@@ -147,7 +161,7 @@ export function createDefaultStages(options: DefaultStageOptions = {}): Pipeline
           store: context.store,
           clock: context.clock,
           runId: context.runId,
-          catalogue: options.catalogue ?? context.catalogue,
+          catalogue: options.catalogue ?? fullCatalogue,
           quarantine: context.quarantine,
           log: context.log,
         }),

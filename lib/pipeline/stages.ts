@@ -27,6 +27,8 @@ export const ProcessInput = z.object({
   runId: z.string().min(1),
   /** Outcomes from the acquire Map, so the report says which sources fed this run. */
   sources: z.array(SourceOutcome),
+  /** When the run started (the state machine's execution start time), for the run report. */
+  startedAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type ProcessInput = z.infer<typeof ProcessInput>;
 

@@ -3,9 +3,11 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { fixedClock } from '../../lib/core/clock.ts';
+import { getJson } from '../../lib/lake/store.ts';
 import { S3LakeStore } from '../../lib/lake/stores/s3.ts';
 import { datasetDefinitions } from '../../lib/normalise/datasets.ts';
 import { acquireSource } from '../../lib/pipeline/acquire.ts';
+import { RunReport } from '../../lib/pipeline/run-report.ts';
 import type { SourceOutcome } from '../../lib/pipeline/stages.ts';
 import { catalogue } from '../../lib/sources/catalogue.ts';
 import { createFetcher } from '../../lib/sources/fetch.ts';
@@ -104,6 +106,12 @@ describe('process handler', () => {
       expect(await store.exists(`datasets/${definition.name}/latest.json`)).toBe(true);
     }
     expect(await store.exists('index.html')).toBe(true);
+    // The run report is assembled from the acquire outcomes and this task's section.
+    const report = RunReport.parse(await getJson(store, 'runs/run-1.json'));
+    expect(report.sources.map((source) => [source.sourceId, source.status])).toEqual(
+      sources.map((source) => [source.sourceId, source.status]),
+    );
+    expect(report.stages.process).toMatchObject({ unresolved: expect.any(Number) });
 
     expect(metrics).toEqual([
       ...sources.map((source) => ['SourceFailed', source.sourceId, source.status === 'failed' ? 1 : 0]),
