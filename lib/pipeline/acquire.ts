@@ -1,5 +1,10 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { describeError, FetchFailedError, IcsLakeError } from '../core/errors.ts';
-import { type ArchiveLimits, extractArchive, looksLikeZip } from '../sources/archive.ts';
+import { type ArchiveLimits, extractArchiveFile, looksLikeZip } from '../sources/archive.ts';
 import { catalogue as defaultCatalogue, type SourceEntry, sourceById } from '../sources/catalogue.ts';
 import { discoverLinks } from '../sources/discover.ts';
 import type { Fetcher } from '../sources/fetch.ts';
@@ -9,15 +14,19 @@ import {
   type HttpCacheEntry,
   PROVENANCE_HEADERS,
   type ProvenanceSidecar,
+  readRawHead,
   readRawObject,
   readSourceState,
   type SourceState,
   type StoredRawObject,
+  storeRawFile,
   storeRawObject,
   writeSourceState,
 } from '../sources/raw-zone.ts';
+import { SPOOL_HEAD_BYTES, type SpooledBody, spoolChunks } from '../sources/spool.ts';
 import { redactUrl } from '../sources/url-guard.ts';
-import type { RequestRecord } from './run-report.ts';
+import { quarantineRecord } from './parse-stage.ts';
+import type { QuarantineEntry, RequestRecord } from './run-report.ts';
 import type { AcquireInput, SourceOutcome, StageContext } from './stages.ts';
 
 /** What the acquire stage needs besides the stage context. */
@@ -31,19 +40,34 @@ export interface AcquireDeps extends StageContext {
   archiveLimits?: Partial<ArchiveLimits>;
   /** Called with a short message as each object is fetched (for progress display). */
   onProgress?: (message: string) => void;
+  /**
+   * A local folder for scratch files (default: the OS temporary folder). Documents and archive entries stream
+   * through it on their way to the lake, so memory stays flat whatever their size.
+   */
+  scratchDir?: string;
 }
+
+/** Pages read for discovery are held in memory, so they get a cap of their own well below a document's. */
+export const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 
 /** Detail returned alongside the stage outcome, for the run report. */
 export interface AcquireDetail {
   outcome: SourceOutcome;
   /** The IcsLakeError code of a failure. */
   errorCode?: string;
+  /** A received document refused at acquire time (an unsafe archive), recorded under `quarantine/` too. */
+  quarantined?: QuarantineEntry[];
 }
 
 interface FetchedObject {
   url: string;
   finalUrl: string;
-  bytes: Uint8Array;
+  /** The body of a page (held for discovery); documents are not read into memory. */
+  bytes?: Uint8Array;
+  /** The first bytes of the body, for sniffing. */
+  head: Uint8Array;
+  /** A freshly fetched document's scratch file, until the acquire ends. */
+  spooledPath?: string;
   stored: Pick<StoredRawObject, 'key' | 'sha256' | 'ext'> & { fetchedAt: string };
   contentType: string | null;
 }
@@ -71,6 +95,9 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
   const objects: CurrentDocument[] = [];
   let newObjects = 0;
   let bytes = 0;
+  const scratch = await mkdtemp(path.join(deps.scratchDir ?? tmpdir(), `ics-lake-${entry.id}-`));
+  /** The document being unpacked: when its archive is refused, its stored bytes are quarantined. */
+  let unpacking: FetchedObject | undefined;
 
   const record = (entryRecord: RequestRecord) => deps.requests?.push(entryRecord);
 
@@ -90,13 +117,16 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
           ...(cached.lastModified !== null && { lastModified: cached.lastModified }),
         }
       : undefined;
+    // Documents stream to a scratch file; pages are small and needed whole for discovery.
+    const isDocument = role === 'document' || (role === 'landing' && entry.landingIsDocument);
     const result = await deps.fetcher.fetch({
       url,
       sourceId: entry.id,
       allowedHosts: entry.allowedHosts,
-      maxBytes: entry.maxBytes,
+      maxBytes: isDocument ? entry.maxBytes : Math.min(entry.maxBytes, MAX_PAGE_BYTES),
       deadlineMs: entry.deadlineMs,
       ...(validators && { validators }),
+      ...(isDocument && { spoolDir: scratch }),
     });
     if (!result.ok) {
       record({
@@ -121,7 +151,7 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
       role,
       status: result.status,
       attempts: result.attempts,
-      bytes: result.body.length,
+      bytes: result.spooled?.bytes ?? result.body.length,
       ms: Math.round(result.ms),
       errorCode: null,
       error: null,
@@ -134,10 +164,14 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
         etag: result.headers.etag ?? cached.etag,
         lastModified: result.headers['last-modified'] ?? cached.lastModified,
       };
+      const body = isDocument ? undefined : await readRawObject(store, cached.key);
       return {
         url,
         finalUrl: result.finalUrl,
-        bytes: await readRawObject(store, cached.key),
+        ...(body && { bytes: body }),
+        head: body
+          ? body.subarray(0, SPOOL_HEAD_BYTES)
+          : await readRawHead(store, cached.key, SPOOL_HEAD_BYTES),
         stored: {
           key: cached.key,
           sha256: cached.sha256,
@@ -156,8 +190,10 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
       );
     }
     const contentType = result.headers['content-type'] ?? null;
-    const ext = extensionFor(result.finalUrl, contentType ?? undefined, result.body);
-    const stored = await storeRawObject(store, entry.id, result.body, ext, {
+    const spooled: SpooledBody | undefined = result.spooled;
+    const head = spooled ? spooled.head : result.body.subarray(0, SPOOL_HEAD_BYTES);
+    const ext = extensionFor(result.finalUrl, contentType ?? undefined, head);
+    const provenance = {
       role,
       requestedUrl: redactUrl(url),
       finalUrl: redactUrl(result.finalUrl),
@@ -168,8 +204,11 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
       parentUrl,
       parentSha256: null,
       archiveEntry: null,
-    });
-    bytes += result.body.length;
+    } as const;
+    const stored = spooled
+      ? await storeRawFile(store, entry.id, spooled, ext, provenance)
+      : await storeRawObject(store, entry.id, result.body, ext, provenance);
+    bytes += stored.bytes;
     if (stored.created) newObjects++;
     record({ ...base, outcome: stored.created ? 'fetched' : 'unchanged' });
     http[cacheKey] = {
@@ -183,7 +222,8 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
     return {
       url,
       finalUrl: result.finalUrl,
-      bytes: result.body,
+      ...(spooled ? { spooledPath: spooled.path } : { bytes: result.body }),
+      head,
       stored: {
         key: stored.key,
         sha256: stored.sha256,
@@ -192,6 +232,16 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
       },
       contentType,
     };
+  }
+
+  /** Stream a stored object into a scratch file (an unchanged archive whose entries must be extracted again). */
+  async function copyToScratch(key: string): Promise<string> {
+    const source = await store.getStream(key);
+    if (source === undefined)
+      throw new RangeError(`Raw object ${key} is named in the lake's state but missing`);
+    const file = path.join(scratch, `copy-${path.basename(key)}`);
+    await pipeline(source, createWriteStream(file));
+    return file;
   }
 
   async function readProvenance(key: string): Promise<ProvenanceSidecar | undefined> {
@@ -235,7 +285,7 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
 
   async function unpack(document: FetchedObject, parentUrl: string): Promise<void> {
     const pattern = entry.archiveEntryPattern;
-    const isArchive = pattern !== undefined && looksLikeZip(document.bytes);
+    const isArchive = pattern !== undefined && looksLikeZip(document.head);
     remember(document, 'document', { parentUrl, isArchive, parse: !isArchive });
     if (!isArchive) return;
     // Entries already extracted from these very bytes are reused, so an unchanged archive costs no inflate.
@@ -250,19 +300,25 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
       return;
     }
     deps.onProgress?.(`unpacking ${redactUrl(document.url)}`);
-    const entries = await extractArchive(document.bytes, {
-      entryPattern: pattern,
-      sourceId: entry.id,
-      url: redactUrl(document.url),
-      ...(deps.archiveLimits && { limits: deps.archiveLimits }),
-    });
-    for (const archived of entries) {
+    const archiveFile = document.spooledPath ?? (await copyToScratch(document.stored.key));
+    const entries = await extractArchiveFile(
+      archiveFile,
+      {
+        entryPattern: pattern,
+        sourceId: entry.id,
+        url: redactUrl(document.url),
+        ...(deps.archiveLimits && { limits: deps.archiveLimits }),
+      },
+      (_name, chunks) => spoolChunks(chunks, scratch),
+    );
+    for (const { name, result: spooledEntry } of entries) {
+      const archived = { name };
       const ext = extensionFor(
         `https://archive.invalid/${encodeURIComponent(archived.name)}`,
         undefined,
-        archived.bytes,
+        spooledEntry.head,
       );
-      const stored = await storeRawObject(store, entry.id, archived.bytes, ext, {
+      const stored = await storeRawFile(store, entry.id, spooledEntry, ext, {
         role: 'archive-entry',
         requestedUrl: redactUrl(document.url),
         finalUrl: redactUrl(document.finalUrl),
@@ -280,6 +336,7 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
         parentSha256: document.stored.sha256,
         archiveEntry: archived.name,
       });
+      await rm(spooledEntry.path, { force: true });
       if (stored.created) newObjects++;
       remember(
         {
@@ -310,7 +367,7 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
       const next: FetchedObject[] = [];
       const followed = new Set<string>();
       for (const page of frontier) {
-        const html = new TextDecoder().decode(page.bytes);
+        const html = new TextDecoder().decode(page.bytes ?? new Uint8Array());
         for (const link of discoverLinks(html, page.finalUrl, step)) {
           if (followed.has(link.url)) continue;
           followed.add(link.url);
@@ -320,7 +377,15 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
             remember(child, 'page', { parentUrl, parse: false });
             next.push(child);
           } else {
-            await unpack(await fetchObject(link.url, 'document', parentUrl), parentUrl);
+            const document = await fetchObject(link.url, 'document', parentUrl);
+            try {
+              unpacking = document;
+              await unpack(document, parentUrl);
+              unpacking = undefined;
+            } finally {
+              // A document's scratch copy is done with once stored and unpacked; do not let them pile up.
+              if (document.spooledPath) await rm(document.spooledPath, { force: true });
+            }
           }
         }
       }
@@ -337,10 +402,32 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
       lastError: message,
     });
     deps.log(`${entry.id}: failed: ${message}`);
+    // The refused archive's bytes stay in the raw zone (content-addressed, never parsed: the source's state
+    // still names the previous documents); the quarantine record points at them with the reason.
+    const quarantined: QuarantineEntry[] = [];
+    if (error.code === 'archive_refused' && unpacking !== undefined) {
+      await quarantineRecord(
+        store,
+        {
+          sourceId: entry.id,
+          stage: 'acquire',
+          url: redactUrl(unpacking.url),
+          key: unpacking.stored.key,
+          sha256: unpacking.stored.sha256,
+          code: error.code,
+          reason: message,
+          firstSeenRunId: input.runId,
+        },
+        (quarantineEntry) => quarantined.push(quarantineEntry),
+      );
+    }
     return {
       outcome: { sourceId: entry.id, status: 'failed', documents: 0, newObjects, bytes, error: message },
       errorCode: error.code,
+      ...(quarantined.length > 0 && { quarantined }),
     };
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
   }
 
   const documents = objects.filter((object) => object.parse);

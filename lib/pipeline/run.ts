@@ -8,6 +8,7 @@ import type { Fetcher } from '../sources/fetch.ts';
 import { readSourceState } from '../sources/raw-zone.ts';
 import type { FetchMode } from '../sources/url-guard.ts';
 import { acquireSourceDetailed } from './acquire.ts';
+import { acquireLease } from './lease.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import {
   computeTotals,
@@ -59,6 +60,11 @@ export interface RunPipelineOptions {
   archiveLimits?: Partial<ArchiveLimits>;
   /** Monotonic milliseconds, for durations (default performance.now). */
   stopwatch?: () => number;
+  /**
+   * The run lease (lib/pipeline/lease.ts). `clock` measures its expiry (default: the run's clock; pass the wall
+   * clock when replaying history). `false` skips it, for callers that already hold it.
+   */
+  lease?: { clock?: Clock; ttlMs?: number } | false;
 }
 
 /** The outcome of one run. */
@@ -70,16 +76,43 @@ export interface RunSummary {
 }
 
 /**
- * One pipeline run: acquire every selected source (a failed source is reported and the others go on), then
- * the later stages, then write `runs/<run-id>.json`. The run's status is `failed` only when the run itself
- * failed (a lake error, a stage that threw), never because a source could not be fetched.
+ * One pipeline run: take the lake's run lease (throws LeaseHeldError, having written nothing, when another run
+ * holds it), acquire every selected source (a failed source is reported and the others go on), then the later
+ * stages, then write `runs/<run-id>.json` and release the lease. The run's status is `failed` only when the run
+ * itself failed (a lake error, a stage that threw), never because a source could not be fetched.
  */
 export async function runPipeline(options: RunPipelineOptions): Promise<RunSummary> {
-  const stopwatch = options.stopwatch ?? (() => performance.now());
-  const started = stopwatch();
   const startedAt = options.clock.now();
   const runId = options.runId ?? runIdFor(startedAt);
   const log = options.log ?? (() => {});
+  const leaseOptions = options.lease === false ? undefined : (options.lease ?? {});
+  const lease = leaseOptions
+    ? await acquireLease(options.store, {
+        owner: runId,
+        clock: leaseOptions.clock ?? options.clock,
+        ...(leaseOptions.ttlMs !== undefined && { ttlMs: leaseOptions.ttlMs }),
+      })
+    : undefined;
+  if (lease && !lease.exclusive)
+    log(`run ${runId}: ${options.store.location} cannot enforce the lease (advisory)`);
+  try {
+    return await runLeased(options, startedAt, runId, log);
+  } finally {
+    // A failed release (the lake is failing) leaves the lease to expire; the run's outcome stands.
+    await lease
+      ?.release()
+      .catch((thrown) => log(`run ${runId}: lease not released: ${describeError(thrown)}`));
+  }
+}
+
+async function runLeased(
+  options: RunPipelineOptions,
+  startedAt: Date,
+  runId: string,
+  log: (line: string) => void,
+): Promise<RunSummary> {
+  const stopwatch = options.stopwatch ?? (() => performance.now());
+  const started = stopwatch();
   const progress = options.progress ?? silentProgress;
   const fullCatalogue = options.catalogue ?? defaultCatalogue;
   const selected =
@@ -110,6 +143,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
         },
       );
       const { outcome } = detail;
+      quarantine.push(...(detail.quarantined ?? []));
       sources.push({
         ...outcome,
         ...(detail.errorCode && { errorCode: detail.errorCode }),

@@ -50,9 +50,47 @@ export function looksLikeZip(bytes: Uint8Array): boolean {
 /**
  * Extract the entries of a ZIP that match the source's pattern, streaming each through inflate under the limits.
  * Refuses (ArchiveRefusedError) unsafe names, bomb-like sizes or ratios, unexpected files, and archives with no
- * matching entry.
+ * matching entry. Entries are collected in memory: for small archives (tests); acquisition uses extractArchiveFile.
  */
 export async function extractArchive(archive: Uint8Array, options: ExtractOptions): Promise<ArchiveEntry[]> {
+  const opened = () =>
+    new Promise<ZipFile>((resolve, reject) =>
+      yauzl.fromBuffer(Buffer.from(archive), ZIP_OPTIONS, (error, file) =>
+        error ? reject(error) : resolve(file),
+      ),
+    );
+  const entries = await walkArchive(opened, options, async (_name, chunks) => {
+    const parts: Buffer[] = [];
+    for await (const chunk of chunks) parts.push(chunk);
+    return new Uint8Array(Buffer.concat(parts));
+  });
+  return entries.map(({ name, result }) => ({ name, bytes: result }));
+}
+
+/**
+ * As extractArchive, for an archive in a local file: yauzl reads the central directory and each entry from the file,
+ * and each matching entry's inflated bytes are handed to `consume` as they stream (under the same limits), so
+ * neither the archive nor an entry is ever whole in memory. Returns what `consume` returned, per entry.
+ */
+export function extractArchiveFile<T>(
+  file: string,
+  options: ExtractOptions,
+  consume: (name: string, chunks: AsyncIterable<Buffer>) => Promise<T>,
+): Promise<{ name: string; result: T }[]> {
+  const opened = () =>
+    new Promise<ZipFile>((resolve, reject) =>
+      yauzl.open(file, ZIP_OPTIONS, (error, zip) => (error ? reject(error) : resolve(zip))),
+    );
+  return walkArchive(opened, options, consume);
+}
+
+const ZIP_OPTIONS = { lazyEntries: true, validateEntrySizes: true, strictFileNames: true } as const;
+
+async function walkArchive<T>(
+  open: () => Promise<ZipFile>,
+  options: ExtractOptions,
+  consume: (name: string, chunks: AsyncIterable<Buffer>) => Promise<T>,
+): Promise<{ name: string; result: T }[]> {
   const limits = { ...DEFAULT_ARCHIVE_LIMITS, ...options.limits };
   const pattern = new RegExp(options.entryPattern);
   const refuse = (reason: string) =>
@@ -63,13 +101,7 @@ export async function extractArchive(archive: Uint8Array, options: ExtractOption
     );
   let zip: ZipFile;
   try {
-    zip = await new Promise<ZipFile>((resolve, reject) =>
-      yauzl.fromBuffer(
-        Buffer.from(archive),
-        { lazyEntries: true, validateEntrySizes: true, strictFileNames: true },
-        (error, file) => (error ? reject(error) : resolve(file)),
-      ),
-    );
+    zip = await open();
   } catch (error) {
     throw refuse(`not a readable ZIP: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -77,8 +109,8 @@ export async function extractArchive(archive: Uint8Array, options: ExtractOption
     zip.close();
     throw refuse(`${zip.entryCount} entries, more than the limit of ${limits.maxEntries}`);
   }
-  const extracted: ArchiveEntry[] = [];
-  let total = 0;
+  const extracted: { name: string; result: T }[] = [];
+  const total = { bytes: 0 };
   try {
     for (;;) {
       const entry = await nextEntry(zip);
@@ -106,9 +138,11 @@ export async function extractArchive(archive: Uint8Array, options: ExtractOption
         );
       }
       const actualLimit = Math.min(limits.maxEntryBytes, compressed * limits.maxCompressionRatio);
-      const bytes = await readEntry(zip, entry, actualLimit, limits.maxTotalBytes - total, refuse);
-      total += bytes.length;
-      extracted.push({ name, bytes });
+      const result = await consume(
+        name,
+        readEntry(zip, entry, actualLimit, limits.maxTotalBytes, total, refuse),
+      );
+      extracted.push({ name, result });
     }
   } catch (error) {
     if (error instanceof ArchiveRefusedError) throw error;
@@ -155,31 +189,32 @@ function nextEntry(zip: ZipFile): Promise<Entry | undefined> {
   });
 }
 
-async function readEntry(
+/** An entry's inflated chunks, refused as soon as they pass the entry's limit or the archive's running total. */
+async function* readEntry(
   zip: ZipFile,
   entry: Entry,
   entryLimit: number,
-  totalRemaining: number,
+  maxTotalBytes: number,
+  total: { bytes: number },
   refuse: (reason: string) => ArchiveRefusedError,
-): Promise<Uint8Array> {
+): AsyncGenerator<Buffer> {
   const stream = await new Promise<Readable>((resolve, reject) =>
     zip.openReadStream(entry, (error, readable) => (error ? reject(error) : resolve(readable))),
   );
-  const chunks: Buffer[] = [];
   let received = 0;
   try {
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       received += chunk.length;
+      total.bytes += chunk.length;
       if (received > entryLimit) {
         throw refuse(
           `entry ${entry.fileName} inflates past ${entryLimit} bytes (size or compression-ratio limit; declared ${entry.uncompressedSize})`,
         );
       }
-      if (received > totalRemaining) throw refuse('the archive inflates past the total size limit');
-      chunks.push(chunk);
+      if (total.bytes > maxTotalBytes) throw refuse('the archive inflates past the total size limit');
+      yield chunk;
     }
   } finally {
     stream.destroy();
   }
-  return new Uint8Array(Buffer.concat(chunks, received));
 }

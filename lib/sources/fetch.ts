@@ -4,6 +4,7 @@ import https from 'node:https';
 import type { LookupFunction } from 'node:net';
 import { setTimeout as sleepFor } from 'node:timers/promises';
 import { FetchFailedError, FetchRefusedError } from '../core/errors.ts';
+import { type SpooledBody, spoolChunks } from './spool.ts';
 import { checkUrl, type FetchMode, isForbiddenAddress, redactUrl } from './url-guard.ts';
 
 /** The version announced in the User-Agent. */
@@ -25,6 +26,11 @@ export interface FetchRequest {
   deadlineMs: number;
   /** Validators from the previous fetch, sent as If-None-Match / If-Modified-Since. */
   validators?: { etag?: string; lastModified?: string };
+  /**
+   * Stream a 200's body into a scratch file in this folder (hashed on the way) instead of memory: the response's
+   * `body` is then empty and `spooled` names the file, which the caller removes.
+   */
+  spoolDir?: string;
 }
 
 /** A completed exchange: 200 with a body, or 304 (`notModified`, empty body). */
@@ -36,6 +42,8 @@ export interface FetchResponse {
   /** Response headers, lower-case names. */
   headers: Record<string, string>;
   body: Uint8Array;
+  /** The body in a scratch file, when the request asked for spooling and the status was 200. */
+  spooled?: SpooledBody;
   attempts: number;
   /** The URLs redirected through, in order (excluding the final one). */
   redirects: string[];
@@ -177,7 +185,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
     request: FetchRequest,
     signal: AbortSignal,
     sendValidators: boolean,
-  ): Promise<{ status: number; headers: Record<string, string>; body: Uint8Array }> {
+  ): Promise<{ status: number; headers: Record<string, string>; body: Uint8Array; spooled?: SpooledBody }> {
     const headers: Record<string, string> = {
       'user-agent': userAgent,
       accept: '*/*',
@@ -223,21 +231,28 @@ export function createFetcher(options: FetcherOptions): Fetcher {
           status,
         );
       }
-      const chunks: Buffer[] = [];
       let received = 0;
-      for await (const chunk of response as AsyncIterable<Buffer>) {
-        received += chunk.length;
-        if (received > request.maxBytes) {
-          response.destroy();
-          throw new FetchFailedError(
-            `Response body for ${redactUrl(url.href)} (source ${request.sourceId}) exceeded the byte cap of ${request.maxBytes} bytes while streaming`,
-            request.sourceId,
-            redactUrl(url.href),
-            status,
-          );
+      async function* capped(): AsyncGenerator<Buffer> {
+        for await (const chunk of response as AsyncIterable<Buffer>) {
+          received += chunk.length;
+          if (received > request.maxBytes) {
+            response.destroy();
+            throw new FetchFailedError(
+              `Response body for ${redactUrl(url.href)} (source ${request.sourceId}) exceeded the byte cap of ${request.maxBytes} bytes while streaming`,
+              request.sourceId,
+              redactUrl(url.href),
+              status,
+            );
+          }
+          yield chunk;
         }
-        chunks.push(chunk);
       }
+      if (request.spoolDir !== undefined) {
+        const spooled = await spoolChunks(capped(), request.spoolDir);
+        return { status, headers: responseHeaders, body: new Uint8Array(), spooled };
+      }
+      const chunks: Buffer[] = [];
+      for await (const chunk of capped()) chunks.push(chunk);
       return { status, headers: responseHeaders, body: new Uint8Array(Buffer.concat(chunks, received)) };
     } finally {
       release();
@@ -308,6 +323,7 @@ export function createFetcher(options: FetcherOptions): Fetcher {
         notModified: status === 304,
         headers: answer.headers,
         body: answer.body,
+        ...(answer.spooled && { spooled: answer.spooled }),
         attempts: 1,
         redirects,
         ms: now() - started,

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { z } from 'zod';
-import { getJson, type LakeStore, putJson } from '../lake/store.ts';
+import { getJson, type LakeStore, type PutOptions, putJson } from '../lake/store.ts';
+import type { SpooledBody } from './spool.ts';
 
 /** Why an object was fetched: the landing page, an intermediate page, a document, or a file inside an archive. */
 export const RawRole = z.enum(['landing', 'page', 'document', 'archive-entry']);
@@ -172,25 +174,86 @@ export interface StoredRawObject {
  * Store bytes content-addressed under `raw/<source-id>/`, with a provenance sidecar. Identical bytes already
  * present are left alone. The body is written before its sidecar, so a sidecar always describes a whole object.
  */
-export async function storeRawObject(
+export function storeRawObject(
   store: LakeStore,
   sourceId: string,
   bytes: Uint8Array,
   ext: string,
   provenance: ProvenanceInput,
 ): Promise<StoredRawObject> {
-  const sha256 = sha256Of(bytes);
+  return storeContent(
+    store,
+    sourceId,
+    { sha256: sha256Of(bytes), bytes: bytes.length },
+    ext,
+    provenance,
+    (key, options) => store.put(key, bytes, options),
+  );
+}
+
+/**
+ * As storeRawObject, for a body already spooled to a local file (hashed as it was written): the file is streamed
+ * into the lake, never read into memory, and only when the lake does not hold those bytes yet.
+ */
+export function storeRawFile(
+  store: LakeStore,
+  sourceId: string,
+  spooled: Pick<SpooledBody, 'path' | 'sha256' | 'bytes'>,
+  ext: string,
+  provenance: ProvenanceInput,
+): Promise<StoredRawObject> {
+  return storeContent(store, sourceId, spooled, ext, provenance, async (key, options) => {
+    const body = createReadStream(spooled.path);
+    try {
+      await store.putStream(key, body, options);
+    } finally {
+      // A store that failed before reading the body (a dropped connection) leaves the file stream unopened; its
+      // late ENOENT, once the scratch folder is gone, would be an unhandled error that kills the process.
+      body.on('error', () => {});
+      body.destroy();
+    }
+  });
+}
+
+async function storeContent(
+  store: LakeStore,
+  sourceId: string,
+  content: { sha256: string; bytes: number },
+  ext: string,
+  provenance: ProvenanceInput,
+  write: (key: string, options: PutOptions) => Promise<void>,
+): Promise<StoredRawObject> {
+  const { sha256, bytes } = content;
   const key = rawKey(sourceId, sha256, ext);
   const sidecarKey = provenanceKey(key);
   const existing = ProvenanceSidecar.safeParse(await getJson(store, sidecarKey));
   if (existing.success && (await store.exists(key))) {
-    return { key, sha256, ext, bytes: bytes.length, created: false, provenance: existing.data };
+    return { key, sha256, ext, bytes, created: false, provenance: existing.data };
   }
-  const sidecar = ProvenanceSidecar.parse({ sourceId, key, sha256, bytes: bytes.length, ext, ...provenance });
+  const sidecar = ProvenanceSidecar.parse({ sourceId, key, sha256, bytes, ext, ...provenance });
   const contentType = provenance.headers['content-type'] ?? undefined;
-  if (!(await store.exists(key))) await store.put(key, bytes, contentType ? { contentType } : {});
+  if (!(await store.exists(key))) await write(key, contentType ? { contentType } : {});
   await putJson(store, sidecarKey, sidecar);
-  return { key, sha256, ext, bytes: bytes.length, created: true, provenance: sidecar };
+  return { key, sha256, ext, bytes, created: true, provenance: sidecar };
+}
+
+/** The first `count` bytes of a stored object (for sniffing), read without loading the whole object. */
+export async function readRawHead(store: LakeStore, key: string, count: number): Promise<Uint8Array> {
+  const stream = await store.getStream(key);
+  if (stream === undefined)
+    throw new RangeError(`Raw object ${key} is named in the lake's state but missing`);
+  const parts: Buffer[] = [];
+  let length = 0;
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      parts.push(chunk);
+      length += chunk.length;
+      if (length >= count) break;
+    }
+  } finally {
+    stream.destroy();
+  }
+  return new Uint8Array(Buffer.concat(parts).subarray(0, count));
 }
 
 /** A source's state, or a fresh one when it has never run. */

@@ -14,6 +14,9 @@ export interface SnapshotRequestLogEntry {
   status: number;
   /** The User-Agent the client sent. */
   userAgent: string | undefined;
+  /** The validators the client sent (a conditional GET carries at least one). */
+  ifNoneMatch?: string;
+  ifModifiedSince?: string;
 }
 
 /** A running snapshot server. */
@@ -112,8 +115,16 @@ export async function startSnapshotServer(options: SnapshotServerOptions): Promi
     }
     const resource = byKey.get(key);
     const liveUrl = `https://${key}`;
+    const { 'if-none-match': ifNoneMatch, 'if-modified-since': ifModifiedSince } = request.headers;
     const answer = (status: number) =>
-      requests.push({ method, url: liveUrl, status, userAgent: request.headers['user-agent'] });
+      requests.push({
+        method,
+        url: liveUrl,
+        status,
+        userAgent: request.headers['user-agent'],
+        ...(ifNoneMatch !== undefined && { ifNoneMatch }),
+        ...(ifModifiedSince !== undefined && { ifModifiedSince }),
+      });
     if (!resource || (method !== 'GET' && method !== 'HEAD')) {
       const status = resource ? 405 : 404;
       answer(status);

@@ -9,7 +9,7 @@ import { coverageChartSvg, escapeHtml, publishCatalog, safeExternalHref } from '
 import { getText } from '../../lib/lake/store.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { buildCatalogLake, catalogDatasets, catalogSources, HOSTILE } from '../fixtures/lake/catalog-lake.ts';
-import { CountingLakeStore } from './faulty-store.ts';
+import { CountingLakeStore } from '../helpers/faulty-store.ts';
 
 let folder: string;
 let store: FolderLakeStore;

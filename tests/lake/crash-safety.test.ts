@@ -12,8 +12,8 @@ import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
 import { S3LakeStore } from '../../lib/lake/stores/s3.ts';
 import { readLatestPointer } from '../../lib/lake/versions.ts';
 import { regionRows, regionsDataset } from '../fixtures/lake/datasets.ts';
+import { CountingLakeStore, FaultyLakeStore, InjectedCrash, lakeHashes } from '../helpers/faulty-store.ts';
 import { type Fauxqs, fauxqsS3Client, startFauxqs } from '../helpers/fauxqs.ts';
-import { CountingLakeStore, FaultyLakeStore, InjectedCrash, lakeHashes } from './faulty-store.ts';
 
 let fauxqs: Fauxqs;
 const folders: string[] = [];

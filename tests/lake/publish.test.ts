@@ -13,7 +13,7 @@ import {
   versionAsOf,
 } from '../../lib/lake/versions.ts';
 import { regionRows, regionsDataset, regionsRetyped, regionsWithWebsite } from '../fixtures/lake/datasets.ts';
-import { CountingLakeStore, lakeHashes } from './faulty-store.ts';
+import { CountingLakeStore, lakeHashes } from '../helpers/faulty-store.ts';
 
 function options(day: string, extra: Partial<PublishOptions> = {}): PublishOptions {
   return {

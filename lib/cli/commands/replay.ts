@@ -1,3 +1,6 @@
+import { systemClock } from '../../core/clock.ts';
+import { LeaseHeldError } from '../../core/errors.ts';
+import { LEASE_HELD_EXIT_CODE } from '../../pipeline/lease.ts';
 import { createProgress } from '../../pipeline/progress.ts';
 import { replaySnapshots } from '../../pipeline/replay.ts';
 import { summaryLine } from '../../pipeline/run-report.ts';
@@ -13,13 +16,26 @@ export const registerReplay: RegisterCommand = (program) => {
       const { store, stages } = pipelineFromOptions(options);
       const progress = createProgress(process.stdout);
       const started = performance.now();
-      const summaries = await replaySnapshots({
-        root: options.snapshots,
-        store,
-        progress,
-        stages,
-        onSnapshot: (ref) => progress.line(`== snapshot ${ref.date} -> ${store.location}`),
-      });
+      let summaries: Awaited<ReturnType<typeof replaySnapshots>>;
+      try {
+        summaries = await replaySnapshots({
+          root: options.snapshots,
+          store,
+          progress,
+          stages,
+          // The lease expires by the wall clock, not by the replayed snapshot's date.
+          lease: { clock: systemClock },
+          onSnapshot: (ref) => progress.line(`== snapshot ${ref.date} -> ${store.location}`),
+        });
+      } catch (thrown) {
+        if (!(thrown instanceof LeaseHeldError)) throw thrown;
+        progress.finish();
+        process.stderr.write(
+          `ics-lake replay: skipped, another run is writing this lake. ${thrown.message}\n`,
+        );
+        process.exitCode = LEASE_HELD_EXIT_CODE;
+        return;
+      }
       for (const summary of summaries) progress.line(summaryLine(summary.report));
       const failed = summaries.find((summary) => summary.status === 'failed');
       progress.line(

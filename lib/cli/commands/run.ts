@@ -1,4 +1,6 @@
 import { systemClock } from '../../core/clock.ts';
+import { LeaseHeldError } from '../../core/errors.ts';
+import { LEASE_HELD_EXIT_CODE } from '../../pipeline/lease.ts';
 import { createProgress } from '../../pipeline/progress.ts';
 import { runSnapshot } from '../../pipeline/replay.ts';
 import { runPipeline } from '../../pipeline/run.ts';
@@ -30,19 +32,29 @@ export const registerRun: RegisterCommand = (program) => {
       if (options.live && options.snapshot) throw new Error('--live and --snapshot cannot be combined');
       const { store, stages } = pipelineFromOptions(options);
       const progress = createProgress(process.stdout);
-      const common = { store, only: options.only, progress, stages, log: () => {} };
+      // The lease expires by the wall clock even when a snapshot's date drives the run's own clock.
+      const lease = { clock: systemClock };
+      const common = { store, only: options.only, progress, stages, lease, log: () => {} };
       let summary: Awaited<ReturnType<typeof runPipeline>>;
-      if (options.live) {
-        const fetcher = createFetcher({ mode: 'live' });
-        try {
-          summary = await runPipeline({ ...common, clock: systemClock, fetcher, mode: 'live' });
-        } finally {
-          fetcher.close();
+      try {
+        if (options.live) {
+          const fetcher = createFetcher({ mode: 'live' });
+          try {
+            summary = await runPipeline({ ...common, clock: systemClock, fetcher, mode: 'live' });
+          } finally {
+            fetcher.close();
+          }
+        } else {
+          const snapshot = resolveSnapshot(options.snapshot);
+          progress.line(`Replaying snapshot ${snapshot.date} into ${store.location}`);
+          summary = await runSnapshot(snapshot, common);
         }
-      } else {
-        const snapshot = resolveSnapshot(options.snapshot);
-        progress.line(`Replaying snapshot ${snapshot.date} into ${store.location}`);
-        summary = await runSnapshot(snapshot, common);
+      } catch (thrown) {
+        if (!(thrown instanceof LeaseHeldError)) throw thrown;
+        progress.finish();
+        process.stderr.write(`ics-lake run: skipped, another run is writing this lake. ${thrown.message}\n`);
+        process.exitCode = LEASE_HELD_EXIT_CODE;
+        return;
       }
       progress.line(summaryLine(summary.report));
       progress.line(`report: ${summary.reportKey}`);

@@ -1,0 +1,126 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { FolderLakeStore } from '../lib/lake/stores/folder.ts';
+import { createDefaultStages } from '../lib/pipeline/process.ts';
+import { runSnapshot, snapshotClock } from '../lib/pipeline/replay.ts';
+import { type PipelineStage, runPipeline } from '../lib/pipeline/run.ts';
+import { runReportKey } from '../lib/pipeline/run-report.ts';
+import { createFetcher } from '../lib/sources/fetch.ts';
+import { startSnapshotServer } from '../lib/sources/snapshot-server.ts';
+import { listSnapshots } from '../lib/sources/snapshots.ts';
+import { CountingLakeStore } from './counting-store.ts';
+
+const projectRoot = fileURLToPath(new URL('..', import.meta.url));
+
+/** Wall time of `ics-lake replay --lake <dir>` as a user runs it (a fresh Node process, tsx included). */
+export function timeCliReplay(lakeDir: string): Promise<number> {
+  const started = performance.now();
+  return new Promise((resolve, reject) =>
+    execFile(
+      process.execPath,
+      ['bin/ics-lake.mjs', 'replay', '--lake', lakeDir],
+      { cwd: projectRoot, maxBuffer: 64 * 1024 * 1024 },
+      (error, _stdout, stderr) =>
+        error ? reject(new Error(`ics-lake replay failed: ${stderr}`)) : resolve(performance.now() - started),
+    ),
+  );
+}
+
+/** One snapshot of an instrumented replay: wall time, acquire per source, and each later stage. */
+export interface SnapshotTiming {
+  snapshot: string;
+  ms: number;
+  acquireMs: Record<string, number>;
+  stageMs: Record<string, number>;
+  status: string;
+}
+
+/** Replay every bundled snapshot into `lakeDir` in this process, timing each stage (acquire per source). */
+export async function instrumentedReplay(lakeDir: string): Promise<SnapshotTiming[]> {
+  const store = new FolderLakeStore(lakeDir);
+  const timings: SnapshotTiming[] = [];
+  for (const snapshot of listSnapshots('snapshots')) {
+    const stageMs: Record<string, number> = {};
+    const stages = timedStages(stageMs);
+    const started = performance.now();
+    const summary = await runSnapshot(snapshot, { store, stages, lease: false });
+    timings.push({
+      snapshot: snapshot.date,
+      ms: performance.now() - started,
+      acquireMs: Object.fromEntries(summary.report.sources.map((source) => [source.sourceId, source.ms])),
+      stageMs,
+      status: summary.status,
+    });
+  }
+  return timings;
+}
+
+/** The default stages, each recording its wall time into `stageMs`. */
+function timedStages(stageMs: Record<string, number>): PipelineStage[] {
+  return createDefaultStages().map((stage) => ({
+    ...stage,
+    run: async (context) => {
+      const started = performance.now();
+      try {
+        return await stage.run(context);
+      } finally {
+        stageMs[stage.name] = performance.now() - started;
+      }
+    },
+  }));
+}
+
+/** A rerun of the newest snapshot over a lake that already holds it. */
+export interface NoOpRun {
+  ms: number;
+  requests: number;
+  conditionalRequests: number;
+  notModified: number;
+  bytesDownloaded: number;
+  objectsWritten: string[];
+  objectsDeleted: string[];
+  acquireMs: Record<string, number>;
+  stageMs: Record<string, number>;
+  status: string;
+}
+
+/** Rerun the newest snapshot over `lakeDir` (already replayed), counting requests and writes. */
+export async function noOpRerun(lakeDir: string, runId: string): Promise<NoOpRun> {
+  const newest = listSnapshots('snapshots').at(-1);
+  if (newest === undefined) throw new RangeError('no bundled snapshots');
+  const server = await startSnapshotServer({ dir: newest.dir });
+  const fetcher = createFetcher({ mode: 'snapshot', snapshotPort: server.port });
+  const store = new CountingLakeStore(new FolderLakeStore(lakeDir));
+  const stageMs: Record<string, number> = {};
+  try {
+    const started = performance.now();
+    const summary = await runPipeline({
+      store,
+      clock: snapshotClock(newest.date),
+      fetcher,
+      mode: 'snapshot',
+      snapshot: newest.date,
+      runId,
+      stages: timedStages(stageMs),
+    });
+    const ms = performance.now() - started;
+    const get = server.requests.filter((request) => request.method === 'GET');
+    return {
+      ms,
+      requests: get.length,
+      conditionalRequests: get.filter(
+        (request) => request.ifNoneMatch !== undefined || request.ifModifiedSince !== undefined,
+      ).length,
+      notModified: get.filter((request) => request.status === 304).length,
+      bytesDownloaded: summary.report.requests.reduce((sum, request) => sum + request.bytes, 0),
+      objectsWritten: store.written.filter((key) => key !== runReportKey(runId)),
+      objectsDeleted: store.deleted,
+      acquireMs: Object.fromEntries(summary.report.sources.map((source) => [source.sourceId, source.ms])),
+      stageMs,
+      status: summary.status,
+    };
+  } finally {
+    fetcher.close();
+    await server.close();
+  }
+}

@@ -1,0 +1,80 @@
+import path from 'node:path';
+import { expect } from 'vitest';
+import { Manifest } from '../../lib/lake/manifest.ts';
+import { sha256Hex } from '../../lib/lake/rows.ts';
+import { getText, type LakeStore } from '../../lib/lake/store.ts';
+import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
+import { readLatestPointer } from '../../lib/lake/versions.ts';
+
+/** The committed small snapshots (real pages, GP files cut to two CCGs): a full replay takes about a second. */
+export const SMALL_SNAPSHOTS = path.resolve(import.meta.dirname, '../fixtures/snapshots-small');
+
+/** A copy of a memory lake, to restart from a checkpoint. */
+export function cloneLake(store: MemoryLakeStore): MemoryLakeStore {
+  const copy = new MemoryLakeStore();
+  for (const [key, value] of store.objects) copy.objects.set(key, new Uint8Array(value));
+  return copy;
+}
+
+/** Every object's sha256 by key, optionally leaving out keys under some prefixes (e.g. `runs/`). */
+export function memoryLakeHashes(
+  store: MemoryLakeStore,
+  exclude: readonly string[] = [],
+): Record<string, string> {
+  const hashes: Record<string, string> = {};
+  for (const key of [...store.objects.keys()].sort()) {
+    if (exclude.some((prefix) => key.startsWith(prefix))) continue;
+    hashes[key] = sha256Hex(store.objects.get(key) ?? new Uint8Array());
+  }
+  return hashes;
+}
+
+/** Only the published outputs: datasets, feed and catalog (no raw zone, state, caches or run reports). */
+export function publishedHashes(store: MemoryLakeStore): Record<string, string> {
+  const hashes = memoryLakeHashes(store);
+  return Object.fromEntries(
+    Object.entries(hashes).filter(([key]) => key.startsWith('datasets/') || key.startsWith('feed/')),
+  );
+}
+
+/**
+ * Assert the lake's public face is consistent: every `datasets/<name>/latest.json` points at a manifest whose
+ * hash it records and whose files all match the manifest's hashes, and every event in any feed page names a
+ * committed version (at or below latest.json, with a manifest). Returns the committed version per dataset.
+ */
+export async function assertCommittedLake(store: LakeStore): Promise<Record<string, number>> {
+  const committed: Record<string, number> = {};
+  const pointers = (await store.list('datasets/')).filter(({ key }) =>
+    /^datasets\/[^/]+\/latest\.json$/.test(key),
+  );
+  for (const { key } of pointers) {
+    const name = key.split('/')[1] ?? '';
+    const pointer = await readLatestPointer(store, name);
+    if (pointer === undefined) throw new Error(`${key} unreadable`);
+    const manifestText = await getText(store, pointer.manifest);
+    expect(manifestText, `${pointer.manifest} exists`).toBeDefined();
+    expect(sha256Hex(manifestText ?? ''), `${pointer.manifest} hash`).toBe(pointer.manifest_sha256);
+    const manifest = Manifest.parse(JSON.parse(manifestText ?? ''));
+    for (const file of [...manifest.files, { name: 'datapackage.json', ...manifest.datapackage }]) {
+      const body = await store.get(`datasets/${name}/v${manifest.version}/${file.name}`);
+      expect(body && sha256Hex(body), `${name} v${manifest.version} ${file.name}`).toBe(file.sha256);
+    }
+    committed[name] = manifest.version;
+  }
+  for (const { key } of await store.list('feed/')) {
+    if (!key.endsWith('.jsonl')) continue;
+    const text = (await getText(store, key)) ?? '';
+    for (const line of text.split('\n')) {
+      if (line.trim() === '') continue;
+      const event = JSON.parse(line) as { data?: { dataset?: string; version?: number } };
+      const dataset = event.data?.dataset;
+      const version = event.data?.version;
+      if (dataset === undefined || version === undefined) continue;
+      expect(version, `${key}: event for ${dataset} v${version}`).toBeLessThanOrEqual(
+        committed[dataset] ?? 0,
+      );
+      expect(await store.exists(`datasets/${dataset}/v${version}/manifest.json`)).toBe(true);
+    }
+  }
+  return committed;
+}
