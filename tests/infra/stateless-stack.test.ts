@@ -104,6 +104,8 @@ describe('stateless stack (bundled as cdk synth would)', () => {
       expect(lakeObjectGrants(template, 'FeedRole')).toEqual({
         '/datasets/*': ['s3:GetObject'],
         '/feed/*': write,
+        // The feed task adds its section to the run report.
+        '/runs/*': write,
       });
       const listings = identityStatements(template)
         .filter(
