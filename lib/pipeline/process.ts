@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import pkg from '../../package.json' with { type: 'json' };
 import type { Clock } from '../core/clock.ts';
 import type { DatasetDefinition } from '../core/dataset.ts';
@@ -6,12 +8,19 @@ import { runFeedStage } from '../feed/publish-feed.ts';
 import { publishCatalog } from '../lake/catalog.ts';
 import type { DataSource } from '../lake/datapackage.ts';
 import { publishDataset } from '../lake/publish.ts';
-import type { LakeStore } from '../lake/store.ts';
+import { canonicalJson } from '../lake/rows.ts';
+import { getJson, type LakeStore, putJson } from '../lake/store.ts';
 import { buildGazetteer } from '../normalise/gazetteer.ts';
 import { datasetDefinitions, type NormaliseResult, normalise } from '../normalise/index.ts';
 import { catalogue as fullCatalogue, type SourceEntry } from '../sources/catalogue.ts';
 import { currentDocuments } from '../sources/raw-zone.ts';
-import { type ParseSourceReport, parseSources, quarantineRecord } from './parse-stage.ts';
+import {
+  PARSER_VERSION,
+  type ParseSourceReport,
+  parseSources,
+  parseStateKey,
+  quarantineRecord,
+} from './parse-stage.ts';
 import type { PipelineStage } from './run.ts';
 import type { QuarantineEntry } from './run-report.ts';
 
@@ -40,6 +49,8 @@ export interface DatasetReport {
 }
 
 export interface ProcessReport {
+  /** Set when nothing the datasets depend on changed since the last run, so nothing was recomputed. */
+  inputsUnchanged?: boolean;
   /** Set when the datasets could not be built yet (a source they all depend on has never been acquired). */
   skipped?: string;
   parse: Record<string, ParseSourceReport>;
@@ -67,6 +78,20 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
     const skipped = `datasets not built: no documents yet from ${missing.join(', ')}`;
     context.log(skipped);
     return { skipped, parse: {}, unresolved: 0, datasets: {}, catalog: [] };
+  }
+  // The datasets are a pure function of the documents, the run's date and the code: when none of them changed
+  // since the last completed process stage, there is nothing to recompute (a no-op rerun costs a few reads).
+  const fingerprint = await inputsFingerprint(store, context.catalogue, asOf, definitions);
+  const previous = ProcessState.safeParse(await getJson(store, PROCESS_STATE_KEY));
+  if (previous.success && previous.data.fingerprint === fingerprint) {
+    context.log('inputs unchanged since the last run: datasets not recomputed');
+    const datasets = Object.fromEntries(
+      Object.entries(previous.data.datasets).map(([name, report]) => [
+        name,
+        { ...report, status: 'unchanged' as const },
+      ]),
+    );
+    return { inputsUnchanged: true, parse: {}, unresolved: 0, datasets, catalog: [] };
   }
   const parsed = await parseSources({
     store,
@@ -127,7 +152,62 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
     sources: catalogueSources(context.catalogue),
     asOf,
   });
+  // Written last: a run that crashed before this point recomputes everything next time.
+  // Statuses are left out: the record must be the same whichever run first computed these inputs.
+  // Taken again now that this run's parse state is written, so the next run with the same inputs matches it.
+  const record: ProcessState = {
+    fingerprint: await inputsFingerprint(store, context.catalogue, asOf, definitions),
+    datasets: Object.fromEntries(
+      Object.entries(datasets).map(([name, { version, rows, sources }]) => [
+        name,
+        { version, rows, sources },
+      ]),
+    ),
+  };
+  await putJson(store, PROCESS_STATE_KEY, record);
   return { parse: parsed.report, unresolved: result.unresolved.length, datasets, catalog: catalog.written };
+}
+
+const PROCESS_STATE_KEY = 'state/process.json';
+
+/** `state/process.json`: what the last completed process stage was computed from, and what it published. */
+const ProcessState = z.object({
+  fingerprint: z.string(),
+  datasets: z.record(
+    z.string(),
+    z.object({
+      version: z.number().int(),
+      rows: z.number().int(),
+      sources: z.array(z.string()),
+    }),
+  ),
+});
+type ProcessState = z.infer<typeof ProcessState>;
+
+/**
+ * A hash of everything the datasets depend on: each source's current documents and its last good parses (the
+ * raw bytes by sha256), the run's date (statuses and coverage are "as of" it), the pipeline and parser versions,
+ * and the dataset schemas.
+ */
+async function inputsFingerprint(
+  store: LakeStore,
+  catalogue: readonly SourceEntry[],
+  asOf: Date,
+  definitions: readonly DatasetDefinition[],
+): Promise<string> {
+  const hash = createHash('sha256');
+  hash.update(JSON.stringify([PIPELINE_VERSION, PARSER_VERSION, asOf.toISOString().slice(0, 10)]));
+  for (const definition of definitions) {
+    hash.update(`\n${definition.name}:${canonicalJson(z.toJSONSchema(definition.schema))}`);
+  }
+  for (const source of catalogue) {
+    const documents = (await currentDocuments(store, source.id))
+      .filter((doc) => doc.parse)
+      .map((doc) => [doc.url, doc.archiveEntry, doc.sha256]);
+    const parsedState = (await getJson(store, parseStateKey(source.id))) ?? null;
+    hash.update(`\n${source.id}:${canonicalJson(documents)}:${canonicalJson(parsedState)}`);
+  }
+  return hash.digest('hex');
 }
 
 function rowsOf(result: NormaliseResult, name: string): readonly unknown[] {
