@@ -4,6 +4,7 @@ import { describeError, IcsLakeError, SourceDataError } from '../core/errors.ts'
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
 import type { Gazetteer } from '../normalise/gazetteer.ts';
 import type { NormaliseInput, Provenance } from '../normalise/input.ts';
+import { compareText } from '../normalise/order.ts';
 import { parseAnnouncement } from '../parse/announcement.ts';
 import { parseLookupDocument } from '../parse/code-lookups.ts';
 import { aggregateGpRegistrations, parseGpRegistrations } from '../parse/gp-registrations.ts';
@@ -288,7 +289,7 @@ async function parseWithFallback(
   };
   const results = new Map<string, { ref: ParsedRef; value: Parsed }>();
 
-  for (const [id, candidate] of [...candidates].sort(([a], [b]) => compareIds(a, b))) {
+  for (const [id, candidate] of [...candidates].sort(([a], [b]) => compareText(a, b))) {
     try {
       results.set(id, { ref: candidate, value: await parseOne(candidate) });
       next[id] = candidate;
@@ -302,7 +303,7 @@ async function parseWithFallback(
       else delete next[id];
     }
   }
-  for (const [id, ref] of Object.entries(next).sort(([a], [b]) => compareIds(a, b))) {
+  for (const [id, ref] of Object.entries(next).sort(([a], [b]) => compareText(a, b))) {
     if (results.get(id)?.ref.sha256 === ref.sha256) continue;
     try {
       results.set(id, { ref, value: await parseOne(ref) });
@@ -316,13 +317,9 @@ async function parseWithFallback(
   }
   await writeParseState(store, source.id, previous, next);
   return {
-    results: [...results].sort(([a], [b]) => compareIds(a, b)).map(([, result]) => result),
+    results: [...results].sort(([a], [b]) => compareText(a, b)).map(([, result]) => result),
     counts,
   };
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 function refOf(doc: CurrentDocument): ParsedRef {
@@ -386,7 +383,7 @@ async function writeParseState(
   previous: ParseState,
   documents: Record<string, ParsedRef>,
 ): Promise<void> {
-  const sorted = Object.fromEntries(Object.entries(documents).sort(([a], [b]) => compareIds(a, b)));
+  const sorted = Object.fromEntries(Object.entries(documents).sort(([a], [b]) => compareText(a, b)));
   const next: ParseState = { sourceId, parserVersion: PARSER_VERSION, documents: sorted };
   if (JSON.stringify(next) === JSON.stringify(previous)) return;
   await putJson(store, parseStateKey(sourceId), next);

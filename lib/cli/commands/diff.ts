@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { z } from 'zod';
 import { type DatasetDefinition, rowKey } from '../../core/dataset.ts';
 import { diffRows, type RowsDiff } from '../../lake/diff.ts';
@@ -6,17 +6,12 @@ import type { Manifest } from '../../lake/manifest.ts';
 import { openLake } from '../../lake/open.ts';
 import { readVersionRows, resolveVersion } from '../../lake/versions.ts';
 import type { RegisterCommand } from './index.ts';
+import { versionNumber } from './version-argument.ts';
 
 interface DiffOptions {
   json?: boolean;
   lake: string;
   endpoint?: string;
-}
-
-function versionNumber(value: string): number {
-  const match = /^v?([1-9]\d*)$/.exec(value);
-  if (match?.[1] === undefined) throw new InvalidArgumentError('expected a version number such as 3 or v3');
-  return Number(match[1]);
 }
 
 /** The key and column order of a version, from its manifest, so any dataset in the lake can be diffed. */

@@ -1,9 +1,10 @@
 import { createWriteStream } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { openLake } from '../../lake/open.ts';
 import { openVersionFile, resolveVersion } from '../../lake/versions.ts';
 import type { RegisterCommand } from './index.ts';
+import { versionNumber } from './version-argument.ts';
 
 interface GetOptions {
   version?: number;
@@ -12,12 +13,6 @@ interface GetOptions {
   out?: string;
   lake: string;
   endpoint?: string;
-}
-
-function versionNumber(value: string): number {
-  const match = /^v?([1-9]\d*)$/.exec(value);
-  if (match?.[1] === undefined) throw new InvalidArgumentError('expected a version number such as 3 or v3');
-  return Number(match[1]);
 }
 
 /** `ics-lake get <dataset>`: stream one edition of a version (latest, numbered, or latest as of a date). */
