@@ -405,8 +405,11 @@ export async function aggregateGpRegistrations(
   };
   const practice = newLevel();
   const org = newLevel();
-  // One bit-per-key table per organisation keeps duplicate detection proportional to organisations, not rows.
-  const seen = new Map<string, Uint8Array>();
+  // Duplicate detection: one bit per (sex, age) key per organisation, all in one pooled bitmap, so memory grows by
+  // a few dozen bytes per organisation (not per row, and without one small buffer object per organisation).
+  const seen = new Map<string, number>();
+  const flagBytes = Math.ceil((3 * AGE_SLOTS) / 8);
+  let flagPool = new Uint8Array(flagBytes * 1024);
   let extractDate: string | null = null;
   let rowCount = 0;
 
@@ -423,18 +426,25 @@ export async function aggregateGpRegistrations(
     const slot = sexIndex * AGE_SLOTS + ageSlot(row.age);
     const isPractice = row.org_type === 'practice';
     const orgKey = isPractice ? row.org_code : `${row.org_type}:${row.org_code}`;
-    let flags = seen.get(orgKey);
-    if (!flags) {
-      flags = new Uint8Array(3 * AGE_SLOTS);
-      seen.set(orgKey, flags);
+    let orgIndex = seen.get(orgKey);
+    if (orgIndex === undefined) {
+      orgIndex = seen.size;
+      seen.set(orgKey, orgIndex);
+      if ((orgIndex + 1) * flagBytes > flagPool.length) {
+        const grown = new Uint8Array(flagPool.length * 2);
+        grown.set(flagPool);
+        flagPool = grown;
+      }
     }
-    if (flags[slot] === 1) {
+    const flagByte = orgIndex * flagBytes + (slot >> 3);
+    const flagBit = 1 << (slot & 7);
+    if (((flagPool[flagByte] ?? 0) & flagBit) !== 0) {
       throw dataError(
         context,
         `duplicate key: ${isPractice ? 'practice' : row.org_type} ${row.org_code}, SEX ${row.sex}, AGE ${row.age} appears more than once (row ${rowCount})`,
       );
     }
-    flags[slot] = 1;
+    flagPool[flagByte] = (flagPool[flagByte] ?? 0) | flagBit;
 
     const level = isPractice ? practice : org;
     level.rows += 1;
