@@ -1,7 +1,10 @@
 // Child process: run the GP parse+validate+aggregate stage once over one lake object and report peak RSS, so each
 // file size is measured in a process of its own. The V8 heap is sampled too, to tell heap growth from buffers.
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
-import { aggregateGpRegistrations, parseGpRegistrations } from '../../lib/parse/gp-registrations.ts';
+import {
+  aggregateGpRegistrationBatches,
+  parseGpRegistrationBatches,
+} from '../../lib/parse/gp-registrations.ts';
 import { peakRssBytes } from '../memory.ts';
 
 const [lakeDir, key] = process.argv.slice(2);
@@ -19,7 +22,7 @@ const stream = await store.getStream(key);
 if (stream === undefined) throw new Error(`${key} is not in ${lakeDir}`);
 const options = { sourceId: 'nhsd-gp-registrations', url: `bench:${key}` };
 const started = performance.now();
-const aggregate = await aggregateGpRegistrations(parseGpRegistrations(stream, options), options);
+const aggregate = await aggregateGpRegistrationBatches(parseGpRegistrationBatches(stream, options), options);
 clearInterval(sampler);
 process.stdout.write(
   `${JSON.stringify({

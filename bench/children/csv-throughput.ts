@@ -3,7 +3,10 @@
 import type { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
-import { aggregateGpRegistrations, parseGpRegistrations } from '../../lib/parse/gp-registrations.ts';
+import {
+  aggregateGpRegistrationBatches,
+  parseGpRegistrationBatches,
+} from '../../lib/parse/gp-registrations.ts';
 
 const [lakeDir, key, runsText] = process.argv.slice(2);
 if (lakeDir === undefined || key === undefined)
@@ -19,7 +22,10 @@ async function open(): Promise<Readable> {
 
 async function pipelineStage(): Promise<number> {
   const options = { sourceId: 'nhsd-gp-registrations', url: `bench:${key}` };
-  const aggregate = await aggregateGpRegistrations(parseGpRegistrations(await open(), options), options);
+  const aggregate = await aggregateGpRegistrationBatches(
+    parseGpRegistrationBatches(await open(), options),
+    options,
+  );
   return aggregate.row_count;
 }
 

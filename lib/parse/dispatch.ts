@@ -12,9 +12,9 @@ import { listSnapshots, loadSnapshot } from '../sources/snapshots.ts';
 import { parseAnnouncement } from './announcement.ts';
 import { CODE_LOOKUPS_SOURCE_ID, type LookupDocument, parseLookupDocument } from './code-lookups.ts';
 import {
-  aggregateGpRegistrations,
+  aggregateGpRegistrationBatches,
   type GpRegistrationAggregate,
-  parseGpRegistrations,
+  parseGpRegistrationBatches,
 } from './gp-registrations.ts';
 import { parseIcsListing } from './listing.ts';
 import { parsePopulation } from './population.ts';
@@ -82,7 +82,10 @@ async function parseGpDocument(
 ): Promise<{ archive_entry: string | null; aggregate: GpRegistrationAggregate }[]> {
   const context = { sourceId: source.id, url };
   const aggregateOf = (csv: Uint8Array) =>
-    aggregateGpRegistrations(parseGpRegistrations(Readable.from([Buffer.from(csv)]), context), context);
+    aggregateGpRegistrationBatches(
+      parseGpRegistrationBatches(Readable.from([Buffer.from(csv)]), context),
+      context,
+    );
   if (!looksLikeZip(bytes)) return [{ archive_entry: null, aggregate: await aggregateOf(bytes) }];
   if (source.archiveEntryPattern === undefined) {
     throw new SourceLayoutError(

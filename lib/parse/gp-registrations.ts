@@ -168,6 +168,18 @@ export async function* parseGpRegistrations(
   input: NodeJS.ReadableStream | Readable,
   options: { sourceId?: string; url: string },
 ): AsyncGenerator<GpRegistrationRow> {
+  for await (const batch of parseGpRegistrationBatches(input, options)) yield* batch;
+}
+
+/**
+ * Parse a GP registrations CSV stream into batches of validated rows, one batch per parsed chunk of the stream.
+ * Yielding a batch rather than each row keeps the per-row cost to plain function calls: an async generator step
+ * per row costs more than parsing the row.
+ */
+export async function* parseGpRegistrationBatches(
+  input: NodeJS.ReadableStream | Readable,
+  options: { sourceId?: string; url: string },
+): AsyncGenerator<GpRegistrationRow[]> {
   const context: ParseContext = {
     sourceId: options.sourceId ?? GP_REGISTRATIONS_SOURCE_ID,
     url: options.url,
@@ -205,6 +217,7 @@ export async function* parseGpRegistrations(
   const patientsColumnName = (): string => header[columns?.patients ?? 0]?.trim() ?? 'NUMBER_OF_PATIENTS';
 
   batches: for await (const batch of csvRowBatches(input, context)) {
+    const parsed: GpRegistrationRow[] = [];
     for (const row of batch) {
       line += 1;
       if (columns === null) {
@@ -308,8 +321,9 @@ export async function* parseGpRegistrations(
           );
         }
       }
-      yield candidate;
+      parsed.push(candidate);
     }
+    if (parsed.length > 0) yield parsed;
   }
 
   if (columns === null) {
@@ -399,6 +413,25 @@ export async function aggregateGpRegistrations(
   rows: AsyncIterable<GpRegistrationRow>,
   options: { sourceId?: string; url?: string } = {},
 ): Promise<GpRegistrationAggregate> {
+  const aggregator = createAggregator(options);
+  for await (const row of rows) aggregator.add(row);
+  return aggregator.finish();
+}
+
+/** `aggregateGpRegistrations` over batches of rows (from `parseGpRegistrationBatches`): the pipeline's fast path. */
+export async function aggregateGpRegistrationBatches(
+  batches: AsyncIterable<readonly GpRegistrationRow[]>,
+  options: { sourceId?: string; url?: string } = {},
+): Promise<GpRegistrationAggregate> {
+  const aggregator = createAggregator(options);
+  for await (const batch of batches) for (const row of batch) aggregator.add(row);
+  return aggregator.finish();
+}
+
+function createAggregator(options: { sourceId?: string; url?: string }): {
+  add(row: GpRegistrationRow): void;
+  finish(): GpRegistrationAggregate;
+} {
   const context: ParseContext = {
     sourceId: options.sourceId ?? GP_REGISTRATIONS_SOURCE_ID,
     url: options.url ?? '(stream)',
@@ -413,7 +446,7 @@ export async function aggregateGpRegistrations(
   let extractDate: string | null = null;
   let rowCount = 0;
 
-  for await (const row of rows) {
+  const add = (row: GpRegistrationRow): void => {
     rowCount += 1;
     if (extractDate === null) extractDate = row.extract_date;
     else if (row.extract_date !== extractDate) {
@@ -465,43 +498,46 @@ export async function aggregateGpRegistrations(
         (level.practicesWithTotal.get(row.sub_icb_code) ?? 0) + 1,
       );
     }
-  }
+  };
 
-  if (extractDate === null) throw dataError(context, 'empty table: no GP registration rows to aggregate');
-  const basis = practice.rows > 0 ? 'practice' : 'org';
-  const chosen = basis === 'practice' ? practice : org;
-  const codes = [...chosen.sums.keys()].sort();
-  const totals: GpSubIcbTotal[] = [];
-  const bySexAge: GpSexAgeCount[] = [];
-  for (const code of codes) {
-    const sums = chosen.sums.get(code) ?? new Float64Array(3 * AGE_SLOTS);
-    const present = chosen.present.get(code) ?? new Uint8Array(3 * AGE_SLOTS);
-    if (present[ALL_AGE_SLOT] === 1) {
-      totals.push({
-        sub_icb_code: code,
-        sub_icb_ons_code: chosen.onsCodes.get(code) ?? null,
-        patients: sums[ALL_AGE_SLOT] ?? 0,
-        practice_count: chosen.practicesWithTotal.get(code) ?? 0,
+  const finish = (): GpRegistrationAggregate => {
+    if (extractDate === null) throw dataError(context, 'empty table: no GP registration rows to aggregate');
+    const basis = practice.rows > 0 ? 'practice' : 'org';
+    const chosen = basis === 'practice' ? practice : org;
+    const codes = [...chosen.sums.keys()].sort();
+    const totals: GpSubIcbTotal[] = [];
+    const bySexAge: GpSexAgeCount[] = [];
+    for (const code of codes) {
+      const sums = chosen.sums.get(code) ?? new Float64Array(3 * AGE_SLOTS);
+      const present = chosen.present.get(code) ?? new Uint8Array(3 * AGE_SLOTS);
+      if (present[ALL_AGE_SLOT] === 1) {
+        totals.push({
+          sub_icb_code: code,
+          sub_icb_ons_code: chosen.onsCodes.get(code) ?? null,
+          patients: sums[ALL_AGE_SLOT] ?? 0,
+          practice_count: chosen.practicesWithTotal.get(code) ?? 0,
+        });
+      }
+      SexOrder.forEach((sex, sexIndex) => {
+        for (let ageIndex = 0; ageIndex < AGE_SLOTS; ageIndex += 1) {
+          const slot = sexIndex * AGE_SLOTS + ageIndex;
+          if (slot === ALL_AGE_SLOT) continue;
+          if (present[slot] !== 1) continue;
+          bySexAge.push({ sub_icb_code: code, sex, age: slotAge(ageIndex), patients: sums[slot] ?? 0 });
+        }
       });
     }
-    SexOrder.forEach((sex, sexIndex) => {
-      for (let ageIndex = 0; ageIndex < AGE_SLOTS; ageIndex += 1) {
-        const slot = sexIndex * AGE_SLOTS + ageIndex;
-        if (slot === ALL_AGE_SLOT) continue;
-        if (present[slot] !== 1) continue;
-        bySexAge.push({ sub_icb_code: code, sex, age: slotAge(ageIndex), patients: sums[slot] ?? 0 });
-      }
+    return GpRegistrationAggregate.parse({
+      extract_date: extractDate,
+      row_count: rowCount,
+      practice_row_count: practice.rows,
+      org_row_count: org.rows,
+      practice_count: [...seen.keys()].filter((key) => !key.includes(':')).length,
+      basis,
+      total_patients: totals.reduce((sum, total) => sum + total.patients, 0),
+      totals,
+      by_sex_age: bySexAge,
     });
-  }
-  return GpRegistrationAggregate.parse({
-    extract_date: extractDate,
-    row_count: rowCount,
-    practice_row_count: practice.rows,
-    org_row_count: org.rows,
-    practice_count: [...seen.keys()].filter((key) => !key.includes(':')).length,
-    basis,
-    total_patients: totals.reduce((sum, total) => sum + total.patients, 0),
-    totals,
-    by_sex_age: bySexAge,
-  });
+  };
+  return { add, finish };
 }

@@ -7,7 +7,7 @@ import type { NormaliseInput, Provenance } from '../normalise/input.ts';
 import { compareText } from '../normalise/order.ts';
 import { parseAnnouncement } from '../parse/announcement.ts';
 import { parseLookupDocument } from '../parse/code-lookups.ts';
-import { aggregateGpRegistrations, parseGpRegistrations } from '../parse/gp-registrations.ts';
+import { aggregateGpRegistrationBatches, parseGpRegistrationBatches } from '../parse/gp-registrations.ts';
 import { parseIcsListing } from '../parse/listing.ts';
 import { parsePopulation } from '../parse/population.ts';
 import type { SourceEntry } from '../sources/catalogue.ts';
@@ -140,7 +140,7 @@ export async function quarantineRecord(
 type ParsedCsv =
   | { kind: 'lookup'; value: ReturnType<typeof parseLookupDocument> }
   | { kind: 'population'; value: ReturnType<typeof parsePopulation> }
-  | { kind: 'gp'; value: Awaited<ReturnType<typeof aggregateGpRegistrations>> };
+  | { kind: 'gp'; value: Awaited<ReturnType<typeof aggregateGpRegistrationBatches>> };
 
 async function readText(store: LakeStore, key: string): Promise<string> {
   const bytes = await store.get(key);
@@ -167,7 +167,7 @@ async function parseCsvDocument(store: LakeStore, source: SourceEntry, ref: Pars
       if (stream === undefined) throw new Error(`raw object ${ref.key} is missing from the lake`);
       return {
         kind: 'gp',
-        value: await aggregateGpRegistrations(parseGpRegistrations(stream, options), options),
+        value: await aggregateGpRegistrationBatches(parseGpRegistrationBatches(stream, options), options),
       };
     }
     default:

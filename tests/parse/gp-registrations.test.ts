@@ -7,10 +7,12 @@ import yauzl from 'yauzl';
 import { z } from 'zod';
 import { SourceDataError, SourceLayoutError } from '../../lib/core/errors.ts';
 import {
+  aggregateGpRegistrationBatches,
   aggregateGpRegistrations,
   detectGpLayout,
   type GpRegistrationAggregate,
   isValidGpRegistrationRow,
+  parseGpRegistrationBatches,
   parseGpRegistrations,
 } from '../../lib/parse/gp-registrations.ts';
 import { GpRegistrationRow } from '../../lib/parse/records.ts';
@@ -531,5 +533,34 @@ describe('isValidGpRegistrationRow', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('parseGpRegistrationBatches', () => {
+  it('gives the same aggregate as the row-at-a-time path, for both the totals and the single-age files', async () => {
+    for (const name of ['gp-reg-pat-prac-all', 'gp-reg-pat-prac-sing-age-regions'] as const) {
+      const { url } = attachment('2022-07-20', name);
+      const byBatch = await aggregateGpRegistrationBatches(
+        parseGpRegistrationBatches(await attachmentStream('2022-07-20', name), { url }),
+        { url },
+      );
+      expect(byBatch).toEqual(await aggregateAttachment('2022-07-20', name));
+      expect(byBatch.row_count).toBeGreaterThan(0);
+    }
+  });
+
+  it('still refuses a duplicate key that falls in a later batch', async () => {
+    const header =
+      'PUBLICATION,EXTRACT_DATE,TYPE,CCG_CODE,ONS_CCG_CODE,CODE,POSTCODE,SEX,AGE,NUMBER_OF_PATIENTS\n';
+    const row = 'GP_PRAC_PAT_LIST,01JAN2021,GP,00L,E38000130,A84002,NE65 7UW,ALL,ALL,5903\n';
+    const filler = Array.from({ length: 200 }, (_, index) =>
+      row.replace('A84002', `Z${String(index).padStart(5, '0')}`),
+    ).join('');
+    const url = 'https://files.digital.nhs.uk/00/000000/gp-reg-pat-prac-all.csv';
+    const run = aggregateGpRegistrationBatches(
+      parseGpRegistrationBatches(streamOf(`${header}${row}${filler}${row}`, 97), { url }),
+      { url },
+    );
+    await expect(run).rejects.toBeInstanceOf(SourceDataError);
   });
 });
