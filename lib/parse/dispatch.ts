@@ -19,6 +19,7 @@ import {
 import { parseIcsListing } from './listing.ts';
 import { parsePopulation } from './population.ts';
 import type { Announcement, IcsListing, PopulationRow } from './records.ts';
+import { decodeUtf8 } from './text.ts';
 
 /**
  * One captured document in, the parser for its source's kind applied, plain values out: the single mapping from
@@ -49,16 +50,18 @@ export async function parseDocument(
   options: ParseDocumentOptions,
 ): Promise<ParsedDocument> {
   const context = { sourceId: source.id, url: options.url };
+  // GP files may be ZIPs, so text is decoded only for the kinds that are text.
+  const text = () => decodeUtf8(bytes, context);
   switch (source.kind) {
     case 'html-listing':
       return {
         kind: 'listing',
-        listing: parseIcsListing(decodeText(source, bytes, options.url), options.url),
+        listing: parseIcsListing(text(), options.url),
       };
     case 'html-announcements':
       return {
         kind: 'announcement',
-        announcement: parseAnnouncement(decodeText(source, bytes, options.url), options.url, {
+        announcement: parseAnnouncement(text(), options.url, {
           sourceId: source.id,
           ...(options.knownNames && { knownNames: options.knownNames }),
         }),
@@ -66,10 +69,10 @@ export async function parseDocument(
     case 'csv-lookup':
       return {
         kind: 'lookup',
-        document: parseLookupDocument(decodeText(source, bytes, options.url), context),
+        document: parseLookupDocument(text(), context),
       };
     case 'csv-population':
-      return { kind: 'population', rows: parsePopulation(decodeText(source, bytes, options.url), context) };
+      return { kind: 'population', rows: parsePopulation(text(), context) };
     case 'csv-publication':
       return { kind: 'gp', aggregates: await parseGpDocument(source, bytes, options.url) };
   }
@@ -104,20 +107,6 @@ async function parseGpDocument(
     aggregates.push({ archive_entry: entry.name, aggregate: await aggregateOf(entry.bytes) });
   }
   return aggregates;
-}
-
-function decodeText(source: SourceEntry, bytes: Uint8Array, url: string): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new SourceLayoutError(
-      `${source.id}: expected UTF-8 text at ${url} but found bytes that are not valid UTF-8${
-        looksLikeZip(bytes) ? ' (a ZIP archive)' : ''
-      }`,
-      source.id,
-      url,
-    );
-  }
 }
 
 /** How a published name was (or was not) attached to an ICS code. */

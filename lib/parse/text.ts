@@ -3,6 +3,8 @@
  * sentence splitting. Pure functions; no DOM.
  */
 
+import { SourceDataError } from '../core/errors.ts';
+
 /** Collapse runs of whitespace (including non-breaking spaces) to one space and trim. */
 export function collapseWhitespace(text: string): string {
   return text
@@ -165,4 +167,20 @@ export function splitSentences(text: string): string[] {
   const rest = collapsed.slice(start).trim();
   if (rest) sentences.push(rest);
   return sentences;
+}
+
+/**
+ * Decode a document as UTF-8, refusing invalid bytes with a typed data error that names the source and URL, so
+ * the document is quarantined as bad data rather than crashing its parser.
+ */
+export function decodeUtf8(bytes: Uint8Array, where: { sourceId: string; url: string }): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new SourceDataError(
+      `${where.sourceId}: expected UTF-8 text at ${where.url} but found bytes that are not valid UTF-8`,
+      where.sourceId,
+      where.url,
+    );
+  }
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { describeError, IcsLakeError, SourceDataError } from '../core/errors.ts';
+import { describeError, IcsLakeError } from '../core/errors.ts';
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
 import type { Gazetteer } from '../normalise/gazetteer.ts';
 import type { NormaliseInput, Provenance } from '../normalise/input.ts';
@@ -10,6 +10,7 @@ import { parseLookupDocument } from '../parse/code-lookups.ts';
 import { aggregateGpRegistrationBatches, parseGpRegistrationBatches } from '../parse/gp-registrations.ts';
 import { parseIcsListing } from '../parse/listing.ts';
 import { parsePopulation } from '../parse/population.ts';
+import { decodeUtf8 } from '../parse/text.ts';
 import type { SourceEntry } from '../sources/catalogue.ts';
 import { type CurrentDocument, currentDocuments } from '../sources/raw-zone.ts';
 import type { QuarantineEntry } from './run-report.ts';
@@ -142,26 +143,19 @@ type ParsedCsv =
   | { kind: 'population'; value: ReturnType<typeof parsePopulation> }
   | { kind: 'gp'; value: Awaited<ReturnType<typeof aggregateGpRegistrationBatches>> };
 
-async function readText(store: LakeStore, key: string): Promise<string> {
-  const bytes = await store.get(key);
-  if (bytes === undefined) throw new Error(`raw object ${key} is missing from the lake`);
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    // A typed error, so the document is quarantined as bad data (not as a parser crash) and the reason is clear.
-    throw new SourceDataError(
-      `Expected UTF-8 text in raw object ${key}, found bytes that are not valid UTF-8`,
-    );
-  }
+async function readText(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<string> {
+  const bytes = await store.get(ref.key);
+  if (bytes === undefined) throw new Error(`raw object ${ref.key} is missing from the lake`);
+  return decodeUtf8(bytes, { sourceId: source.id, url: ref.url });
 }
 
 async function parseCsvDocument(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<ParsedCsv> {
   const options = { sourceId: source.id, url: ref.url };
   switch (source.kind) {
     case 'csv-lookup':
-      return { kind: 'lookup', value: parseLookupDocument(await readText(store, ref.key), options) };
+      return { kind: 'lookup', value: parseLookupDocument(await readText(store, source, ref), options) };
     case 'csv-population':
-      return { kind: 'population', value: parsePopulation(await readText(store, ref.key), options) };
+      return { kind: 'population', value: parsePopulation(await readText(store, source, ref), options) };
     case 'csv-publication': {
       const stream = await store.getStream(ref.key);
       if (stream === undefined) throw new Error(`raw object ${ref.key} is missing from the lake`);
@@ -196,7 +190,7 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
     const known = gazetteer;
     const parseOne = isHtml(source)
       ? async (ref: ParsedRef): Promise<Parsed> => {
-          const html = await readText(store, ref.key);
+          const html = await readText(store, source, ref);
           if (source.kind === 'html-listing')
             return { kind: 'listing', value: parseIcsListing(html, ref.url) };
           return {
