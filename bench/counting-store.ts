@@ -46,4 +46,7 @@ export class CountingLakeStore implements LakeStore {
     this.deleted.push(key);
     return this.inner.delete(key);
   }
+  sweepTemporary(): Promise<string[]> {
+    return this.inner.sweepTemporary();
+  }
 }

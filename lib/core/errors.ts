@@ -76,3 +76,48 @@ export class LakeConflictError extends IcsLakeError {
 export class UncommittedVersionError extends IcsLakeError {
   readonly code = 'uncommitted_version';
 }
+
+/**
+ * The lake itself failed: a write that could not complete (ENOSPC, EIO, an S3 error status), or an object that
+ * is damaged (unparseable JSON, a hash that does not match its manifest). `key` names the object; `hint` says
+ * how to repair it.
+ */
+export class LakeIoError extends IcsLakeError {
+  readonly code = 'lake_io';
+  constructor(
+    message: string,
+    /** The lake key concerned. */
+    readonly key: string,
+    /** The HTTP status of an S3 failure, if any. */
+    readonly status?: number,
+  ) {
+    super(message, undefined, key);
+  }
+}
+
+/** An object in the lake does not hold what it should (truncated JSON, wrong hash, broken feed chain). */
+export class LakeDamagedError extends IcsLakeError {
+  readonly code = 'lake_damaged';
+  constructor(
+    message: string,
+    /** The lake key concerned. */
+    readonly key: string,
+    /** How to repair it, in one sentence. */
+    readonly hint: string,
+  ) {
+    super(`${message}. ${hint}`, undefined, key);
+  }
+}
+
+/** A run whose clock is older than the lake's newest committed state (history only moves forward). */
+export class ClockBehindLakeError extends IcsLakeError {
+  readonly code = 'clock_behind_lake';
+}
+
+/** The run was stopped by a signal (SIGINT, SIGTERM) before it finished. */
+export class RunInterruptedError extends IcsLakeError {
+  readonly code = 'interrupted';
+  constructor(readonly signal: NodeJS.Signals) {
+    super(`interrupted by ${signal}`);
+  }
+}

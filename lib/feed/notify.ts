@@ -216,10 +216,18 @@ export class SnsNotifier implements Notifier {
     });
     let sent = 0;
     const failedSequences: number[] = [];
-    for (const batch of packBatches(entries, maxBytes)) {
+    const batches = packBatches(entries, maxBytes);
+    for (const [position, batch] of batches.entries()) {
       const outcome = await this.sendWithRetries(batch.map(({ entry }) => entry));
       sent += outcome.sent;
       for (const id of outcome.failedIds) failedSequences.push(sequenceOf.get(id) ?? -1);
+      if (outcome.fatal) {
+        // The whole call was refused (no such topic, no permission): every later batch would be too.
+        const rest = batches.slice(position + 1).flat();
+        for (const { entry } of rest) failedSequences.push(sequenceOf.get(entry.Id ?? '') ?? -1);
+        if (rest.length > 0) this.options.log?.(`sns: ${rest.length} further events not attempted`);
+        break;
+      }
     }
     failedSequences.sort((a, b) => a - b);
     return { sent, failed: failedSequences.length, failedSequences };
@@ -227,7 +235,7 @@ export class SnsNotifier implements Notifier {
 
   private async sendWithRetries(
     batch: PublishBatchRequestEntry[],
-  ): Promise<{ sent: number; failedIds: string[] }> {
+  ): Promise<{ sent: number; failedIds: string[]; fatal?: boolean }> {
     const sleep =
       this.options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
     const random = this.options.random ?? Math.random;
@@ -255,8 +263,12 @@ export class SnsNotifier implements Notifier {
         }
       } catch (error) {
         if (!isRetryableError(error)) {
-          this.options.log?.(`sns: PublishBatch failed: ${describeError(error)}`);
-          return { sent, failedIds: [...failedIds, ...pending.map((entry) => entry.Id ?? '')] };
+          this.options.log?.(`sns: PublishBatch to ${this.options.topicArn} failed: ${describeError(error)}`);
+          return {
+            sent,
+            failedIds: [...failedIds, ...pending.map((entry) => entry.Id ?? '')],
+            fatal: true,
+          };
         }
         retry = pending;
       }

@@ -1,3 +1,4 @@
+import { parseInstant } from '../core/instant.ts';
 import type { LakeStore } from '../lake/store.ts';
 import { type FeedPage, type FeedRecord, readFeedIndex, readPage } from './feed-files.ts';
 
@@ -26,13 +27,13 @@ export function parseSince(since: number | string | undefined): Since {
       throw new RangeError(`--since: expected a cursor >= 0, got ${since}`);
     return { cursor };
   }
-  const time = Date.parse(since);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(since) || Number.isNaN(time)) {
+  try {
+    return { time: parseInstant(since, '--since').getTime() };
+  } catch {
     throw new RangeError(
-      `--since: expected a cursor (e.g. 1200) or an ISO date (e.g. 2021-04-01), got ${JSON.stringify(since)}`,
+      `--since: expected a cursor (e.g. 1200) or an ISO date (e.g. 2021-04-01, or 2021-04-01T12:30 in UTC), got ${JSON.stringify(since)}`,
     );
   }
-  return { time };
 }
 
 function typeMatches(pattern: string | undefined, type: string): boolean {

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { describeError, LakeDamagedError } from '../core/errors.ts';
 
 /** One object in the lake, as listed. */
 export interface LakeObjectInfo {
@@ -41,6 +42,13 @@ export interface LakeStore {
   list(prefix: string): Promise<LakeObjectInfo[]>;
   /** Delete an object; deleting a missing object is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * Remove what writes that never finished left behind (temporary files on a folder, incomplete multipart
+   * uploads on S3). Called at the start of a run, under the lease. Returns what was removed.
+   */
+  sweepTemporary(): Promise<string[]>;
+  /** Synchronously discard this process's writes in flight (on SIGINT/SIGTERM, just before exiting). */
+  abandonWrites?(): number;
 }
 
 /** Read an object as UTF-8 text, or `undefined`. */
@@ -49,10 +57,36 @@ export async function getText(store: LakeStore, key: string): Promise<string | u
   return bytes === undefined ? undefined : new TextDecoder().decode(bytes);
 }
 
-/** Read an object as JSON, or `undefined`. The caller validates the shape (with zod). */
-export async function getJson(store: LakeStore, key: string): Promise<unknown> {
+/**
+ * Read an object as JSON, or `undefined`. The caller validates the shape (with zod). Text that is not JSON (a
+ * file truncated by a full disk, say) is a LakeDamagedError naming the object and how to repair it.
+ */
+export async function getJson(store: LakeStore, key: string, hint?: string): Promise<unknown> {
   const text = await getText(store, key);
-  return text === undefined ? undefined : JSON.parse(text);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new LakeDamagedError(
+      `${store.location}/${key} is not valid JSON (${describeError(error)}, ${text.length} characters)`,
+      key,
+      hint ?? repairHint(key),
+    );
+  }
+}
+
+/** How to repair a damaged lake object, by what it is. */
+export function repairHint(key: string): string {
+  if (/^datasets\/[^/]+\/latest\.json$/.test(key))
+    return 'Repair: delete it; the next run points it at the newest committed version again (ics-lake verify lists what is wrong)';
+  if (/^datasets\/[^/]+\/v\d+\/manifest\.json$/.test(key))
+    return 'Repair: restore it from a backup or S3 object version; ics-lake verify lists every damaged file';
+  if (key === 'feed/index.json')
+    return 'Repair: delete it; the next run rebuilds it from the feed pages without rewriting any page';
+  if (key.startsWith('state/'))
+    return 'Repair: delete it; the next run rebuilds it (sources are fetched again in full)';
+  if (key.startsWith('lease/')) return 'Repair: run ics-lake unlock';
+  return 'Repair: restore it from a backup, or delete it if it is derived (ics-lake verify lists what is wrong)';
 }
 
 /** Write a value as pretty, newline-terminated JSON (stable bytes for identical values). */

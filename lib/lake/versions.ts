@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import { parseInstant } from '../core/instant.ts';
 import { parseJsonRows } from './formats/json.ts';
 import { editionFileNames, LatestPointer, lakePaths, Manifest } from './manifest.ts';
 import type { Row } from './rows.ts';
@@ -67,19 +68,8 @@ export async function readVersionRows(store: LakeStore, name: string, version: n
   return parseJsonRows(text);
 }
 
-/**
- * Parse an instant: an ISO date (`2021-07-01`, read as UTC midnight) or an ISO date-time. A date-time without a
- * zone is read as UTC so the answer never depends on the machine's time zone.
- */
-export function parseInstant(instant: Date | string): Date {
-  if (instant instanceof Date) return new Date(instant.getTime());
-  const text = /T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(instant) ? `${instant}Z` : instant;
-  const parsed = new Date(text);
-  if (!/^\d{4}-\d{2}-\d{2}/.test(instant) || Number.isNaN(parsed.getTime())) {
-    throw new RangeError(`Expected an ISO date or date-time, found ${JSON.stringify(instant)}`);
-  }
-  return parsed;
-}
+/** Parse an instant given to a reader (see lib/core/instant.ts): zone-less means UTC, anything odd is refused. */
+export { parseInstant } from '../core/instant.ts';
 
 /**
  * The version that was latest at `instant`: the committed version with the greatest `as_of` not after it (ties go

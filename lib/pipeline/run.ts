@@ -8,6 +8,7 @@ import type { Fetcher } from '../sources/fetch.ts';
 import { readSourceState } from '../sources/raw-zone.ts';
 import type { FetchMode } from '../sources/url-guard.ts';
 import { acquireSourceDetailed } from './acquire.ts';
+import { onInterrupt } from './interrupt.ts';
 import { acquireLease } from './lease.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import {
@@ -21,6 +22,7 @@ import {
   type SourceReport,
 } from './run-report.ts';
 import type { StageContext } from './stages.ts';
+import { assertClockNotBehind, readTimeline, type Timeline, writeTimeline } from './timeline.ts';
 
 /** What a stage after acquire is given. */
 export interface PipelineStageContext extends StageContext {
@@ -54,6 +56,8 @@ export interface RunPipelineOptions {
   /** Default: derived from the clock (e.g. 2020-06-15T120000Z). */
   runId?: string;
   log?: (line: string) => void;
+  /** Lines the operator must see: warnings, lease takeovers, sweeps (default: `log`). */
+  notice?: (line: string) => void;
   progress?: Progress;
   /** Stages run in order after acquire. */
   stages?: readonly PipelineStage[];
@@ -85,6 +89,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   const startedAt = options.clock.now();
   const runId = options.runId ?? runIdFor(startedAt);
   const log = options.log ?? (() => {});
+  const notice = options.notice ?? log;
   const leaseOptions = options.lease === false ? undefined : (options.lease ?? {});
   const lease = leaseOptions
     ? await acquireLease(options.store, {
@@ -93,16 +98,65 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
         ...(leaseOptions.ttlMs !== undefined && { ttlMs: leaseOptions.ttlMs }),
       })
     : undefined;
-  if (lease && !lease.exclusive)
-    log(`run ${runId}: ${options.store.location} cannot enforce the lease (advisory)`);
+  // Interrupted (SIGINT/SIGTERM): the CLI runs this before exiting, so the next run need not wait.
+  const disposeInterrupt = lease ? onInterrupt(() => lease.release()) : () => {};
+  if (lease?.takeoverNote) notice(`run ${runId}: ${lease.takeoverNote}`);
+  if (lease && !lease.exclusive) {
+    notice(
+      `warning: ${options.store.location} cannot enforce conditional create, so the run lease is advisory: a concurrent run is detected after its commit, not prevented`,
+    );
+  }
   try {
-    return await runLeased(options, startedAt, runId, log);
+    const before = await startTimeline(options, startedAt, runId, notice);
+    const summary = await runLeased(options, startedAt, runId, log);
+    const alreadyCompleted =
+      before?.completed === true &&
+      before.newest_run_at === startedAt.toISOString() &&
+      before.newest_run_id === runId;
+    if (summary.status === 'completed' && !alreadyCompleted) {
+      await writeTimeline(options.store, {
+        runAt: startedAt,
+        runId,
+        snapshot: options.snapshot ?? null,
+        completed: true,
+      });
+    }
+    return summary;
   } finally {
+    disposeInterrupt();
     // A failed release (the lake is failing) leaves the lease to expire; the run's outcome stands.
     await lease
       ?.release()
       .catch((thrown) => log(`run ${runId}: lease not released: ${describeError(thrown)}`));
   }
+}
+
+/**
+ * Before the first write of a run: refuse a clock older than the lake's newest run (history only moves
+ * forward), record this run as the newest, and sweep what killed runs left behind (temporary files).
+ */
+async function startTimeline(
+  options: RunPipelineOptions,
+  runAt: Date,
+  runId: string,
+  log: (line: string) => void,
+): Promise<Timeline | undefined> {
+  const sourceIds = (options.catalogue ?? defaultCatalogue).map((entry) => entry.id);
+  const timeline = await readTimeline(options.store, sourceIds);
+  assertClockNotBehind(timeline, runAt, options.store.location);
+  const swept = await options.store.sweepTemporary();
+  if (swept.length > 0)
+    log(`run ${runId}: removed ${swept.length} temporary object(s) left by an earlier run`);
+  // A rerun of the same run (same clock, same id) leaves the timeline as it is: a no-op rerun writes nothing.
+  const sameRun = timeline?.newest_run_at === runAt.toISOString() && timeline.newest_run_id === runId;
+  if (!sameRun)
+    await writeTimeline(options.store, {
+      runAt,
+      runId,
+      snapshot: options.snapshot ?? null,
+      completed: false,
+    });
+  return timeline;
 }
 
 async function runLeased(

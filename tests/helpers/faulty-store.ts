@@ -53,6 +53,9 @@ export class FaultyLakeStore implements LakeStore {
     this.write();
     return this.inner.delete(key);
   }
+  sweepTemporary(): Promise<string[]> {
+    return this.inner.sweepTemporary();
+  }
 }
 
 /** A LakeStore wrapper that counts writes (to prove that a no-op publish writes nothing). */

@@ -1,51 +1,61 @@
 import { systemClock } from '../../core/clock.ts';
-import { LeaseHeldError } from '../../core/errors.ts';
-import { LEASE_HELD_EXIT_CODE } from '../../pipeline/lease.ts';
+import { runOutcome, worstOutcome } from '../../pipeline/outcome.ts';
 import { createProgress } from '../../pipeline/progress.ts';
-import { replaySnapshots } from '../../pipeline/replay.ts';
+import { type ReplayPlan, replaySnapshots } from '../../pipeline/replay.ts';
 import { summaryLine } from '../../pipeline/run-report.ts';
 import type { RegisterCommand } from './index.ts';
-import { type PipelineCliOptions, pipelineFromOptions, withPipelineOptions } from './pipeline-options.ts';
+import {
+  notice,
+  type PipelineCliOptions,
+  pipelineFromOptions,
+  runPipelineCommand,
+  withPipelineOptions,
+} from './pipeline-options.ts';
 
-/** `ics-lake replay`: run the pipeline once per bundled snapshot, oldest first, each at its own date. */
+/** One line saying where a replay starts. */
+function planLine(plan: ReplayPlan, location: string): string {
+  const newest = plan.timeline?.newest_run_at;
+  if (plan.pending.length === 0)
+    return `nothing to replay: ${location} already holds every snapshot (newest run ${newest})`;
+  if (plan.done.length === 0) return `replaying ${plan.pending.length} snapshot(s) into ${location}`;
+  return `resuming at snapshot ${plan.pending[0]?.date}: ${location} already holds ${plan.done.length} snapshot(s) up to ${newest}${plan.timeline?.completed ? '' : ' (that run did not complete)'}`;
+}
+
+/** `ics-lake replay`: run the pipeline once per bundled snapshot not yet in the lake, oldest first. */
 export const registerReplay: RegisterCommand = (program) => {
   withPipelineOptions(program.command('replay'))
-    .description('replay every bundled snapshot, oldest first, so the lake builds up real history')
+    .description(
+      'replay the bundled snapshots, oldest first, so the lake builds up real history; resumes where the lake stopped',
+    )
     .option('--snapshots <dir>', 'the folder holding the dated snapshots', 'snapshots')
     .action(async (options: PipelineCliOptions & { snapshots: string }) => {
       const { store, stages } = pipelineFromOptions(options);
       const progress = createProgress(process.stdout);
       const started = performance.now();
-      let summaries: Awaited<ReturnType<typeof replaySnapshots>>;
-      try {
-        summaries = await replaySnapshots({
+      await runPipelineCommand('replay', store, async () => {
+        const summaries = await replaySnapshots({
           root: options.snapshots,
           store,
           progress,
           stages,
+          log: () => {},
+          notice,
           // The lease expires by the wall clock, not by the replayed snapshot's date.
           lease: { clock: systemClock },
+          onPlan: (plan) => progress.line(planLine(plan, store.location)),
           onSnapshot: (ref) => progress.line(`== snapshot ${ref.date} -> ${store.location}`),
         });
-      } catch (thrown) {
-        if (!(thrown instanceof LeaseHeldError)) throw thrown;
-        progress.finish();
-        process.stderr.write(
-          `ics-lake replay: skipped, another run is writing this lake. ${thrown.message}\n`,
+        const outcomes = summaries.map((summary) => {
+          progress.line(summaryLine(summary.report));
+          const { outcome, reasons } = runOutcome(summary.report);
+          for (const reason of reasons)
+            process.stderr.write(`ics-lake replay: ${summary.runId}: ${reason}\n`);
+          return outcome;
+        });
+        progress.line(
+          `replayed ${summaries.length} snapshot(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
         );
-        process.exitCode = LEASE_HELD_EXIT_CODE;
-        return;
-      }
-      for (const summary of summaries) progress.line(summaryLine(summary.report));
-      const failed = summaries.find((summary) => summary.status === 'failed');
-      progress.line(
-        `replayed ${summaries.length} snapshot(s) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
-      );
-      if (failed) {
-        process.stderr.write(
-          `ics-lake replay: run ${failed.runId} failed: ${failed.report.error ?? 'unknown error'}\n`,
-        );
-        process.exitCode = 1;
-      }
+        return worstOutcome(outcomes);
+      });
     });
 };

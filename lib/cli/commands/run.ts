@@ -1,14 +1,19 @@
 import { systemClock } from '../../core/clock.ts';
-import { LeaseHeldError } from '../../core/errors.ts';
-import { LEASE_HELD_EXIT_CODE } from '../../pipeline/lease.ts';
+import { runOutcome } from '../../pipeline/outcome.ts';
 import { createProgress } from '../../pipeline/progress.ts';
 import { runSnapshot } from '../../pipeline/replay.ts';
-import { runPipeline } from '../../pipeline/run.ts';
+import { type RunSummary, runPipeline } from '../../pipeline/run.ts';
 import { summaryLine } from '../../pipeline/run-report.ts';
 import { createFetcher } from '../../sources/fetch.ts';
 import { resolveSnapshot } from '../../sources/snapshots.ts';
 import type { RegisterCommand } from './index.ts';
-import { type PipelineCliOptions, pipelineFromOptions, withPipelineOptions } from './pipeline-options.ts';
+import {
+  notice,
+  type PipelineCliOptions,
+  pipelineFromOptions,
+  runPipelineCommand,
+  withPipelineOptions,
+} from './pipeline-options.ts';
 
 interface RunOptions extends PipelineCliOptions {
   snapshot?: string;
@@ -33,10 +38,17 @@ export const registerRun: RegisterCommand = (program) => {
       const { store, stages } = pipelineFromOptions(options);
       const progress = createProgress(process.stdout);
       // The lease expires by the wall clock even when a snapshot's date drives the run's own clock.
-      const lease = { clock: systemClock };
-      const common = { store, only: options.only, progress, stages, lease, log: () => {} };
-      let summary: Awaited<ReturnType<typeof runPipeline>>;
-      try {
+      const common = {
+        store,
+        only: options.only,
+        progress,
+        stages,
+        lease: { clock: systemClock },
+        log: () => {},
+        notice,
+      };
+      await runPipelineCommand('run', store, async () => {
+        let summary: RunSummary;
         if (options.live) {
           const fetcher = createFetcher({ mode: 'live' });
           try {
@@ -49,18 +61,12 @@ export const registerRun: RegisterCommand = (program) => {
           progress.line(`Replaying snapshot ${snapshot.date} into ${store.location}`);
           summary = await runSnapshot(snapshot, common);
         }
-      } catch (thrown) {
-        if (!(thrown instanceof LeaseHeldError)) throw thrown;
         progress.finish();
-        process.stderr.write(`ics-lake run: skipped, another run is writing this lake. ${thrown.message}\n`);
-        process.exitCode = LEASE_HELD_EXIT_CODE;
-        return;
-      }
-      progress.line(summaryLine(summary.report));
-      progress.line(`report: ${summary.reportKey}`);
-      if (summary.status === 'failed') {
-        process.stderr.write(`ics-lake run: ${summary.report.error ?? 'the run failed'}\n`);
-        process.exitCode = 1;
-      }
+        progress.line(summaryLine(summary.report));
+        progress.line(`report: ${summary.reportKey}`);
+        const { outcome, reasons } = runOutcome(summary.report);
+        for (const reason of reasons) process.stderr.write(`ics-lake run: ${reason}\n`);
+        return outcome;
+      });
     });
 };

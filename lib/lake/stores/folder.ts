@@ -1,25 +1,65 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, unlinkSync } from 'node:fs';
+import {
+  type FileHandle,
+  link,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { pathToFileURL } from 'node:url';
+import { describeError, LakeIoError } from '../../core/errors.ts';
 import { assertSafeKey, type LakeObjectInfo, type LakeStore } from '../store.ts';
 
+/** Marks a temporary file; `list` never shows one and `sweepTemporary` removes them. */
+const TEMP_MARKER = '.tmp-';
+
+/** Writes a body into an open file. Injected by fault tests (a partial write, then ENOSPC). */
+export type BodyWriter = (handle: FileHandle, body: Uint8Array | string) => Promise<void>;
+
+/** Options for {@link FolderLakeStore}. */
+export interface FolderLakeStoreOptions {
+  /** How a body is written into its temporary file (default `handle.writeFile`). For fault injection only. */
+  writeBody?: BodyWriter;
+  /** fsync each file and its folder before it becomes visible (default true; a crash then loses nothing). */
+  durable?: boolean;
+}
+
 /**
- * A lake in a local folder. Writes go to a temporary file and are renamed into place, so a reader never sees
- * a half-written object. `putIfAbsent` uses exclusive create (`wx`), which the filesystem enforces.
+ * A lake in a local folder. Every write goes to a temporary file beside its target, is flushed to disk, and is
+ * then moved into place in one atomic step: `rename` for `put`, `link` for `putIfAbsent` (which fails if the
+ * target exists, so the filesystem enforces create-if-absent). A reader therefore sees the old object or the
+ * new one, never part of one, whatever happens to the process or the disk mid-write. A temporary file left by a
+ * killed process is invisible to `list` and removed by `sweepTemporary` at the start of the next run.
  */
 export class FolderLakeStore implements LakeStore {
   readonly location: string;
   readonly enforcesConditionalCreate = true;
   private readonly root: string;
+  private readonly writeBody: BodyWriter;
+  private readonly durable: boolean;
+  /** Temporary files this process is writing now, so a signal handler can remove them before exiting. */
+  private readonly inFlight = new Set<string>();
 
   /** @param root the folder holding the lake; created on first write. */
-  constructor(root: string) {
+  constructor(root: string, options: FolderLakeStoreOptions = {}) {
     this.root = path.resolve(root);
     this.location = pathToFileURL(this.root).href;
+    this.writeBody = options.writeBody ?? ((handle, body) => handle.writeFile(body));
+    this.durable = options.durable ?? true;
+  }
+
+  /** The absolute folder of the lake. */
+  get folder(): string {
+    return this.root;
   }
 
   private pathOf(key: string): string {
@@ -28,14 +68,14 @@ export class FolderLakeStore implements LakeStore {
   }
 
   private tempPathFor(target: string): string {
-    return `${target}.tmp-${process.pid}-${randomBytes(6).toString('hex')}`;
+    return `${target}${TEMP_MARKER}${process.pid}-${randomBytes(6).toString('hex')}`;
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
     try {
       return new Uint8Array(await readFile(this.pathOf(key)));
     } catch (error) {
-      if (isNotFound(error)) return undefined;
+      if (isNotFound(error) || isDirectory(error)) return undefined;
       throw error;
     }
   }
@@ -54,48 +94,108 @@ export class FolderLakeStore implements LakeStore {
 
   async put(key: string, body: Uint8Array | string): Promise<void> {
     const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = this.tempPathFor(target);
-    const handle = await open(temp, 'w');
-    try {
-      await handle.writeFile(body);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, target);
+    await this.writeTemp(
+      key,
+      target,
+      (temp) => this.writeBytes(temp, body),
+      (temp) => rename(temp, target),
+    );
   }
 
   async putStream(key: string, body: Readable): Promise<void> {
     const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
-    const temp = this.tempPathFor(target);
-    try {
-      await pipeline(body, createWriteStream(temp));
-    } catch (error) {
-      await rm(temp, { force: true });
-      throw error;
-    }
-    await rename(temp, target);
+    await this.writeTemp(
+      key,
+      target,
+      async (temp) => {
+        await pipeline(body, createWriteStream(temp));
+        if (this.durable) await syncFile(temp);
+      },
+      (temp) => rename(temp, target),
+    );
   }
 
   async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
     const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
-    let handle: Awaited<ReturnType<typeof open>>;
+    let created = true;
+    await this.writeTemp(
+      key,
+      target,
+      (temp) => this.writeBytes(temp, body),
+      async (temp) => {
+        try {
+          await link(temp, target);
+        } catch (error) {
+          if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+          created = false;
+        }
+        await unlink(temp);
+      },
+    );
+    return created;
+  }
+
+  /**
+   * Write a temporary file beside `target` with `fill` (which flushes it), then `place` it (rename or link). On any
+   * failure the temporary file is removed and the error names the key; the target is untouched.
+   */
+  private async writeTemp(
+    key: string,
+    target: string,
+    fill: (temp: string) => Promise<void>,
+    place: (temp: string) => Promise<void>,
+  ): Promise<void> {
+    const dir = path.dirname(target);
+    const temp = this.tempPathFor(target);
+    this.inFlight.add(temp);
     try {
-      handle = await open(target, 'wx');
+      await mkdir(dir, { recursive: true });
+      await fill(temp);
+      await place(temp);
+      if (this.durable) await syncFolder(dir);
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-      throw error;
+      await rm(temp, { force: true }).catch(() => {});
+      throw new LakeIoError(`Could not write ${this.location}/${key}: ${describeError(error)}`, key);
+    } finally {
+      this.inFlight.delete(temp);
     }
+  }
+
+  /** Write bytes to a new file and flush them to disk. */
+  private async writeBytes(file: string, body: Uint8Array | string): Promise<void> {
+    const handle = await open(file, 'w');
     try {
-      await handle.writeFile(body);
-      await handle.sync();
+      await this.writeBody(handle, body);
+      if (this.durable) await handle.sync();
     } finally {
       await handle.close();
     }
-    return true;
+  }
+
+  /** Remove the temporary files of writes in progress in this process (called on SIGINT/SIGTERM). */
+  abandonWrites(): number {
+    let removed = 0;
+    for (const temp of this.inFlight) {
+      try {
+        unlinkSync(temp);
+        removed += 1;
+      } catch {
+        // Already placed or removed.
+      }
+    }
+    this.inFlight.clear();
+    return removed;
+  }
+
+  /** Remove every temporary file in the lake (left by a process that died mid-write). Returns their keys. */
+  async sweepTemporary(): Promise<string[]> {
+    const swept: string[] = [];
+    await this.walk(this.root, '', async (key, file) => {
+      if (!path.basename(file).includes(TEMP_MARKER) || this.inFlight.has(file)) return;
+      await rm(file, { force: true });
+      swept.push(key);
+    });
+    return swept;
   }
 
   async exists(key: string): Promise<boolean> {
@@ -109,26 +209,40 @@ export class FolderLakeStore implements LakeStore {
 
   async list(prefix: string): Promise<LakeObjectInfo[]> {
     const found: LakeObjectInfo[] = [];
-    const walk = async (dir: string, keyPrefix: string): Promise<void> => {
-      let entries: import('node:fs').Dirent[];
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch (error) {
-        if (isNotFound(error)) return;
-        throw error;
-      }
-      for (const entry of entries) {
-        const key = keyPrefix === '' ? entry.name : `${keyPrefix}/${entry.name}`;
-        if (entry.isDirectory()) {
-          if (key.startsWith(prefix) || prefix.startsWith(`${key}/`))
-            await walk(path.join(dir, entry.name), key);
-        } else if (entry.isFile() && key.startsWith(prefix) && !entry.name.includes('.tmp-')) {
-          found.push({ key, bytes: (await stat(path.join(dir, entry.name))).size });
-        }
-      }
-    };
-    await walk(this.root, '');
+    await this.walk(
+      this.root,
+      '',
+      async (key, file) => {
+        if (!key.startsWith(prefix) || path.basename(file).includes(TEMP_MARKER)) return;
+        found.push({ key, bytes: (await stat(file)).size });
+      },
+      (key) => key.startsWith(prefix) || prefix.startsWith(`${key}/`),
+    );
     return found.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  private async walk(
+    dir: string,
+    keyPrefix: string,
+    visit: (key: string, file: string) => Promise<void>,
+    descend: (key: string) => boolean = () => true,
+  ): Promise<void> {
+    let entries: import('node:fs').Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      if (isNotFound(error)) return;
+      throw error;
+    }
+    for (const entry of entries) {
+      const key = keyPrefix === '' ? entry.name : `${keyPrefix}/${entry.name}`;
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (descend(key)) await this.walk(file, key, visit, descend);
+      } else if (entry.isFile()) {
+        await visit(key, file);
+      }
+    }
   }
 
   async delete(key: string): Promise<void> {
@@ -136,7 +250,35 @@ export class FolderLakeStore implements LakeStore {
   }
 }
 
+/** fsync a file written through a stream. */
+async function syncFile(file: string): Promise<void> {
+  const handle = await open(file, 'r+');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** fsync a folder, so a rename or link in it survives a power cut. Some filesystems refuse; that is fine. */
+async function syncFolder(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EINVAL' && code !== 'EISDIR' && code !== 'EPERM' && code !== 'EBADF') throw error;
+  } finally {
+    await handle?.close();
+  }
+}
+
 function isNotFound(error: unknown): boolean {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   return code === 'ENOENT' || code === 'ENOTDIR';
+}
+
+function isDirectory(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EISDIR';
 }

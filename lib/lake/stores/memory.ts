@@ -52,4 +52,8 @@ export class MemoryLakeStore implements LakeStore {
     assertSafeKey(key);
     this.objects.delete(key);
   }
+
+  async sweepTemporary(): Promise<string[]> {
+    return [];
+  }
 }

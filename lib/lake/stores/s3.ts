@@ -1,14 +1,18 @@
 import { Readable } from 'node:stream';
 import {
+  AbortMultipartUploadCommand,
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  type ListMultipartUploadsCommandOutput,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { describeError, LakeIoError } from '../../core/errors.ts';
 import { assertSafeKey, type LakeObjectInfo, type LakeStore, type PutOptions } from '../store.ts';
 
 /** Options for {@link S3LakeStore}. */
@@ -27,6 +31,11 @@ export interface S3LakeStoreOptions {
   enforcesConditionalCreate?: boolean;
   /** Part size for streamed multipart uploads, in bytes (default 8 MiB; S3's minimum is 5 MiB). */
   partSize?: number;
+  /**
+   * Bodies larger than this go up as a multipart upload, in parts of `partSize` (default 8 MiB). Keeps every
+   * request under the limits of S3-compatible servers (fauxqs refuses request bodies over 11 MiB).
+   */
+  multipartThreshold?: number;
 }
 
 /**
@@ -40,6 +49,7 @@ export class S3LakeStore implements LakeStore {
   private readonly bucket: string;
   private readonly prefix: string;
   private readonly partSize: number;
+  private readonly multipartThreshold: number;
 
   constructor(options: S3LakeStoreOptions) {
     this.client = options.client;
@@ -48,12 +58,29 @@ export class S3LakeStore implements LakeStore {
     if (this.prefix !== '') assertSafeKey(this.prefix);
     this.enforcesConditionalCreate = options.enforcesConditionalCreate ?? true;
     this.partSize = options.partSize ?? 8 * 1024 * 1024;
+    this.multipartThreshold = options.multipartThreshold ?? 8 * 1024 * 1024;
     this.location = `s3://${this.bucket}${this.prefix === '' ? '' : `/${this.prefix}`}`;
   }
 
   private objectKey(key: string): string {
     assertSafeKey(key);
     return this.prefix === '' ? key : `${this.prefix}/${key}`;
+  }
+
+  /** Run one S3 call; any failure but "missing" becomes a LakeIoError naming the operation, key and status. */
+  private async call<T>(operation: string, key: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof LakeIoError || error instanceof RangeError) throw error;
+      const status = httpStatus(error);
+      const name = (error as { name?: string } | undefined)?.name;
+      throw new LakeIoError(
+        `S3 ${operation} of ${this.location}/${key} failed${status === undefined ? '' : `: HTTP ${status}`}${name && name !== 'Error' ? ` ${name}` : ''}: ${describeError(error)}`,
+        key,
+        status,
+      );
+    }
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -64,7 +91,7 @@ export class S3LakeStore implements LakeStore {
       return response.Body === undefined ? new Uint8Array() : await response.Body.transformToByteArray();
     } catch (error) {
       if (isMissing(error)) return undefined;
-      throw error;
+      return this.call('GetObject', key, () => Promise.reject(error));
     }
   }
 
@@ -80,23 +107,31 @@ export class S3LakeStore implements LakeStore {
       return Readable.fromWeb(body.transformToWebStream() as import('node:stream/web').ReadableStream);
     } catch (error) {
       if (isMissing(error)) return undefined;
-      throw error;
+      return this.call('GetObject', key, () => Promise.reject(error));
     }
   }
 
   async put(key: string, body: Uint8Array | string, options?: PutOptions): Promise<void> {
-    await this.client.send(
-      new PutObjectCommand({
-        Bucket: this.bucket,
-        Key: this.objectKey(key),
-        Body: body,
-        ContentType: options?.contentType,
-        CacheControl: options?.cacheControl,
-      }),
+    const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
+    if (bytes.byteLength > this.multipartThreshold) {
+      await this.upload(key, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), options);
+      return;
+    }
+    await this.call('PutObject', key, () =>
+      this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.objectKey(key),
+          Body: bytes,
+          ContentType: options?.contentType,
+          CacheControl: options?.cacheControl,
+        }),
+      ),
     );
   }
 
-  async putStream(key: string, body: Readable, options?: PutOptions): Promise<void> {
+  /** A multipart upload (S3 makes the object visible only when it completes, so it is atomic too). */
+  private async upload(key: string, body: Readable | Buffer, options?: PutOptions): Promise<void> {
     const upload = new Upload({
       client: this.client,
       params: {
@@ -110,7 +145,11 @@ export class S3LakeStore implements LakeStore {
       queueSize: 2,
       leavePartsOnError: false,
     });
-    await upload.done();
+    await this.call('multipart upload', key, () => upload.done());
+  }
+
+  async putStream(key: string, body: Readable, options?: PutOptions): Promise<void> {
+    await this.upload(key, body, options);
   }
 
   async putIfAbsent(key: string, body: Uint8Array | string, options?: PutOptions): Promise<boolean> {
@@ -136,7 +175,7 @@ export class S3LakeStore implements LakeStore {
       // 412: the object exists. 409: a concurrent conditional write to the same key is in flight; it will win.
       const status = httpStatus(error);
       if (status === 412 || status === 409) return false;
-      throw error;
+      return this.call('conditional PutObject', key, () => Promise.reject(error));
     }
   }
 
@@ -146,7 +185,7 @@ export class S3LakeStore implements LakeStore {
       return true;
     } catch (error) {
       if (isMissing(error)) return false;
-      throw error;
+      return this.call('HeadObject', key, () => Promise.reject(error));
     }
   }
 
@@ -155,12 +194,14 @@ export class S3LakeStore implements LakeStore {
     const strip = this.prefix === '' ? 0 : this.prefix.length + 1;
     let continuationToken: string | undefined;
     do {
-      const page = await this.client.send(
-        new ListObjectsV2Command({
-          Bucket: this.bucket,
-          Prefix: this.prefix === '' ? prefix : `${this.prefix}/${prefix}`,
-          ContinuationToken: continuationToken,
-        }),
+      const page = await this.call('ListObjectsV2', prefix || '(root)', () =>
+        this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: this.prefix === '' ? prefix : `${this.prefix}/${prefix}`,
+            ContinuationToken: continuationToken,
+          }),
+        ),
       );
       for (const object of page.Contents ?? []) {
         if (object.Key === undefined) continue;
@@ -173,7 +214,54 @@ export class S3LakeStore implements LakeStore {
   }
 
   async delete(key: string): Promise<void> {
-    await this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) }));
+    await this.call('DeleteObject', key, () =>
+      this.client.send(new DeleteObjectCommand({ Bucket: this.bucket, Key: this.objectKey(key) })),
+    );
+  }
+
+  /**
+   * Abort the multipart uploads under the lake's prefix that never completed (a killed run's). Their parts are
+   * invisible to readers but cost storage. A server without the ListMultipartUploads API has none to sweep.
+   */
+  async sweepTemporary(): Promise<string[]> {
+    const swept: string[] = [];
+    const strip = this.prefix === '' ? 0 : this.prefix.length + 1;
+    let keyMarker: string | undefined;
+    let uploadIdMarker: string | undefined;
+    do {
+      let page: ListMultipartUploadsCommandOutput;
+      try {
+        page = await this.client.send(
+          new ListMultipartUploadsCommand({
+            Bucket: this.bucket,
+            ...(this.prefix === '' ? {} : { Prefix: `${this.prefix}/` }),
+            KeyMarker: keyMarker,
+            UploadIdMarker: uploadIdMarker,
+          }),
+        );
+      } catch (error) {
+        const status = httpStatus(error);
+        if (status === 404 || status === 405 || status === 501) return swept;
+        return this.call('ListMultipartUploads', '(root)', () => Promise.reject(error));
+      }
+      for (const upload of page.Uploads ?? []) {
+        if (upload.Key === undefined || upload.UploadId === undefined) continue;
+        const key = upload.Key.slice(strip);
+        await this.call('AbortMultipartUpload', key, () =>
+          this.client.send(
+            new AbortMultipartUploadCommand({
+              Bucket: this.bucket,
+              Key: upload.Key,
+              UploadId: upload.UploadId,
+            }),
+          ),
+        );
+        swept.push(key);
+      }
+      keyMarker = page.IsTruncated ? page.NextKeyMarker : undefined;
+      uploadIdMarker = page.IsTruncated ? page.NextUploadIdMarker : undefined;
+    } while (keyMarker !== undefined);
+    return swept;
   }
 }
 
