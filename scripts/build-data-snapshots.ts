@@ -3,21 +3,43 @@
  * code lookups (geoportal search, dataset pages, hub CSVs) and the ONS population page and CSV, plus their
  * `snapshots/<date>/resources/<source-id>.json` fragments.
  *
- * Run by hand (`npx tsx scripts/build-data-snapshots.ts [SHARED_DATA_DIR]`); its output is committed and tests
- * never run it. It is deterministic: the same reference CSVs always give byte-identical files, so a file that did
- * not change between two snapshot dates is the same bytes (and the same Last-Modified) in both.
+ * Run by hand (`npx tsx scripts/build-data-snapshots.ts [SHARED_DATA_DIR] [--out DIR] [--dates LIST]`, see
+ * snapshot-cli.ts); its output is committed and tests never run it. It is deterministic: the same reference CSVs
+ * always give byte-identical files, so a file that did not change between two snapshot dates is the same bytes
+ * (and the same Last-Modified) in both. The 2023-2026 snapshots come from era-data-snapshots.ts.
  */
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Papa from 'papaparse';
-import yazl from 'yazl';
 import type { SnapshotResource } from '../lib/sources/snapshot-manifest.ts';
+import {
+  type AddFile,
+  BOM,
+  escapeHtml,
+  fileForUrl,
+  formatSize,
+  httpDate,
+  type LookupDataset,
+  type OrgTotal,
+  SING_AGE_METHOD,
+  SUB_ICB_ERA_HEADER,
+  scaleCount,
+  singleYearOfAgeCsv,
+  toCsv,
+  token,
+  zipOne,
+} from './data-snapshot-kit.ts';
+import { buildEraGpRegistrations, eraLookupDatasets } from './era-data-snapshots.ts';
+import { ERA_DATES, eraManifestJson, loadEraFacts } from './era-facts.ts';
+import { generatorOptions, wantsDate } from './snapshot-cli.ts';
 
-const sharedDataDir = path.resolve(process.argv[2] ?? '/work/shared/data');
-const snapshotsRoot = path.resolve(import.meta.dirname, '..', 'snapshots');
+const options = generatorOptions();
+const sharedDataDir = path.resolve(options.positionals[0] ?? '/work/shared/data');
+const snapshotsRoot = options.outRoot;
+/** The snapshots this file writes itself; the era snapshots (ERA_DATES) are written with era-data-snapshots.ts. */
 const snapshotDates = ['2020-06-15', '2020-12-14', '2021-04-12', '2022-07-20'] as const;
 type SnapshotDate = (typeof snapshotDates)[number];
+const allDates: string[] = [...snapshotDates, ...ERA_DATES].filter((date) => wantsDate(options, date));
 const ownedHosts = [
   'digital.nhs.uk',
   'files.digital.nhs.uk',
@@ -41,64 +63,13 @@ function field(record: CsvRecord, column: string): string {
   return value;
 }
 
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function toCsv(
-  header: readonly string[],
-  rows: readonly (readonly (string | number)[])[],
-  eol: string,
-): string {
-  return [header, ...rows].map((row) => row.map(csvCell).join(',')).join(eol) + eol;
-}
-
-function escapeHtml(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;');
-}
-
-/** A fixed, random-looking token: the live sites use opaque path segments that cannot be templated. */
-function token(seed: string, length: number, upper = true): string {
-  const hex = createHash('sha256').update(seed).digest('hex').slice(0, length);
-  return upper ? hex.toUpperCase() : hex;
-}
-
-function httpDate(isoDateTime: string): string {
-  return new Date(isoDateTime).toUTCString();
-}
-
-function formatSize(bytes: number): string {
-  if (bytes >= 1_000_000) return `${(bytes / 1_000_000).toFixed(1)} MB`;
-  return `${Math.max(1, Math.round(bytes / 1000))} kB`;
-}
-
-async function zipOne(entryName: string, body: Buffer, mtime: Date): Promise<Buffer> {
-  const zip = new yazl.ZipFile();
-  zip.addBuffer(body, entryName, { mtime, mode: 0o100644, compress: true });
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 // ---------------------------------------------------------------------------------------------------------------
 // Output bookkeeping (derived GP files use CRLF line ends like the real January 2021 file)
 
 const resourcesBySnapshot = new Map<string, SnapshotResource[]>();
 
-function addFile(
-  date: SnapshotDate,
-  sourceId: string,
-  url: string,
-  relativeFile: string,
-  body: string | Buffer,
-  resource: Omit<SnapshotResource, 'url' | 'file' | 'status'>,
-): void {
+const addFile: AddFile = (date, sourceId, url, relativeFile, body, resource) => {
+  if (!wantsDate(options, date)) return;
   const file = path.posix.join('files', relativeFile);
   const target = path.join(snapshotsRoot, date, file);
   mkdirSync(path.dirname(target), { recursive: true });
@@ -107,13 +78,7 @@ function addFile(
   const list = resourcesBySnapshot.get(key) ?? [];
   list.push({ url, file, status: 200, ...resource });
   resourcesBySnapshot.set(key, list);
-}
-
-function fileForUrl(url: string, fallbackName = 'index.html'): string {
-  const parsed = new URL(url);
-  const pathname = parsed.pathname.endsWith('/') ? `${parsed.pathname}${fallbackName}` : parsed.pathname;
-  return path.posix.join(parsed.host, pathname);
-}
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Reference data
@@ -128,6 +93,8 @@ const gpJanuary2021 = Papa.parse<CsvRecord>(gpJanuary2021Text.toString('utf8'), 
   header: true,
   skipEmptyLines: true,
 }).data;
+
+const eraFacts = loadEraFacts(sharedDataDir);
 
 const mappingByOldCcg = new Map(ccgMapping2021.map((row) => [field(row, 'CCG_UNMAPPED'), row]));
 const mappingByCcg21 = new Map(
@@ -296,29 +263,6 @@ const CCG_ERA_HEADER = [
   'AGE',
   'NUMBER_OF_PATIENTS',
 ];
-const SUB_ICB_ERA_HEADER = [
-  'PUBLICATION',
-  'EXTRACT_DATE',
-  'TYPE',
-  'SUB_ICB_LOCATION_CODE',
-  'ONS_SUB_ICB_LOCATION_CODE',
-  'CODE',
-  'POSTCODE',
-  'SEX',
-  'AGE',
-  'NUMBER_OF_PATIENTS',
-];
-
-interface OrgTotal {
-  orgCode: string;
-  onsCode: string;
-  patients: number;
-}
-
-function scaleCount(count: number, ppm: number): number {
-  return Math.floor((count * ppm + 500_000) / 1_000_000);
-}
-
 /** The totals file of one edition, and the per-CCG / sub-ICB totals it implies. */
 function gpTotalsFile(edition: GpEdition): { csv: string; orgTotals: OrgTotal[] } {
   const rows = gpJanuary2021.map((row) => {
@@ -375,80 +319,13 @@ function ageBandsByOrg(era: 'ccg' | 'sub_icb'): Map<string, [number, number, num
   return bands;
 }
 
-/** Split `total` in proportion to integer `weights`, largest remainder first (ties to the earlier slot). */
-function apportion(total: number, weights: readonly number[]): number[] {
-  const weightSum = weights.reduce((sum, weight) => sum + weight, 0);
-  const shares = weights.map((weight) => Math.floor((total * weight) / weightSum));
-  const remainders = weights.map((weight, index) => ({ index, remainder: (total * weight) % weightSum }));
-  let left = total - shares.reduce((sum, share) => sum + share, 0);
-  remainders.sort((a, b) => b.remainder - a.remainder || a.index - b.index);
-  for (const { index } of remainders) {
-    if (left === 0) break;
-    shares[index] = (shares[index] ?? 0) + 1;
-    left -= 1;
-  }
-  return shares;
-}
-
-const AGES = [...Array.from({ length: 95 }, (_, age) => String(age)), '95+'];
-/** Within-band weights: flat in 0-17 and 18-64; in 65+ falling linearly from 31 at 65 to 2 at 94, and 2 for 95+. */
-function ageWeight(index: number): number {
-  if (index < 65) return 1;
-  if (index <= 94) return 31 - (index - 65);
-  return 2;
-}
-/** Male share in per mille: 512 under 18, 500 for 18-64, falling 6 per year from 480 at 65, 280 for 95+. */
-function malePerMille(index: number): number {
-  if (index < 18) return 512;
-  if (index < 65) return 500;
-  if (index <= 94) return 480 - (index - 65) * 6;
-  return 280;
-}
-
-const SING_AGE_METHOD =
-  "Each organisation's total is the sum of its practices in this edition's totals file. It is split into the ONS mid-2019 bands 0-17, 18-64 and 65+ (file 05, summed to the organisation) by largest remainder; within a band ages are weighted 1 each for 0-94 below 65, 31 falling by 1 a year to 2 at 94 for 65-94, and 2 for 95+, again by largest remainder; males per age = round(n x m/1000) with m = 512 under 18, 500 for 18-64, 480 - 6 x (age - 65) for 65-94 and 280 for 95+, females = n - males. SEX=ALL rows are the sums, AGE=ALL rows the totals, so every figure adds up exactly to the organisation total.";
-
 function singleYearOfAgeFile(edition: GpEdition, orgTotals: OrgTotal[]): string {
   const bands = ageBandsByOrg(edition.era);
-  const orgType = edition.era === 'ccg' ? 'CCG' : 'SICBL';
-  const rows: (string | number)[][] = [];
-  for (const org of orgTotals) {
-    const band = bands.get(org.orgCode);
-    if (!band) throw new Error(`no ONS age bands for ${org.orgCode}`);
-    const [young, adult, old] = apportion(org.patients, band) as [number, number, number];
-    const perAge = [
-      ...apportion(
-        young,
-        AGES.slice(0, 18).map((_, i) => ageWeight(i)),
-      ),
-      ...apportion(
-        adult,
-        AGES.slice(18, 65).map((_, i) => ageWeight(i + 18)),
-      ),
-      ...apportion(
-        old,
-        AGES.slice(65).map((_, i) => ageWeight(i + 65)),
-      ),
-    ];
-    const males = perAge.map((count, index) => Math.floor((count * malePerMille(index) + 500) / 1000));
-    const females = perAge.map((count, index) => count - (males[index] ?? 0));
-    const sum = (values: number[]) => values.reduce((total, value) => total + value, 0);
-    const prefix = ['GP_PRAC_PAT_LIST', edition.extractDate, orgType, org.orgCode, org.onsCode];
-    for (const [sex, counts] of [
-      ['ALL', perAge],
-      ['MALE', males],
-      ['FEMALE', females],
-    ] as const) {
-      rows.push([...prefix, sex, 'ALL', sum(counts)]);
-      counts.forEach((count, index) => {
-        rows.push([...prefix, sex, AGES[index] ?? '', count]);
-      });
-    }
-  }
-  return toCsv(
-    ['PUBLICATION', 'EXTRACT_DATE', 'ORG_TYPE', 'ORG_CODE', 'ONS_CODE', 'SEX', 'AGE', 'NUMBER_OF_PATIENTS'],
-    rows,
-    '\r\n',
+  return singleYearOfAgeCsv(
+    orgTotals,
+    (orgCode) => bands.get(orgCode),
+    edition.era === 'ccg' ? 'CCG' : 'SICBL',
+    edition.extractDate,
   );
 }
 
@@ -722,17 +599,6 @@ async function buildGpRegistrations(): Promise<void> {
 const LOOKUP_SOURCE = 'ons-code-lookups';
 const GEOPORTAL_SEARCH_URL = 'https://geoportal.statistics.gov.uk/search?tags=LUP_HEALTH&sort=-created';
 
-interface LookupDataset {
-  slug: string;
-  title: string;
-  description: string;
-  /** ISO date-time of publication (Last-Modified of the page and the CSV). */
-  publishedAt: string;
-  csv: string;
-  origin: 'derived';
-  note: string;
-}
-
 function hubUrl(slug: string): string {
   return `https://hub.arcgis.com/api/v3/datasets/${token(slug, 32, false)}_0/downloads/data?format=csv&spatialRefId=4326&where=1%3D1`;
 }
@@ -828,8 +694,6 @@ function ccg21Lookup(): LookupDataset {
     note: 'Derived: one row per April 2021 CCG (106) from NHS Digital ccg_mapping_2021 (02), columns renamed to the ONS layout, names kept as published there (upper case), the "Unknown" row dropped. Rows sorted by CCG21CD; FID numbers the rows.',
   };
 }
-
-const BOM = '\ufeff';
 
 function sicbl22Lookup(): LookupDataset {
   const rows: string[][] = [];
@@ -936,7 +800,7 @@ function datasetPageUrl(dataset: LookupDataset): string {
 }
 
 function datasetPage(dataset: LookupDataset): string {
-  const rowCount = dataset.csv.trimEnd().split('\r\n').length - 1;
+  const rowCount = dataset.csv.toString().trimEnd().split(/\r?\n/).length - 1;
   const main = `    <div class="dataset-header">
       <p class="content-type">CSV Collection / Lookup</p>
       <h1 class="dataset-title">${escapeHtml(dataset.title)}</h1>
@@ -989,14 +853,18 @@ function buildCodeLookups(): void {
   const sicbl22 = sicbl22Lookup();
   const names22 = icb22Names();
   // sort=-created: newest first; older vintages stay listed, as on the live portal.
-  const listed: Record<SnapshotDate, LookupDataset[]> = {
+  const listed: Record<string, LookupDataset[]> = {
     '2020-06-15': [ccg20],
     '2020-12-14': [ccg20],
     '2021-04-12': [ccg21, ccg20],
     '2022-07-20': [sicbl22, names22, ccg21, ccg20],
   };
-  for (const date of snapshotDates) {
+  for (const [date, eraDatasets] of Object.entries(eraLookupDatasets(eraFacts))) {
+    listed[date] = [...eraDatasets, sicbl22, names22, ccg21, ccg20];
+  }
+  for (const date of allDates) {
     const datasets = listed[date];
+    if (!datasets) throw new Error(`no lookups listed for ${date}`);
     const newest = datasets[0];
     if (!newest) throw new Error('no datasets');
     addFile(
@@ -1125,7 +993,7 @@ function buildPopulation(): void {
   const csv = readFileSync(path.join(sharedDataDir, '05_ons_mid2019_population_by_ccg2020_mhbulletin.csv'));
   const lastModified = httpDate(POPULATION_LAST_MODIFIED);
   const fileUrl = `https://www.ons.gov.uk/file?uri=${POPULATION_FILE_PATH}`;
-  for (const date of snapshotDates) {
+  for (const date of allDates) {
     addFile(
       date,
       POPULATION_SOURCE,
@@ -1158,14 +1026,24 @@ function buildPopulation(): void {
 // ---------------------------------------------------------------------------------------------------------------
 
 async function main(): Promise<void> {
-  for (const date of snapshotDates) {
+  for (const date of allDates) {
     for (const host of ownedHosts)
       rmSync(path.join(snapshotsRoot, date, 'files', host), { recursive: true, force: true });
   }
   await buildGpRegistrations();
+  const eraTotals = await buildEraGpRegistrations({
+    facts: eraFacts,
+    gpJanuary2021,
+    bandsByCcg21: ageBandsByOrg('sub_icb'),
+    addFile,
+  });
   buildCodeLookups();
   buildPopulation();
-  for (const date of snapshotDates) {
+  for (const date of allDates) {
+    if (ERA_DATES.includes(date)) {
+      mkdirSync(path.join(snapshotsRoot, date), { recursive: true });
+      writeFileSync(path.join(snapshotsRoot, date, 'manifest.json'), eraManifestJson(date));
+    }
     for (const sourceId of [GP_SOURCE, LOOKUP_SOURCE, POPULATION_SOURCE]) {
       const resources = resourcesBySnapshot.get(`${date}/${sourceId}`) ?? [];
       resources.sort((a, b) => (a.url < b.url ? -1 : a.url > b.url ? 1 : 0));
@@ -1175,6 +1053,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(`wrote ${resourcesBySnapshot.size} resource fragments under ${snapshotsRoot}`);
+  for (const [label, total] of eraTotals) console.log(`  derived GP edition ${label}: ${total} patients`);
 }
 
 await main();

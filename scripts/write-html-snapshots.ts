@@ -1,17 +1,20 @@
 /**
- * Writes the HTML pages of the `nhse-ics-list`, `nhse-news` and `trade-press` sources into the four dated
- * snapshots, with their resource lists. The page text is written for this project (origin "written") and
- * carries the real facts of each designation wave. An article keeps the same bytes and Last-Modified in every
- * snapshot it appears in, so replays see it as unchanged.
+ * Writes the HTML pages of the `nhse-ics-list`, `nhse-news` and `trade-press` sources into the dated snapshots,
+ * with their resource lists. The page text is written for this project (origin "written") and carries the real
+ * facts of each designation wave. An article keeps the same bytes and Last-Modified in every snapshot it appears
+ * in, so replays see it as unchanged. The pages of the 2023-2026 snapshots come from era-html-pages.ts.
  *
- * Usage: npx tsx scripts/write-html-snapshots.ts
+ * Usage: npx tsx scripts/write-html-snapshots.ts [SHARED_DATA_DIR] [--out DIR] [--dates LIST] (see snapshot-cli.ts)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import type { SnapshotResource } from '../lib/sources/snapshot-manifest.ts';
+import { eraManifestJson, loadEraFacts } from './era-facts.ts';
+import { eraHtmlPlans } from './era-html-pages.ts';
+import { generatorOptions, REPOSITORY_SNAPSHOTS, wantsDate } from './snapshot-cli.ts';
 
-const SNAPSHOTS = join(dirname(fileURLToPath(import.meta.url)), '..', 'snapshots');
+const options = generatorOptions();
+const SNAPSHOTS = options.outRoot;
 const NHSE = 'https://www.england.nhs.uk';
 const HL = 'https://healthcareleadernews.com';
 
@@ -1108,7 +1111,7 @@ const PLANS: SnapshotPlan[] = [
   },
 ];
 
-for (const plan of PLANS) {
+for (const plan of PLANS.filter((candidate) => wantsDate(options, candidate.date))) {
   const writer = new SnapshotWriter(plan.date);
   if (plan.listing.era === 2020) {
     writer.redirect(
@@ -1156,10 +1159,40 @@ for (const plan of PLANS) {
   writer.flush();
 }
 
+// The 2023-2026 snapshots: their own pages, plus every 2017-2022 article and story again with the same bytes.
+const eraFacts = loadEraFacts(resolve(options.positionals[0] ?? '/work/shared/data'));
+const LEGACY_ARTICLES = [A2017, A2018, A2019, A2020MAY, A2020NOV, A2020DEC, A2021MAR, A2022JUL];
+const LEGACY_STORIES = [HL_DEC, HL_WHITE_PAPER, HL_MAR];
+const ERA_PLANS = eraHtmlPlans(eraFacts, {
+  legacyNhse: LEGACY_ARTICLES,
+  legacyHl: LEGACY_STORIES,
+  websiteByIcbName: new Map(ICSS.map((ics) => [ics.icb, ics.website])),
+});
+for (const plan of ERA_PLANS.filter((candidate) => wantsDate(options, candidate.date))) {
+  const writer = new SnapshotWriter(plan.date);
+  for (const page of plan.pages) writer.page(page.sourceId, page.url, page.html, page.modified, page.note);
+  for (const article of LEGACY_ARTICLES) {
+    writer.page('nhse-news', article.url, nhseArticle(article), article.published, ARTICLE_NOTE);
+  }
+  for (const story of LEGACY_STORIES) {
+    writer.page('trade-press', story.url, hlStory(story), story.published, STORY_NOTE);
+  }
+  writer.flush();
+  writeFileSync(join(SNAPSHOTS, plan.date, 'manifest.json'), eraManifestJson(plan.date));
+}
+
 // Expected listing-parser output, derived from the facts table above (never from running the parser): each
-// region's designated systems in page order, with the name and link as published.
-const LISTING_GOLDEN = join(SNAPSHOTS, '..', 'tests', 'fixtures', 'announcements', 'listing-golden');
-mkdirSync(LISTING_GOLDEN, { recursive: true });
+// region's designated systems in page order, with the name and link as published. Only refreshed when writing
+// the repository's own snapshots (never into a staging folder).
+const LISTING_GOLDEN = join(
+  REPOSITORY_SNAPSHOTS,
+  '..',
+  'tests',
+  'fixtures',
+  'announcements',
+  'listing-golden',
+);
+if (options.isRepositoryRoot) mkdirSync(LISTING_GOLDEN, { recursive: true });
 for (const [date, url, title, total, maxWave, label] of [
   ['2020-06-15', ICS_2020, 'Integrated care systems', 18, 3, (ics: Ics) => ics.name],
   ['2020-12-14', ICS_2020, 'Integrated care systems', 29, 4, (ics: Ics) => ics.name],
@@ -1174,6 +1207,7 @@ for (const [date, url, title, total, maxWave, label] of [
       evidence: label(ics),
     })),
   );
+  if (!options.isRepositoryRoot || !wantsDate(options, date)) continue;
   writeFileSync(
     join(LISTING_GOLDEN, `${date}.golden.json`),
     `${JSON.stringify({ url, title, stated_total: total, entries }, null, 2)}\n`,
