@@ -1,23 +1,23 @@
 /** The normalise stage's public surface. */
-export { type AliasEntry, defaultAliases } from './aliases.ts';
-export { ABOUT_TOLERANCE, EXACT_TOLERANCE, isConsistent } from './claims.ts';
-export * from './datasets.ts';
+export { type AliasEntry, defaultAliases } from '../reference/aliases.ts';
 export {
   buildGazetteer,
   type Gazetteer,
   type GazetteerInput,
   IcbNameEntry,
+  icbNameEntriesFromNamesList,
   LegacyStpRow,
   type Resolution,
-} from './gazetteer.ts';
+} from '../reference/gazetteer.ts';
+export { normaliseName } from '../reference/names.ts';
+export { vintageFor, vintageStart } from '../reference/vintage.ts';
+export { ABOUT_TOLERANCE, EXACT_TOLERANCE, isConsistent } from './claims.ts';
+export * from './datasets.ts';
 export {
   GpAggregateInput,
-  icbNameEntriesFromNamesList,
   NormaliseInput,
   NormaliseOptions,
   Provenance,
 } from './input.ts';
-export { normaliseName } from './names.ts';
 export { type LineageEntry, type NormaliseResult, normalise, type UnresolvedEntry } from './normalise.ts';
 export { type DesignationClaim, type DesignationDecision, decideDesignation } from './precedence.ts';
-export { vintageFor, vintageStart } from './vintage.ts';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { Announcement, CodeLookupRow, IcsListing, PopulationRow } from '../parse/records.ts';
-import { AliasEntry } from './aliases.ts';
-import { IcbNameEntry, LegacyStpRow } from './gazetteer.ts';
+import { AliasEntry } from '../reference/aliases.ts';
+import { IcbNameEntry, LegacyStpRow } from '../reference/gazetteer.ts';
 
 /** What the normalise stage is given: parsed documents, each with the provenance of its raw object. */
 
@@ -59,7 +59,7 @@ export const NormaliseInput = z.object({
   gpRegistrations: z.array(z.object({ provenance: Provenance, aggregate: GpAggregateInput })).default([]),
   listings: z.array(z.object({ provenance: Provenance, listing: IcsListing })).default([]),
   announcements: z.array(z.object({ provenance: Provenance, announcement: Announcement })).default([]),
-  /** Overrides the bundled alias table (lib/normalise/aliases.json). */
+  /** Overrides the bundled alias table (lib/reference/aliases.json). */
   aliases: z.array(AliasEntry).optional(),
 });
 export type NormaliseInput = z.input<typeof NormaliseInput>;
@@ -69,18 +69,3 @@ export const NormaliseOptions = z.object({
   asOf: z.iso.date(),
 });
 export type NormaliseOptions = z.infer<typeof NormaliseOptions>;
-
-/**
- * Adapt an ICB names-and-codes list (lib/parse/code-lookups.ts `IcbNameRow`) to gazetteer name entries: each
- * row gives an official name and the ONS code it was published with.
- */
-export function icbNameEntriesFromNamesList(
-  rows: readonly { icb_code: string; icb_ons_code: string; icb_name: string }[],
-): IcbNameEntry[] {
-  return rows.map((row) => ({
-    icb_code: row.icb_code,
-    name: row.icb_name,
-    kind: 'official',
-    ons_code: row.icb_ons_code,
-  }));
-}

@@ -1,5 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { CodeLookupRow, PublishedStatement } from '../parse/records.ts';
+import { buildGazetteer, type Gazetteer, type Resolution } from '../reference/gazetteer.ts';
+import { shortName } from '../reference/names.ts';
+import { compareText, sortRows } from '../reference/order.ts';
+import { compareVintages, vintageFor, vintageStart } from '../reference/vintage.ts';
 import { claimDifference, isConsistent, roundOneDecimal } from './claims.ts';
 import type {
   IcsCoverageRow,
@@ -8,12 +12,8 @@ import type {
   IcsRow,
   PublishedClaimRow,
 } from './datasets.ts';
-import { buildGazetteer, type Gazetteer, type Resolution } from './gazetteer.ts';
 import { NormaliseInput, NormaliseOptions, type Provenance } from './input.ts';
-import { shortName } from './names.ts';
-import { compareText, sortRows } from './order.ts';
 import { decideDesignation } from './precedence.ts';
-import { compareVintages, vintageFor, vintageStart } from './vintage.ts';
 
 /**
  * The normalise stage: parsed documents with provenance in, the five datasets out. Pure and deterministic:

@@ -1,4 +1,4 @@
-import { compareText } from './order.ts';
+import { compareText } from '../reference/order.ts';
 
 /**
  * Precedence rule for conflicting designation claims: decides `ics.designated_from` (and

@@ -4,8 +4,13 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { SourceLayoutError } from '../core/errors.ts';
-import { buildGazetteer, type Gazetteer, type Resolution } from '../normalise/gazetteer.ts';
-import { icbNameEntriesFromNamesList } from '../normalise/input.ts';
+import {
+  buildGazetteer,
+  type Gazetteer,
+  icbNameEntriesFromNamesList,
+  type Resolution,
+} from '../reference/gazetteer.ts';
+
 import { extractArchive, looksLikeZip } from '../sources/archive.ts';
 import { type SourceEntry, sourceById } from '../sources/catalogue.ts';
 import { listSnapshots, loadSnapshot } from '../sources/snapshots.ts';

@@ -10,8 +10,8 @@ import type { DataSource } from '../lake/datapackage.ts';
 import { publishDataset } from '../lake/publish.ts';
 import { canonicalJson } from '../lake/rows.ts';
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
-import { buildGazetteer } from '../normalise/gazetteer.ts';
 import { datasetDefinitions, type NormaliseResult, normalise } from '../normalise/index.ts';
+import { buildGazetteer } from '../reference/gazetteer.ts';
 import { catalogue as fullCatalogue, type SourceEntry } from '../sources/catalogue.ts';
 import { currentDocuments } from '../sources/raw-zone.ts';
 import {

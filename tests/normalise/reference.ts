@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import Papa from 'papaparse';
-import type { IcbNameEntry, LegacyStpRow } from '../../lib/normalise/gazetteer.ts';
 import type { Provenance } from '../../lib/normalise/input.ts';
 import type { CodeLookupRow, PopulationRow } from '../../lib/parse/records.ts';
+import type { IcbNameEntry, LegacyStpRow } from '../../lib/reference/gazetteer.ts';
 
 /**
  * Reads the real reference CSVs in tests/fixtures/reference/ into the records the normalise stage takes.

@@ -1,6 +1,6 @@
-import type { AliasEntry } from '../../lib/normalise/aliases.ts';
 import type { NormaliseInput, Provenance } from '../../lib/normalise/input.ts';
 import type { Announcement, CodeLookupRow, PopulationRow } from '../../lib/parse/records.ts';
+import type { AliasEntry } from '../../lib/reference/aliases.ts';
 
 /**
  * A hand-built four-ICS England whose figures are easy to add up by hand:

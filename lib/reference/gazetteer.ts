@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import type { CodeLookupRow } from '../parse/records.ts';
 import { type AliasEntry, defaultAliases } from './aliases.ts';
+import type { CodeLookupRow } from './lookup-row.ts';
 import { normaliseName } from './names.ts';
 import { compareText } from './order.ts';
 import { compareVintages, vintageFor, vintageStart } from './vintage.ts';
@@ -356,4 +356,19 @@ export function buildGazetteer(input: GazetteerInput): Gazetteer {
     icsCodes: () => [...icsCodes].sort(),
     vintages: () => [...sortedVintages],
   };
+}
+
+/**
+ * Adapt an ICB names-and-codes list (lib/parse/code-lookups.ts `IcbNameRow`) to gazetteer name entries: each
+ * row gives an official name and the ONS code it was published with.
+ */
+export function icbNameEntriesFromNamesList(
+  rows: readonly { icb_code: string; icb_ons_code: string; icb_name: string }[],
+): IcbNameEntry[] {
+  return rows.map((row) => ({
+    icb_code: row.icb_code,
+    name: row.icb_name,
+    kind: 'official',
+    ons_code: row.icb_ons_code,
+  }));
 }

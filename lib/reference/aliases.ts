@@ -19,5 +19,5 @@ export const AliasEntry = z.object({
 });
 export type AliasEntry = z.infer<typeof AliasEntry>;
 
-/** The alias table shipped with the project (lib/normalise/aliases.json), validated on load. */
+/** The alias table shipped with the project (lib/reference/aliases.json), validated on load. */
 export const defaultAliases: readonly AliasEntry[] = z.array(AliasEntry).parse(bundledAliases);

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { defaultAliases } from '../../lib/normalise/aliases.ts';
-import { buildGazetteer, type Resolution } from '../../lib/normalise/gazetteer.ts';
-import { icbNameEntriesFromNamesList } from '../../lib/normalise/input.ts';
+import { defaultAliases } from '../../lib/reference/aliases.ts';
+import {
+  buildGazetteer,
+  icbNameEntriesFromNamesList,
+  type Resolution,
+} from '../../lib/reference/gazetteer.ts';
 import {
   icbNamesFromIcbList,
   legacyStpsFromApril2019,
@@ -9,7 +12,7 @@ import {
   lookupsFromIcbList,
   REFERENCE_FILES,
   readReferenceCsv,
-} from './reference.ts';
+} from '../normalise/reference.ts';
 
 const icbList = readReferenceCsv(REFERENCE_FILES.icbList2022);
 const ccgMapping = readReferenceCsv(REFERENCE_FILES.ccgToStp2021).filter((row) => row.STP21CDH !== 'Unknown');
