@@ -12,6 +12,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
+    // `ics-lake get ics | head`: the reader went away; that is how pipes end, not an error.
+    if ((error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE') return 0;
     if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(`ics-lake: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;

@@ -252,3 +252,11 @@ export function publishedEvent(
     },
   };
 }
+
+/** Every event type the feed can carry for these datasets (for validating `--type`). */
+export function knownEventTypes(datasets: readonly string[]): string[] {
+  const ops: Exclude<ChangeOp, 'published'>[] = ['created', 'updated', 'deleted'];
+  const types = new Set<string>([PUBLISHED_EVENT_TYPE, ...Object.values(NAMED_TYPES)]);
+  for (const dataset of datasets) for (const op of ops) types.add(rowEventType(dataset, op));
+  return [...types].sort();
+}

@@ -1,5 +1,8 @@
 import { z } from 'zod';
-import { getText, type LakeStore, putJson } from '../lake/store.ts';
+import { LakeDamagedError } from '../core/errors.ts';
+import { sha256Hex } from '../lake/rows.ts';
+import { getJson, getText, type LakeStore, putJson } from '../lake/store.ts';
+import { parseControlFile } from '../lake/versions.ts';
 import { ChangeEvent } from './events.ts';
 
 /**
@@ -26,6 +29,11 @@ export const FeedPage = z.object({
   first: z.number().int().positive(),
   /** Sequence number of the page's last line. */
   last: z.number().int().positive(),
+  /** sha256 of the page's bytes, checked on every read (absent in indexes written before it was recorded). */
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 export type FeedPage = z.infer<typeof FeedPage>;
 
@@ -74,17 +82,64 @@ export function pageKey(firstSequence: number): string {
   return `${FEED_PAGES_PREFIX}${String(firstSequence).padStart(12, '0')}.jsonl`;
 }
 
-/** Read the feed index, or an empty one when the feed does not exist yet. */
+/**
+ * Read the feed index. When it is missing: an empty index if the feed has no pages yet, else one rebuilt from the
+ * pages (see {@link rebuildFeedIndex}), so the pages already published are kept and never rewritten. A damaged
+ * index is a LakeDamagedError naming the file.
+ */
 export async function readFeedIndex(store: LakeStore): Promise<FeedIndex> {
-  const text = await getText(store, FEED_INDEX_KEY);
-  if (text === undefined) return emptyFeedIndex();
-  const parsed = FeedIndex.safeParse(JSON.parse(text));
-  if (!parsed.success) {
-    throw new Error(
-      `${store.location}/${FEED_INDEX_KEY}: expected a feed index, found: ${parsed.error.message}`,
-    );
+  const index = parseControlFile(store, FEED_INDEX_KEY, FeedIndex, await getJson(store, FEED_INDEX_KEY));
+  if (index !== undefined) return index;
+  return rebuildFeedIndex(store);
+}
+
+/**
+ * The index implied by the pages under feed/events/: the contiguous chain of valid pages from sequence 1 (a page
+ * after a gap or a damaged page is a crashed run's leftover and is left out). `versions` and `recent` come from
+ * the events; `notified_cursor` is set to the cursor, because which events the notifier had taken is lost with
+ * the index and resending the whole history would flood subscribers.
+ */
+export async function rebuildFeedIndex(store: LakeStore): Promise<FeedIndex> {
+  const index = emptyFeedIndex();
+  const keys = (await store.list(FEED_PAGES_PREFIX))
+    .map(({ key }) => key)
+    .filter((key) => /\/\d{12}\.jsonl$/.test(key));
+  const versions = new Map<string, Set<number>>();
+  for (const key of keys.sort()) {
+    const first = Number(key.slice(FEED_PAGES_PREFIX.length, FEED_PAGES_PREFIX.length + 12));
+    if (first !== index.cursor + 1) break;
+    const bytes = await store.get(key);
+    if (bytes === undefined) break;
+    let events: ChangeEvent[];
+    try {
+      events = new TextDecoder()
+        .decode(bytes)
+        .split('\n')
+        .filter((line) => line.length > 0)
+        .map((line) => ChangeEvent.parse(JSON.parse(line)));
+    } catch {
+      break;
+    }
+    if (events.length === 0) break;
+    const page: FeedPage = { key, first, last: first + events.length - 1, sha256: sha256Hex(bytes) };
+    index.pages.push(page);
+    index.cursor = page.last;
+    index.newest_page = key;
+    for (const event of events) {
+      const { dataset, version, op } = event.data;
+      if (!versions.has(dataset)) versions.set(dataset, new Set());
+      versions.get(dataset)?.add(version);
+      if (op === 'published') index.recent.push(event);
+    }
   }
-  return parsed.data;
+  index.recent = index.recent.slice(-RECENT_ENTRIES);
+  index.notified_cursor = index.cursor;
+  index.versions = Object.fromEntries(
+    [...versions.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([name, set]) => [name, [...set].sort((a, b) => a - b)]),
+  );
+  return index;
 }
 
 /** Write the feed index: the last write of a feed update. */
@@ -109,27 +164,51 @@ export function planPages(
   return pages;
 }
 
+/** The sha256 a page's rendered text will have (recorded in the index when the page is listed). */
+export function pageHash(text: string): string {
+  return sha256Hex(text);
+}
+
 /** Render a page: one compact JSON event per line. */
 export function renderPage(events: readonly ChangeEvent[]): string {
   return events.map((event) => `${JSON.stringify(event)}\n`).join('');
 }
 
-/** Read one page's records, validating every event against the contract. */
+/** Read one page's records, checking its hash (when the index has one) and every event against the contract. */
 export async function readPage(store: LakeStore, page: FeedPage): Promise<FeedRecord[]> {
-  const text = await getText(store, page.key);
-  if (text === undefined)
-    throw new Error(`${store.location}/${FEED_INDEX_KEY} lists ${page.key}, which does not exist`);
-  const lines = text.split('\n').filter((line) => line.length > 0);
-  if (lines.length !== page.last - page.first + 1) {
-    throw new Error(
-      `${store.location}/${page.key}: expected ${page.last - page.first + 1} events (sequence ${page.first}..${page.last}), found ${lines.length}`,
+  const damaged = (what: string) =>
+    new LakeDamagedError(
+      `${store.location}/${page.key} ${what}`,
+      page.key,
+      'Repair: restore the page from a backup or S3 object version; feed pages are immutable and are never rewritten',
     );
+  const bytes = await store.get(page.key);
+  if (bytes === undefined) throw damaged(`is listed in ${FEED_INDEX_KEY} but does not exist`);
+  if (page.sha256 !== undefined && sha256Hex(bytes) !== page.sha256)
+    throw damaged(
+      `does not match the sha256 recorded in ${FEED_INDEX_KEY} (expected ${page.sha256}, found ${sha256Hex(bytes)})`,
+    );
+  const lines = new TextDecoder()
+    .decode(bytes)
+    .split('\n')
+    .filter((line) => line.length > 0);
+  if (lines.length !== page.last - page.first + 1)
+    throw damaged(
+      `holds ${lines.length} events, expected ${page.last - page.first + 1} (sequence ${page.first}..${page.last})`,
+    );
+  return lines.map((line, offset) => {
+    const parsed = ChangeEvent.safeParse(safeJson(line));
+    if (!parsed.success) throw damaged(`line ${offset + 1} is not a valid change event`);
+    return { sequence: page.first + offset, page: page.key, event: parsed.data };
+  });
+}
+
+function safeJson(line: string): unknown {
+  try {
+    return JSON.parse(line);
+  } catch {
+    return undefined;
   }
-  return lines.map((line, offset) => ({
-    sequence: page.first + offset,
-    page: page.key,
-    event: ChangeEvent.parse(JSON.parse(line)),
-  }));
 }
 
 /** Write `text` only when the object is missing or differs, so re-runs change nothing. */

@@ -15,6 +15,7 @@ import {
 import {
   type FeedIndex,
   type FeedRecord,
+  pageHash,
   planPages,
   putTextIfChanged,
   RECENT_ENTRIES,
@@ -208,7 +209,9 @@ export async function writeFeedForVersions(
   const records: FeedRecord[] = [];
   for (const { page, events: pageEvents } of planned) {
     // Keys past the index's cursor are unlisted, so overwriting a leftover from a crashed run is safe.
-    await store.put(page.key, renderPage(pageEvents), { contentType: 'application/jsonl' });
+    const text = renderPage(pageEvents);
+    page.sha256 = pageHash(text);
+    await store.put(page.key, text, { contentType: 'application/jsonl' });
     pageEvents.forEach((event, offset) => {
       records.push({ sequence: page.first + offset, page: page.key, event });
     });

@@ -48,7 +48,8 @@ export type PublishResult =
 
 const encoder = new TextEncoder();
 
-function jsonBytes(value: unknown): Uint8Array {
+/** Pretty, newline-terminated JSON bytes (the lake's control-file format). */
+export function jsonBytes(value: unknown): Uint8Array {
   return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
 }
 
@@ -122,7 +123,8 @@ function nextRelease(previous: Manifest | undefined, schemaChange: boolean): str
   return schemaChange ? `${major + 1}.0.0` : `${major}.${minor + 1}.0`;
 }
 
-function pointerFor(manifest: Manifest, manifestBytes: Uint8Array): LatestPointer {
+/** The `latest.json` pointer to a committed manifest. */
+export function pointerFor(manifest: Manifest, manifestBytes: Uint8Array): LatestPointer {
   return {
     dataset: manifest.dataset,
     version: manifest.version,

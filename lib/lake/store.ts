@@ -78,11 +78,13 @@ export async function getJson(store: LakeStore, key: string, hint?: string): Pro
 /** How to repair a damaged lake object, by what it is. */
 export function repairHint(key: string): string {
   if (/^datasets\/[^/]+\/latest\.json$/.test(key))
-    return 'Repair: delete it; the next run points it at the newest committed version again (ics-lake verify lists what is wrong)';
+    return 'Repair: ics-lake verify --repair points it at the newest committed version';
   if (/^datasets\/[^/]+\/v\d+\/manifest\.json$/.test(key))
-    return 'Repair: restore it from a backup or S3 object version; ics-lake verify lists every damaged file';
+    return 'Repair: restore it from a backup or an earlier S3 object version; ics-lake verify lists every damaged file';
+  if (/^datasets\/[^/]+\/v\d+\//.test(key))
+    return 'Repair: restore it from a backup or an earlier S3 object version (published files are immutable); ics-lake verify lists every damaged file';
   if (key === 'feed/index.json')
-    return 'Repair: delete it; the next run rebuilds it from the feed pages without rewriting any page';
+    return 'Repair: ics-lake verify --repair rebuilds it from the feed pages without rewriting any page';
   if (key.startsWith('state/'))
     return 'Repair: delete it; the next run rebuilds it (sources are fetched again in full)';
   if (key.startsWith('lease/')) return 'Repair: run ics-lake unlock';

@@ -1,9 +1,12 @@
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { type Readable, Transform } from 'node:stream';
+import { LakeDamagedError } from '../core/errors.ts';
 import { parseInstant } from '../core/instant.ts';
 import { parseJsonRows } from './formats/json.ts';
-import { editionFileNames, LatestPointer, lakePaths, Manifest } from './manifest.ts';
+import { editionFileNames, LatestPointer, lakePaths, Manifest, type ManifestFile } from './manifest.ts';
 import type { Row } from './rows.ts';
-import { getJson, getText, type LakeStore } from './store.ts';
+import { sha256Hex } from './rows.ts';
+import { getJson, type LakeStore, repairHint } from './store.ts';
 
 /** Committed version numbers of a dataset (those with a manifest), ascending. Leftovers without one are ignored. */
 export async function committedVersionNumbers(store: LakeStore, name: string): Promise<number[]> {
@@ -22,8 +25,32 @@ export async function readManifest(
   name: string,
   version: number,
 ): Promise<Manifest | undefined> {
-  const value = await getJson(store, lakePaths.manifest(name, version));
-  return value === undefined ? undefined : Manifest.parse(value);
+  const key = lakePaths.manifest(name, version);
+  return parseControlFile(store, key, Manifest, await getJson(store, key));
+}
+
+/** Validate a control file's JSON with its schema; a mismatch is a LakeDamagedError naming the file. */
+export function parseControlFile<T>(
+  store: LakeStore,
+  key: string,
+  schema: {
+    safeParse(
+      value: unknown,
+    ):
+      | { success: true; data: T }
+      | { success: false; error: { issues: { path: PropertyKey[]; message: string }[] } };
+  },
+  value: unknown,
+): T | undefined {
+  if (value === undefined) return undefined;
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  throw new LakeDamagedError(
+    `${store.location}/${key} is not what it should be (${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'invalid'})`,
+    key,
+    repairHint(key),
+  );
 }
 
 /** Every committed version's manifest, oldest first. */
@@ -38,21 +65,33 @@ export async function listVersions(store: LakeStore, name: string): Promise<Mani
 
 /** The `latest.json` pointer, or `undefined` before the first publish. */
 export async function readLatestPointer(store: LakeStore, name: string): Promise<LatestPointer | undefined> {
-  const value = await getJson(store, lakePaths.latest(name));
-  return value === undefined ? undefined : LatestPointer.parse(value);
+  const key = lakePaths.latest(name);
+  return parseControlFile(store, key, LatestPointer, await getJson(store, key));
 }
 
-/** The manifest `latest.json` points at (what readers see), or `undefined` before the first publish. */
+/**
+ * The manifest `latest.json` points at (what readers see), or `undefined` before the first publish. The
+ * manifest's bytes must hash to the pointer's `manifest_sha256`.
+ */
 export async function readLatest(store: LakeStore, name: string): Promise<Manifest | undefined> {
   const pointer = await readLatestPointer(store, name);
   if (pointer === undefined) return undefined;
-  const manifest = await readManifest(store, name, pointer.version);
-  if (manifest === undefined) {
-    throw new Error(
-      `latest.json of ${name} points at v${pointer.version}, but ${pointer.manifest} does not exist`,
+  const bytes = await store.get(pointer.manifest);
+  if (bytes === undefined) {
+    throw new LakeDamagedError(
+      `${store.location}/${lakePaths.latest(name)} points at v${pointer.version}, but ${pointer.manifest} does not exist`,
+      lakePaths.latest(name),
+      repairHint(lakePaths.latest(name)),
     );
   }
-  return manifest;
+  if (sha256Hex(bytes) !== pointer.manifest_sha256) {
+    throw new LakeDamagedError(
+      `${store.location}/${pointer.manifest} does not match the sha256 recorded in ${lakePaths.latest(name)} (expected ${pointer.manifest_sha256}, found ${sha256Hex(bytes)})`,
+      pointer.manifest,
+      repairHint(pointer.manifest),
+    );
+  }
+  return readManifest(store, name, pointer.version);
 }
 
 /** The rows of one committed version, read from its JSON edition. */
@@ -63,9 +102,34 @@ export async function readVersionRows(store: LakeStore, name: string, version: n
       `Dataset ${name} has no committed version ${version} (expected ${lakePaths.manifest(name, version)})`,
     );
   }
-  const text = await getText(store, key);
-  if (text === undefined) throw new Error(`Dataset ${name} v${version} is committed but ${key} is missing`);
-  return parseJsonRows(text);
+  const manifest = await readManifest(store, name, version);
+  const bytes = await store.get(key);
+  if (bytes === undefined || manifest === undefined)
+    throw new LakeDamagedError(
+      `Dataset ${name} v${version} is committed but ${store.location}/${key} is missing`,
+      key,
+      repairHint(key),
+    );
+  const file = manifest.files.find((candidate) => candidate.name === editionFileNames(name).json);
+  if (file !== undefined) assertHash(store, key, bytes, file);
+  return parseJsonRows(new TextDecoder().decode(bytes));
+}
+
+/** Throw a LakeDamagedError naming the file when its bytes do not match the manifest's hash and size. */
+export function assertHash(
+  store: LakeStore,
+  key: string,
+  bytes: Uint8Array,
+  expected: { sha256: string; bytes: number },
+): void {
+  const actual = sha256Hex(bytes);
+  if (actual !== expected.sha256 || bytes.byteLength !== expected.bytes) {
+    throw new LakeDamagedError(
+      `${store.location}/${key} does not match its manifest (expected sha256 ${expected.sha256}, ${expected.bytes} bytes; found ${actual}, ${bytes.byteLength} bytes)`,
+      key,
+      repairHint(key),
+    );
+  }
 }
 
 /** Parse an instant given to a reader (see lib/core/instant.ts): zone-less means UTC, anything odd is refused. */
@@ -133,18 +197,69 @@ export async function resolveVersion(
   return latest;
 }
 
-/** Stream one edition (csv, json or parquet) of a committed version. */
+/**
+ * Stream one edition (csv, json or parquet) of a committed version. The stream hashes what passes through and
+ * fails at its end with a LakeDamagedError naming the file when the bytes do not match the manifest: a consumer
+ * that must not see damaged bytes at all calls {@link verifyVersionFile} first.
+ */
 export async function openVersionFile(
   store: LakeStore,
   manifest: Manifest,
   format: 'csv' | 'json' | 'parquet',
 ): Promise<Readable> {
+  const { key, file } = editionOf(manifest, format);
+  const stream = await store.getStream(key);
+  if (stream === undefined)
+    throw new LakeDamagedError(
+      `Dataset ${manifest.dataset} v${manifest.version} is committed but ${store.location}/${key} is missing`,
+      key,
+      repairHint(key),
+    );
+  return stream.pipe(hashCheck(store, key, file));
+}
+
+/** Read an edition through once and throw a LakeDamagedError when it does not match the manifest. */
+export async function verifyVersionFile(
+  store: LakeStore,
+  manifest: Manifest,
+  format: 'csv' | 'json' | 'parquet',
+): Promise<void> {
+  const stream = await openVersionFile(store, manifest, format);
+  for await (const _chunk of stream) {
+    // Reading is the check: hashCheck fails the stream at its end.
+  }
+}
+
+function editionOf(
+  manifest: Manifest,
+  format: 'csv' | 'json' | 'parquet',
+): { key: string; file: ManifestFile } {
   const file = manifest.files.find((candidate) => candidate.format === format);
   if (file === undefined)
     throw new RangeError(`Dataset ${manifest.dataset} v${manifest.version} has no ${format} file`);
-  const key = lakePaths.file(manifest.dataset, manifest.version, file.name);
-  const stream = await store.getStream(key);
-  if (stream === undefined)
-    throw new Error(`Dataset ${manifest.dataset} v${manifest.version} is committed but ${key} is missing`);
-  return stream;
+  return { key: lakePaths.file(manifest.dataset, manifest.version, file.name), file };
+}
+
+/** A pass-through that hashes the bytes and fails at the end if they differ from the manifest's record. */
+function hashCheck(store: LakeStore, key: string, expected: { sha256: string; bytes: number }): Transform {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      callback(null, chunk);
+    },
+    flush(callback) {
+      const actual = hash.digest('hex');
+      if (actual === expected.sha256 && bytes === expected.bytes) return callback();
+      callback(
+        new LakeDamagedError(
+          `${store.location}/${key} does not match its manifest (expected sha256 ${expected.sha256}, ${expected.bytes} bytes; found ${actual}, ${bytes} bytes)`,
+          key,
+          repairHint(key),
+        ),
+      );
+    },
+  });
 }

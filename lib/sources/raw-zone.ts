@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
 import { getJson, type LakeStore, type PutOptions, putJson } from '../lake/store.ts';
+import { parseControlFile } from '../lake/versions.ts';
 import type { SpooledBody } from './spool.ts';
 
 /** Why an object was fetched: the landing page, an intermediate page, a document, or a file inside an archive. */
@@ -271,7 +272,7 @@ export async function readSourceState(store: LakeStore, sourceId: string): Promi
       lastError: null,
     };
   }
-  return SourceState.parse(raw);
+  return parseControlFile(store, sourceStateKey(sourceId), SourceState, raw) as SourceState;
 }
 
 /** Write a source's state, unless it is byte-identical to what is stored (so an unchanged run writes nothing). */

@@ -1,8 +1,12 @@
 import type { Command } from 'commander';
+import { knownEventTypes } from '../../feed/events.ts';
 import type { FeedRecord } from '../../feed/feed-files.ts';
-import { followEvents, readEvents } from '../../feed/read.ts';
-import { openLake } from '../../lake/open.ts';
+import { readFeedIndex } from '../../feed/feed-files.ts';
+import { followEvents, parseSince, readEvents } from '../../feed/read.ts';
+import type { LakeStore } from '../../lake/store.ts';
+import { datasetDefinitions } from '../../normalise/datasets.ts';
 import type { RegisterCommand } from './index.ts';
+import { openExistingLake } from './lake-options.ts';
 
 /** One human-readable line per event. */
 export function describeRecord({ sequence, event }: FeedRecord): string {
@@ -12,6 +16,35 @@ export function describeRecord({ sequence, event }: FeedRecord): string {
       ? `${data.dataset} v${data.version} published: ${data.summary?.text ?? ''}`
       : `${data.dataset} v${data.version} ${data.key}${data.changed_fields.length > 0 && data.op === 'updated' ? ` (${data.changed_fields.join(', ')})` : ''}`;
   return `${sequence}\t${event.time.slice(0, 10)}\t${event.type}\t${what}`.replace(/[\r\n]+/g, ' ');
+}
+
+/**
+ * Refuse filters that can match nothing, listing what exists: an unknown dataset or event type, or a cursor
+ * beyond the end of this lake's feed (a cursor from another lake, or a typo).
+ */
+async function checkFilters(store: LakeStore, options: ChangesOptions): Promise<void> {
+  const index = await readFeedIndex(store);
+  const datasets = [
+    ...new Set([...datasetDefinitions.map((definition) => definition.name), ...Object.keys(index.versions)]),
+  ].sort();
+  if (options.dataset !== undefined && !datasets.includes(options.dataset))
+    throw new RangeError(
+      `--dataset: no dataset "${options.dataset}"; the datasets are: ${datasets.join(', ')}`,
+    );
+  const types = knownEventTypes(datasets);
+  const type = options.type;
+  if (type !== undefined) {
+    const matches = type.endsWith('*')
+      ? types.some((known) => known.startsWith(type.slice(0, -1)))
+      : types.includes(type);
+    if (!matches) throw new RangeError(`--type: no event type "${type}"; the types are: ${types.join(', ')}`);
+  }
+  const since = parseSince(options.since);
+  if ('cursor' in since && since.cursor > index.cursor) {
+    throw new RangeError(
+      `--since: cursor ${since.cursor} is beyond the end of the feed of ${store.location} (its newest event is ${index.cursor}); cursors belong to one lake`,
+    );
+  }
 }
 
 interface ChangesOptions {
@@ -39,10 +72,8 @@ export const registerChanges: RegisterCommand = (program: Command) => {
     .option('--lake <uri>', 'lake folder or s3://bucket/prefix', './lake')
     .option('--endpoint <url>', 'S3-compatible endpoint for an s3:// lake')
     .action(async (options: ChangesOptions) => {
-      const store = openLake(
-        options.lake,
-        options.endpoint === undefined ? {} : { endpoint: options.endpoint },
-      );
+      const store = await openExistingLake(options);
+      await checkFilters(store, options);
       const filters = {
         ...(options.since === undefined ? {} : { since: options.since }),
         ...(options.dataset === undefined ? {} : { dataset: options.dataset }),

@@ -2,10 +2,11 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { type DatasetDefinition, rowKey } from '../../core/dataset.ts';
 import { diffRows, type RowsDiff } from '../../lake/diff.ts';
+import { assertDatasetExists } from '../../lake/existing.ts';
 import type { Manifest } from '../../lake/manifest.ts';
-import { openLake } from '../../lake/open.ts';
 import { readVersionRows, resolveVersion } from '../../lake/versions.ts';
 import type { RegisterCommand } from './index.ts';
+import { openExistingLake } from './lake-options.ts';
 import { versionNumber } from './version-argument.ts';
 
 interface DiffOptions {
@@ -67,10 +68,8 @@ export const registerDiff: RegisterCommand = (program: Command) => {
     .option('--lake <uri>', 'lake folder or s3://bucket/prefix', './lake')
     .option('--endpoint <url>', 'S3-compatible endpoint for an s3:// lake')
     .action(async (dataset: string, from: number, to: number, options: DiffOptions) => {
-      const store = openLake(
-        options.lake,
-        options.endpoint === undefined ? {} : { endpoint: options.endpoint },
-      );
+      const store = await openExistingLake(options);
+      await assertDatasetExists(store, dataset);
       const [before, after] = [
         await resolveVersion(store, dataset, { version: from }),
         await resolveVersion(store, dataset, { version: to }),

@@ -1,49 +1,61 @@
 import { createWriteStream } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { type Command, Option } from 'commander';
-import { openLake } from '../../lake/open.ts';
-import { openVersionFile, resolveVersion } from '../../lake/versions.ts';
+import { assertDatasetExists } from '../../lake/existing.ts';
+import { openVersionFile, resolveVersion, verifyVersionFile } from '../../lake/versions.ts';
 import type { RegisterCommand } from './index.ts';
+import { type LakeCliOptions, openExistingLake, withLakeOptions } from './lake-options.ts';
 import { versionNumber } from './version-argument.ts';
 
-interface GetOptions {
+interface GetOptions extends LakeCliOptions {
   version?: number;
   asOf?: string;
   format: 'csv' | 'json' | 'parquet';
   out?: string;
-  lake: string;
-  endpoint?: string;
 }
 
-/** `ics-lake get <dataset>`: stream one edition of a version (latest, numbered, or latest as of a date). */
+/**
+ * `ics-lake get <dataset>`: stream one edition of a version (latest, numbered, or latest as of a date). The bytes
+ * are checked against the manifest's sha256 before any reaches stdout (or before `--out` is moved into place),
+ * so a damaged file is an error naming it, never served.
+ */
 export const registerGet: RegisterCommand = (program: Command) => {
-  program
-    .command('get')
-    .description('Download a dataset version (latest by default) as CSV, JSON or Parquet')
-    .argument('<dataset>', 'dataset name, e.g. ics')
-    .addOption(new Option('--version <n>', 'a version number').argParser(versionNumber).conflicts('asOf'))
-    .option('--as-of <date>', 'the version that was latest at this ISO date or date-time')
-    .addOption(
-      new Option('--format <format>', 'file format').choices(['csv', 'json', 'parquet']).default('csv'),
-    )
-    .option('--out <file>', 'write to a file instead of stdout')
-    .option('--lake <uri>', 'lake folder or s3://bucket/prefix', './lake')
-    .option('--endpoint <url>', 'S3-compatible endpoint for an s3:// lake')
-    .action(async (dataset: string, options: GetOptions) => {
-      const store = openLake(
-        options.lake,
-        options.endpoint === undefined ? {} : { endpoint: options.endpoint },
-      );
-      const manifest = await resolveVersion(store, dataset, {
-        ...(options.version === undefined ? {} : { version: options.version }),
-        ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
-      });
-      const body = await openVersionFile(store, manifest, options.format);
-      if (options.out === undefined) {
-        await pipeline(body, process.stdout, { end: false });
-      } else {
-        await pipeline(body, createWriteStream(options.out));
-        process.stderr.write(`${dataset} v${manifest.version} (${options.format}) -> ${options.out}\n`);
-      }
+  withLakeOptions(
+    program
+      .command('get')
+      .description(
+        'Download a dataset version (latest by default) as CSV, JSON or Parquet, verified against its manifest',
+      )
+      .argument('<dataset>', 'dataset name, e.g. ics')
+      .addOption(new Option('--version <n>', 'a version number').argParser(versionNumber).conflicts('asOf'))
+      .option(
+        '--as-of <date>',
+        'the version that was latest at this ISO date or date-time (UTC unless a zone is given)',
+      )
+      .addOption(
+        new Option('--format <format>', 'file format').choices(['csv', 'json', 'parquet']).default('csv'),
+      )
+      .option('--out <file>', 'write to a file instead of stdout'),
+  ).action(async (dataset: string, options: GetOptions) => {
+    const store = await openExistingLake(options);
+    await assertDatasetExists(store, dataset);
+    const manifest = await resolveVersion(store, dataset, {
+      ...(options.version === undefined ? {} : { version: options.version }),
+      ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     });
+    if (options.out === undefined) {
+      await verifyVersionFile(store, manifest, options.format);
+      await pipeline(await openVersionFile(store, manifest, options.format), process.stdout, { end: false });
+      return;
+    }
+    const temp = `${options.out}.part-${process.pid}`;
+    try {
+      await pipeline(await openVersionFile(store, manifest, options.format), createWriteStream(temp));
+      await rename(temp, options.out);
+    } finally {
+      await rm(temp, { force: true });
+    }
+    process.stderr.write(`${dataset} v${manifest.version} (${options.format}) -> ${options.out}\n`);
+  });
 };

@@ -6,6 +6,8 @@ import { registerParse } from './parse.ts';
 import { registerReplay } from './replay.ts';
 import { registerRun } from './run.ts';
 import { registerServeSnapshot } from './serve-snapshot.ts';
+import { registerUnlock } from './unlock.ts';
+import { registerVerify } from './verify.ts';
 import { registerVersions } from './versions.ts';
 
 /** A CLI command: a thin adapter that registers itself on the program and calls a core stage. */
@@ -21,4 +23,6 @@ export const commands: RegisterCommand[] = [
   registerVersions,
   registerGet,
   registerDiff,
+  registerVerify,
+  registerUnlock,
 ];

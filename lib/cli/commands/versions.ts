@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
-import { openLake } from '../../lake/open.ts';
+import { assertDatasetExists } from '../../lake/existing.ts';
 import { listVersions } from '../../lake/versions.ts';
 import type { RegisterCommand } from './index.ts';
+import { openExistingLake } from './lake-options.ts';
 
 interface VersionsOptions {
   lake: string;
@@ -19,10 +20,8 @@ export const registerVersions: RegisterCommand = (program: Command) => {
     .option('--endpoint <url>', 'S3-compatible endpoint for an s3:// lake')
     .option('--json', 'print the manifests as JSON Lines')
     .action(async (dataset: string, options: VersionsOptions) => {
-      const store = openLake(
-        options.lake,
-        options.endpoint === undefined ? {} : { endpoint: options.endpoint },
-      );
+      const store = await openExistingLake(options);
+      await assertDatasetExists(store, dataset);
       const manifests = await listVersions(store, dataset);
       if (manifests.length === 0) throw new Error(`Dataset ${dataset} has no versions in ${store.location}`);
       for (const manifest of manifests) {

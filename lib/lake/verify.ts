@@ -1,0 +1,188 @@
+import { createHash } from 'node:crypto';
+import { describeError } from '../core/errors.ts';
+import { type LatestPointer, lakePaths, type Manifest } from './manifest.ts';
+import { jsonBytes, pointerFor } from './publish.ts';
+import { sha256Hex } from './rows.ts';
+import { type LakeStore, repairHint } from './store.ts';
+import { readLatestPointer, readManifest } from './versions.ts';
+
+/** One thing `ics-lake verify` found wrong (a `problem`) or worth saying (a `note`). */
+export interface Finding {
+  level: 'problem' | 'note';
+  /** The lake key concerned. */
+  key: string;
+  message: string;
+  /** How to repair it. */
+  hint?: string;
+  /** Set when `verify --repair` can fix it. */
+  repairable?: 'latest';
+}
+
+/** Check every dataset: manifests, file hashes, latest.json, and that version dates never decrease. */
+export async function verifyDatasets(store: LakeStore): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  for (const name of await datasetNames(store)) findings.push(...(await verifyDataset(store, name)));
+  return findings;
+}
+
+/** Every dataset folder under datasets/, with or without a latest.json. */
+async function datasetNames(store: LakeStore): Promise<string[]> {
+  const names = new Set<string>();
+  for (const { key } of await store.list('datasets/')) {
+    const name = key.split('/')[1];
+    if (name !== undefined && key.split('/').length > 2) names.add(name);
+  }
+  return [...names].sort();
+}
+
+async function verifyDataset(store: LakeStore, name: string): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const keys = (await store.list(lakePaths.datasetPrefix(name))).map((object) => object.key);
+  const versions = [
+    ...new Set(keys.flatMap((key) => /\/v([1-9]\d*)\//.exec(key)?.[1] ?? []).map(Number)),
+  ].sort((a, b) => a - b);
+  const committed: Manifest[] = [];
+  for (const version of versions) {
+    const key = lakePaths.manifest(name, version);
+    if (!keys.includes(key)) {
+      findings.push({
+        level: 'note',
+        key: lakePaths.versionPrefix(name, version),
+        message:
+          'files without a manifest: an uncommitted version left by an interrupted run (invisible to readers; the next publish replaces it)',
+      });
+      continue;
+    }
+    let manifest: Manifest | undefined;
+    try {
+      manifest = await readManifest(store, name, version);
+    } catch (error) {
+      findings.push({ level: 'problem', key, message: describeError(error), hint: repairHint(key) });
+      continue;
+    }
+    if (manifest === undefined) continue;
+    findings.push(...(await verifyFiles(store, manifest)));
+    committed.push(manifest);
+  }
+  findings.push(...versionOrder(name, committed));
+  findings.push(...(await verifyLatest(store, name, committed.at(-1))));
+  return findings;
+}
+
+/** Each file of a version against the manifest's sha256 and size (streamed, so large files cost no memory). */
+async function verifyFiles(store: LakeStore, manifest: Manifest): Promise<Finding[]> {
+  const findings: Finding[] = [];
+  const files = [
+    ...manifest.files.map((file) => ({ ...file })),
+    { name: 'datapackage.json', ...manifest.datapackage },
+  ];
+  for (const file of files) {
+    const key = lakePaths.file(manifest.dataset, manifest.version, file.name);
+    const actual = await hashObject(store, key);
+    if (actual === undefined) {
+      findings.push({
+        level: 'problem',
+        key,
+        message: 'missing, but listed in its manifest',
+        hint: repairHint(key),
+      });
+    } else if (actual.sha256 !== file.sha256 || actual.bytes !== file.bytes) {
+      findings.push({
+        level: 'problem',
+        key,
+        message: `does not match its manifest (expected sha256 ${file.sha256}, ${file.bytes} bytes; found ${actual.sha256}, ${actual.bytes} bytes)`,
+        hint: repairHint(key),
+      });
+    }
+  }
+  return findings;
+}
+
+/** Version dates (`as_of`) never decrease with the version number: history only moves forward. */
+function versionOrder(name: string, manifests: readonly Manifest[]): Finding[] {
+  const findings: Finding[] = [];
+  for (let index = 1; index < manifests.length; index += 1) {
+    const [before, after] = [manifests[index - 1], manifests[index]];
+    if (before && after && Date.parse(after.as_of) < Date.parse(before.as_of)) {
+      findings.push({
+        level: 'problem',
+        key: lakePaths.manifest(name, after.version),
+        message: `v${after.version} is dated ${after.as_of}, before v${before.version} (${before.as_of}): history went backwards`,
+      });
+    }
+  }
+  return findings;
+}
+
+async function verifyLatest(
+  store: LakeStore,
+  name: string,
+  newest: Manifest | undefined,
+): Promise<Finding[]> {
+  const key = lakePaths.latest(name);
+  const problem = (message: string): Finding[] => [
+    {
+      level: 'problem',
+      key,
+      message,
+      hint: 'Repair: ics-lake verify --repair points it at the newest committed version',
+      repairable: 'latest',
+    },
+  ];
+  let pointer: LatestPointer | undefined;
+  try {
+    pointer = await readLatestPointer(store, name);
+  } catch (error) {
+    return problem(describeError(error).replace(/ Repair: .*$/, ''));
+  }
+  if (pointer === undefined)
+    return newest === undefined ? [] : problem(`missing, although v${newest.version} is committed`);
+  if (newest === undefined)
+    return problem(`points at v${pointer.version}, but no committed version is readable`);
+  if (pointer.version !== newest.version)
+    return problem(`points at v${pointer.version}, but the newest committed version is v${newest.version}`);
+  const manifestBytes = await store.get(pointer.manifest);
+  if (manifestBytes === undefined || sha256Hex(manifestBytes) !== pointer.manifest_sha256)
+    return problem(`its manifest_sha256 does not match ${pointer.manifest}`);
+  return [];
+}
+
+/** The sha256 and size of an object, streamed; undefined when it does not exist. */
+export async function hashObject(
+  store: LakeStore,
+  key: string,
+): Promise<{ sha256: string; bytes: number } | undefined> {
+  const stream = await store.getStream(key);
+  if (stream === undefined) return undefined;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/** `verify --repair` for latest.json: point it at the newest committed version whose manifest reads. */
+export async function repairLatest(store: LakeStore, name: string): Promise<number | undefined> {
+  const keys = (await store.list(lakePaths.datasetPrefix(name))).map((object) => object.key);
+  const versions = keys
+    .flatMap((key) => /\/v([1-9]\d*)\/manifest\.json$/.exec(key)?.[1] ?? [])
+    .map(Number)
+    .sort((a, b) => b - a);
+  for (const version of versions) {
+    let manifest: Manifest | undefined;
+    try {
+      manifest = await readManifest(store, name, version);
+    } catch {
+      continue;
+    }
+    const bytes = await store.get(lakePaths.manifest(name, version));
+    if (manifest === undefined || bytes === undefined) continue;
+    await store.put(lakePaths.latest(name), jsonBytes(pointerFor(manifest, bytes)), {
+      contentType: 'application/json',
+    });
+    return version;
+  }
+  return undefined;
+}
