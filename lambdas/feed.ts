@@ -1,3 +1,4 @@
+import { type Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import type { DatasetDefinition } from '../lib/core/dataset.ts';
@@ -9,13 +10,16 @@ import { datasetDefinitions } from '../lib/normalise/datasets.ts';
 import { addStageToRunReport } from '../lib/pipeline/run-parts.ts';
 import { FeedInput, type FeedOutcome } from '../lib/pipeline/stages.ts';
 import { readHandlerEnvironment } from './shared/environment.ts';
-import { logger } from './shared/observability.ts';
+import { runMetricNames } from './shared/metric-names.ts';
+import { logger, metrics } from './shared/observability.ts';
 
 /** The adapters the feed task runs with; tests pass emulator-backed ones. */
 export interface FeedHandlerDeps {
   store: LakeStore;
   notifier: Notifier;
   definitions: readonly DatasetDefinition[];
+  /** Where the NotificationsFailed metric goes (alarmed when > 0). */
+  metrics?: Metrics;
   /** The public address of the lake, so feed links and `dataschema` are absolute. */
   baseUrl?: string;
 }
@@ -28,6 +32,8 @@ export function createFeedHandler(deps: FeedHandlerDeps): (event: unknown) => Pr
     const result = await runFeedStage(deps.store, deps.definitions, deps.notifier, options);
     // Events the notifier gave up on stay pending in the feed index and are sent by the next run.
     if (result.failed > 0) logger.warn('change events not yet notified', { runId: input.runId, ...result });
+    deps.metrics?.addMetric(runMetricNames.notificationsFailed, MetricUnit.Count, result.failed);
+    deps.metrics?.publishStoredMetrics();
     const outcome: FeedOutcome = { runId: input.runId, events: result.events, notified: result.notified };
     await addStageToRunReport(deps.store, input.runId, 'feed', result);
     logger.info('feed written', { outcome });
@@ -46,5 +52,6 @@ export const handler = createFeedHandler({
     log: (line) => logger.warn(line),
   }),
   definitions: datasetDefinitions,
+  metrics,
   ...(environment.PUBLIC_BASE_URL === undefined ? {} : { baseUrl: environment.PUBLIC_BASE_URL }),
 });

@@ -53,6 +53,11 @@ export function createProcessHandler(deps: ProcessHandlerDeps): (event: unknown)
     const health = await readSourceHealth(deps.store, deps.catalogue, now);
     emitRunMetrics(deps.metrics, { outcomes: input.sources, health, quarantined: outcome.quarantined });
     logger.info('run processed', { outcome, datasets: report.datasets, quarantine: quarantined });
+    // Nothing could be fetched (no network, every publisher down): the execution fails and its alarm fires,
+    // as the CLI exits 3. The datasets above were built from the last good documents and are unchanged.
+    const failed = input.sources.filter((source) => source.status === 'failed');
+    if (input.sources.length > 0 && failed.length === input.sources.length)
+      throw new Error(`nothing could be fetched: all ${failed.length} sources failed (run ${input.runId})`);
     return outcome;
   };
 }

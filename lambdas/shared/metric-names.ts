@@ -11,4 +11,6 @@ export const runMetricNames = {
   sourceOverdue: 'SourceOverdue',
   /** Documents quarantined in this run (layout drift or unresolved names). */
   quarantinedDocuments: 'QuarantinedDocuments',
+  /** Change events the notifier (SNS) did not accept in this run; they stay pending for the next run. */
+  notificationsFailed: 'NotificationsFailed',
 } as const;

@@ -93,6 +93,18 @@ export class PipelineAlarms extends Construct {
     );
 
     add(
+      new cloudwatch.Alarm(this, 'NotificationsFailed', {
+        alarmDescription:
+          'Change events were not delivered to the SNS topic; they stay pending and are retried next run.',
+        metric: runMetric(runMetricNames.notificationsFailed),
+        threshold: 0,
+        evaluationPeriods: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      }),
+    );
+
+    add(
       new cloudwatch.Alarm(this, 'DeadLetters', {
         alarmDescription:
           'A failed asynchronous invocation or schedule delivery reached the dead-letter queue.',

@@ -266,8 +266,43 @@ export async function publishDataset(
       );
     }
   }
+  if (!store.enforcesConditionalCreate) await confirmCommit(store, name, version, manifestBytes);
   await store.put(lakePaths.latest(name), jsonBytes(pointerFor(manifest, manifestBytes)), {
     contentType: 'application/json',
   });
   return { status: 'published', version, manifest };
+}
+
+/**
+ * On a store that cannot refuse a second create (an S3 emulator ignoring If-None-Match), a concurrent run can
+ * overwrite a version we just committed. Read it back: if the manifest or, once written, `latest.json` is not
+ * ours, we lost a race, and that is an error, never silent. Call again after the run's last commit.
+ */
+export async function confirmCommit(
+  store: LakeStore,
+  name: string,
+  version: number,
+  manifestBytes: Uint8Array,
+  checkLatest = false,
+): Promise<void> {
+  const key = lakePaths.manifest(name, version);
+  const stored = await store.get(key);
+  if (stored === undefined || !Buffer.from(stored).equals(Buffer.from(manifestBytes))) {
+    throw new LakeConflictError(
+      `Dataset ${name}: another run overwrote ${key} after this run committed it (${store.location} cannot enforce create-if-absent); this run's v${version} is lost: rerun when the other run has finished`,
+      undefined,
+      key,
+    );
+  }
+  if (!checkLatest) return;
+  const latest = await store.get(lakePaths.latest(name));
+  const pointer =
+    latest === undefined ? undefined : (JSON.parse(new TextDecoder().decode(latest)) as LatestPointer);
+  if (pointer === undefined || pointer.version < version) {
+    throw new LakeConflictError(
+      `Dataset ${name}: ${lakePaths.latest(name)} no longer points at v${version} or later (found ${pointer === undefined ? 'none' : `v${pointer.version}`}); another run wrote this lake at the same time`,
+      undefined,
+      lakePaths.latest(name),
+    );
+  }
 }

@@ -7,7 +7,8 @@ import { filesOnlyNotifier, type Notifier } from '../feed/notify.ts';
 import { runFeedStage } from '../feed/publish-feed.ts';
 import { publishCatalog } from '../lake/catalog.ts';
 import type { DataSource } from '../lake/datapackage.ts';
-import { publishDataset } from '../lake/publish.ts';
+import type { Manifest } from '../lake/manifest.ts';
+import { confirmCommit, jsonBytes, publishDataset } from '../lake/publish.ts';
 import { canonicalJson } from '../lake/rows.ts';
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
 import { datasetDefinitions, type NormaliseResult, normalise } from '../normalise/index.ts';
@@ -129,6 +130,7 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
     for (const item of group) sourceOfSha.set(item.provenance.sha256, item.provenance.source_id);
   }
   const datasets: Record<string, DatasetReport> = {};
+  const published: Manifest[] = [];
   for (const definition of definitions) {
     const rows = rowsOf(result, definition.name);
     const lineage = result.lineage.find((entry) => entry.dataset === definition.name)?.raw ?? [];
@@ -139,6 +141,7 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
       lineage,
       sources: catalogueSources(context.catalogue),
     });
+    if (outcome.status === 'published') published.push(outcome.manifest);
     datasets[definition.name] = {
       status: outcome.status,
       version: outcome.version,
@@ -147,6 +150,7 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
     };
     context.log(`${definition.name}: ${outcome.status} v${outcome.version} (${rows.length} rows)`);
   }
+  if (!store.enforcesConditionalCreate) await confirmCommits(store, published);
   const catalog = await publishCatalog(store, {
     datasets: [...definitions],
     sources: catalogueSources(context.catalogue),
@@ -166,6 +170,13 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
   };
   await putJson(store, PROCESS_STATE_KEY, record);
   return { parse: parsed.report, unresolved: result.unresolved.length, datasets, catalog: catalog.written };
+}
+
+/** After every publish of the run: each version it committed is still its own (see confirmCommit). */
+async function confirmCommits(store: LakeStore, manifests: readonly Manifest[]): Promise<void> {
+  for (const manifest of manifests) {
+    await confirmCommit(store, manifest.dataset, manifest.version, jsonBytes(manifest), true);
+  }
 }
 
 const PROCESS_STATE_KEY = 'state/process.json';

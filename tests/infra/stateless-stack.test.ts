@@ -263,7 +263,7 @@ describe('stateless stack (bundled as cdk synth would)', () => {
 
     it('all notify the ops topic and treat a day without a run as fine', () => {
       const alarms = alarmsByName();
-      expect(alarms).toHaveLength(3 + 2 * catalogue.length);
+      expect(alarms).toHaveLength(4 + 2 * catalogue.length);
       for (const alarm of alarms) {
         expect(alarm.AlarmActions).toEqual([{ 'Fn::ImportValue': 'IcsLakeStateful-OpsTopicArn' }]);
         expect(alarm.TreatMissingData).toBe('notBreaching');
@@ -303,6 +303,15 @@ describe('stateless stack (bundled as cdk synth would)', () => {
           Threshold: 1,
         });
       }
+    });
+
+    it('fire when any change event was not delivered to SNS', () => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'IcsLake',
+        MetricName: 'NotificationsFailed',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
     });
 
     it('fire on layout drift (any quarantined document) and on any dead letter', () => {
