@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IcsOdsCode } from '../reference/ods.ts';
 import {
   cellAt,
   checkRowWidth,
@@ -24,8 +25,8 @@ export const CODE_LOOKUPS_SOURCE_ID = 'ons-code-lookups';
 export const IcbNameRow = z.object({
   /** The vintage of the list, e.g. `ICB22`. */
   vintage: z.string(),
-  /** ODS code, e.g. QE1. */
-  icb_code: z.string().regex(/^Q[A-Z0-9]{2}$/),
+  /** ODS code, e.g. QE1 or S1Y5D. */
+  icb_code: IcsOdsCode,
   icb_ons_code: z.string().regex(/^E54\d{6}$/),
   icb_name: z.string().min(1),
 });

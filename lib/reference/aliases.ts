@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import bundledAliases from './aliases.json' with { type: 'json' };
+import { IcsOdsCode } from './ods.ts';
 
 /**
  * A curated alias: a published name that differs materially from every official name of an ICS, typically a
@@ -9,7 +10,7 @@ export const AliasEntry = z.object({
   /** The name as it appears in publications. */
   name: z.string().min(1),
   /** The ICS (ODS code) the name resolves to. */
-  ics_code: z.string().regex(/^Q[A-Z0-9]{2}$/),
+  ics_code: IcsOdsCode,
   /** True when the named area was only part of today's ICS footprint (e.g. "Berkshire West" within QU9). */
   partial: z.boolean(),
   /** Why the alias holds. */

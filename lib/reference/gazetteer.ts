@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { type AliasEntry, defaultAliases } from './aliases.ts';
 import type { CodeLookupRow } from './lookup-row.ts';
 import { normaliseName } from './names.ts';
+import { IcsOdsCode } from './ods.ts';
 import { compareText } from './order.ts';
 import { compareVintages, vintageFor, vintageStart } from './vintage.ts';
 
@@ -15,7 +16,7 @@ import { compareVintages, vintageFor, vintageStart } from './vintage.ts';
 
 /** An extra ICB/STP name not carried by the code lookups (e.g. mixed-case ICB names, STP partnership names). */
 export const IcbNameEntry = z.object({
-  icb_code: z.string().regex(/^Q[A-Z0-9]{2}$/),
+  icb_code: IcsOdsCode,
   name: z.string().min(1),
   /** `official`: statutory/mixed-case name; `ods_upper`: ODS upper-case; `partnership`: STP/ICS partnership name. */
   kind: z.enum(['official', 'ods_upper', 'partnership', 'short']),
@@ -105,6 +106,15 @@ export interface CodeResolutionOptions {
   asOf?: string;
 }
 
+/** One name an ICS was published under, with its normalised matching key (see names.ts). */
+export interface NameForm {
+  ics_code: string;
+  name: string;
+  key: string;
+  rule: VariantRule;
+  partial: boolean;
+}
+
 export interface Gazetteer {
   /** Resolve a published name (or a code) to an ICS. */
   resolve(name: string): Resolution;
@@ -120,6 +130,11 @@ export interface Gazetteer {
   icsCodes(): string[];
   /** The lookup vintages known, oldest first. */
   vintages(): string[];
+  /**
+   * Every name form held, sorted by key then code: the closed world that text extraction searches for mentions.
+   * A key held by two ICSs appears once per ICS; callers treat it as ambiguous.
+   */
+  nameForms(): NameForm[];
 }
 
 export interface GazetteerInput {
@@ -355,6 +370,18 @@ export function buildGazetteer(input: GazetteerInput): Gazetteer {
     },
     icsCodes: () => [...icsCodes].sort(),
     vintages: () => [...sortedVintages],
+    nameForms: () =>
+      [...names]
+        .sort(([a], [b]) => compareText(a, b))
+        .flatMap(([key, variants]) =>
+          [...variants].sort(compareVariants).map((variant) => ({
+            ics_code: variant.ics_code,
+            name: variant.variant,
+            key,
+            rule: variant.rule,
+            partial: variant.partial,
+          })),
+        ),
   };
 }
 

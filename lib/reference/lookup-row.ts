@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { IcsOdsCode } from './ods.ts';
 
 /** One row of a sub-ICB/CCG -> ICB/STP -> region lookup, in any vintage. */
 export const CodeLookupRow = z.object({
@@ -7,8 +8,8 @@ export const CodeLookupRow = z.object({
   sub_icb_code: z.string().min(3),
   sub_icb_ons_code: z.string().nullable(),
   sub_icb_name: z.string().nullable(),
-  /** The ICB or STP ODS code (e.g. QE1). */
-  icb_code: z.string().regex(/^Q[A-Z0-9]{2}$/),
+  /** The ICB or STP ODS code (e.g. QE1, or S1Y5D for an ICB established in 2026). */
+  icb_code: IcsOdsCode,
   icb_ons_code: z.string().regex(/^E54\d{6}$/),
   icb_name: z.string(),
   region_code: z.string().regex(/^Y\d{2}$/),

@@ -2,8 +2,10 @@ import { compareText } from './order.ts';
 
 /**
  * Lookup vintages ("CCG20", "CCG21", "SICBL22", "ICB23", "STP19"...) name the boundaries in force from a date.
- * CCG/STP boundaries change on 1 April; ICBs were established on 1 July 2022, so the 2022 sub-ICB/ICB vintage
- * starts then.
+ * CCG/STP boundaries change on 1 April, with two exceptions carried by the sub-ICB/ICB labels:
+ * - ICBs were established on 1 July 2022, so the 2022 sub-ICB/ICB vintage starts then;
+ * - the 2024 vintage is ONS's January 2024 lookup, which re-issued the East of England and North West region
+ *   codes (E40000013, E40000014); the later yearly-labelled 2024 lookups carry the same footprints.
  */
 
 /** The ISO date a vintage's boundaries took effect, or "0000-01-01" when the label carries no year. */
@@ -12,6 +14,7 @@ export function vintageStart(vintage: string): string {
   if (!match?.[1]) return '0000-01-01';
   const year = `20${match[1]}`;
   if (year === '2022' && /ICB/i.test(vintage)) return '2022-07-01';
+  if (year === '2024' && /ICB/i.test(vintage)) return '2024-01-01';
   return `${year}-04-01`;
 }
 
