@@ -1,30 +1,20 @@
-import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { describeError, FetchFailedError, IcsLakeError } from '../core/errors.ts';
-import { type ArchiveLimits, extractArchiveFile, looksLikeZip } from '../sources/archive.ts';
+import { rm } from 'node:fs/promises';
+import { describeError, IcsLakeError } from '../core/errors.ts';
+import type { ArchiveLimits } from '../sources/archive.ts';
 import { catalogue as defaultCatalogue, type SourceEntry, sourceById } from '../sources/catalogue.ts';
 import { discoverLinks } from '../sources/discover.ts';
 import type { Fetcher } from '../sources/fetch.ts';
 import {
   type CurrentDocument,
-  extensionFor,
-  type HttpCacheEntry,
-  PROVENANCE_HEADERS,
-  type ProvenanceSidecar,
-  readRawHead,
-  readRawObject,
   readSourceState,
   type SourceState,
-  type StoredRawObject,
-  storeRawFile,
-  storeRawObject,
   writeSourceState,
 } from '../sources/raw-zone.ts';
-import { SPOOL_HEAD_BYTES, type SpooledBody, spoolChunks } from '../sources/spool.ts';
 import { redactUrl } from '../sources/url-guard.ts';
+import { fetchObject, remember } from './acquire/fetch-object.ts';
+import { type AcquireSession, type FetchedObject, openSession } from './acquire/session.ts';
+import { unpack } from './acquire/unpack.ts';
+import { onInterrupt } from './interrupt.ts';
 import { quarantineRecord } from './parse-stage.ts';
 import type { QuarantineEntry, RequestRecord } from './run-report.ts';
 import type { AcquireInput, SourceOutcome, StageContext } from './stages.ts';
@@ -47,8 +37,7 @@ export interface AcquireDeps extends StageContext {
   scratchDir?: string;
 }
 
-/** Pages read for discovery are held in memory, so they get a cap of their own well below a document's. */
-export const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+export { MAX_PAGE_BYTES } from './acquire/session.ts';
 
 /** Detail returned alongside the stage outcome, for the run report. */
 export interface AcquireDetail {
@@ -57,19 +46,6 @@ export interface AcquireDetail {
   errorCode?: string;
   /** A received document refused at acquire time (an unsafe archive), recorded under `quarantine/` too. */
   quarantined?: QuarantineEntry[];
-}
-
-interface FetchedObject {
-  url: string;
-  finalUrl: string;
-  /** The body of a page (held for discovery); documents are not read into memory. */
-  bytes?: Uint8Array;
-  /** The first bytes of the body, for sniffing. */
-  head: Uint8Array;
-  /** A freshly fetched document's scratch file, until the acquire ends. */
-  spooledPath?: string;
-  stored: Pick<StoredRawObject, 'key' | 'sha256' | 'ext'> & { fetchedAt: string };
-  contentType: string | null;
 }
 
 /**
@@ -87,387 +63,155 @@ export async function acquireSource(input: AcquireInput, deps: AcquireDeps): Pro
 /** As acquireSource, also returning the failure's error code. */
 export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDeps): Promise<AcquireDetail> {
   const entry = sourceById(input.sourceId, deps.catalogue ?? defaultCatalogue);
-  const { store } = deps;
-  const previous = await readSourceState(store, entry.id);
-  const now = deps.clock.now().toISOString();
-  const http: Record<string, HttpCacheEntry> = { ...previous.http };
-  const requestedThisRun = new Set<string>();
-  const objects: CurrentDocument[] = [];
-  let newObjects = 0;
-  let bytes = 0;
-  const scratch = await mkdtemp(path.join(deps.scratchDir ?? tmpdir(), `ics-lake-${entry.id}-`));
-  /** The document being unpacked: when its archive is refused, its stored bytes are quarantined. */
-  let unpacking: FetchedObject | undefined;
-
-  const record = (entryRecord: RequestRecord) => deps.requests?.push(entryRecord);
-
-  async function fetchObject(
-    url: string,
-    role: 'landing' | 'page' | 'document',
-    parentUrl: string | null,
-  ): Promise<FetchedObject> {
-    deps.onProgress?.(`${role} ${redactUrl(url)}`);
-    const cacheKey = redactUrl(url);
-    requestedThisRun.add(cacheKey);
-    const cached = http[cacheKey];
-    const usable = cached !== undefined && (await store.exists(cached.key));
-    const validators = usable
-      ? {
-          ...(cached.etag !== null && { etag: cached.etag }),
-          ...(cached.lastModified !== null && { lastModified: cached.lastModified }),
-        }
-      : undefined;
-    // Documents stream to a scratch file; pages are small and needed whole for discovery.
-    const isDocument = role === 'document' || (role === 'landing' && entry.landingIsDocument);
-    const result = await deps.fetcher.fetch({
-      url,
-      sourceId: entry.id,
-      allowedHosts: entry.allowedHosts,
-      maxBytes: isDocument ? entry.maxBytes : Math.min(entry.maxBytes, MAX_PAGE_BYTES),
-      deadlineMs: entry.deadlineMs,
-      ...(validators && { validators }),
-      ...(isDocument && { spoolDir: scratch }),
-    });
-    if (!result.ok) {
-      record({
-        sourceId: entry.id,
-        url: redactUrl(url),
-        finalUrl: null,
-        role,
-        status: result.status ?? null,
-        attempts: result.attempts,
-        bytes: 0,
-        ms: Math.round(result.ms),
-        outcome: result.error.code === 'fetch_refused' ? 'refused' : 'failed',
-        errorCode: result.error.code,
-        error: describeError(result.error),
-      });
-      throw result.error;
-    }
-    const base = {
-      sourceId: entry.id,
-      url: redactUrl(url),
-      finalUrl: redactUrl(result.finalUrl),
-      role,
-      status: result.status,
-      attempts: result.attempts,
-      bytes: result.spooled?.bytes ?? result.body.length,
-      ms: Math.round(result.ms),
-      errorCode: null,
-      error: null,
-    };
-    if (result.notModified && cached && usable) {
-      record({ ...base, outcome: 'unchanged' });
-      const sidecar = await readProvenance(cached.key);
-      http[cacheKey] = {
-        ...cached,
-        etag: result.headers.etag ?? cached.etag,
-        lastModified: result.headers['last-modified'] ?? cached.lastModified,
-      };
-      const body = isDocument ? undefined : await readRawObject(store, cached.key);
-      return {
-        url,
-        finalUrl: result.finalUrl,
-        ...(body && { bytes: body }),
-        head: body
-          ? body.subarray(0, SPOOL_HEAD_BYTES)
-          : await readRawHead(store, cached.key, SPOOL_HEAD_BYTES),
-        stored: {
-          key: cached.key,
-          sha256: cached.sha256,
-          ext: extOf(cached.key),
-          fetchedAt: sidecar?.fetchedAt ?? now,
-        },
-        contentType: cached.contentType,
-      };
-    }
-    if (result.notModified) {
-      throw new FetchFailedError(
-        `Fetching ${redactUrl(url)} for source ${entry.id} failed: 304 Not Modified, but the lake holds no copy to reuse`,
-        entry.id,
-        redactUrl(url),
-        304,
-      );
-    }
-    const contentType = result.headers['content-type'] ?? null;
-    const spooled: SpooledBody | undefined = result.spooled;
-    const head = spooled ? spooled.head : result.body.subarray(0, SPOOL_HEAD_BYTES);
-    const ext = extensionFor(result.finalUrl, contentType ?? undefined, head);
-    const provenance = {
-      role,
-      requestedUrl: redactUrl(url),
-      finalUrl: redactUrl(result.finalUrl),
-      status: result.status,
-      headers: selectHeaders(result.headers),
-      fetchedAt: now,
-      runId: input.runId,
-      parentUrl,
-      parentSha256: null,
-      archiveEntry: null,
-    } as const;
-    const stored = spooled
-      ? await storeRawFile(store, entry.id, spooled, ext, provenance)
-      : await storeRawObject(store, entry.id, result.body, ext, provenance);
-    bytes += stored.bytes;
-    if (stored.created) newObjects++;
-    record({ ...base, outcome: stored.created ? 'fetched' : 'unchanged' });
-    http[cacheKey] = {
-      etag: result.headers.etag ?? null,
-      lastModified: result.headers['last-modified'] ?? null,
-      sha256: stored.sha256,
-      key: stored.key,
-      finalUrl: redactUrl(result.finalUrl),
-      contentType,
-    };
-    return {
-      url,
-      finalUrl: result.finalUrl,
-      ...(spooled ? { spooledPath: spooled.path } : { bytes: result.body }),
-      head,
-      stored: {
-        key: stored.key,
-        sha256: stored.sha256,
-        ext: stored.ext,
-        fetchedAt: stored.provenance.fetchedAt,
-      },
-      contentType,
-    };
-  }
-
-  /** Stream a stored object into a scratch file (an unchanged archive whose entries must be extracted again). */
-  async function copyToScratch(key: string): Promise<string> {
-    const source = await store.getStream(key);
-    if (source === undefined)
-      throw new RangeError(`Raw object ${key} is named in the lake's state but missing`);
-    const file = path.join(scratch, `copy-${path.basename(key)}`);
-    await pipeline(source, createWriteStream(file));
-    return file;
-  }
-
-  async function readProvenance(key: string): Promise<ProvenanceSidecar | undefined> {
-    const raw = await store.get(`${key}.provenance.json`);
-    return raw === undefined ? undefined : (JSON.parse(new TextDecoder().decode(raw)) as ProvenanceSidecar);
-  }
-
-  function remember(
-    fetched: Pick<FetchedObject, 'url' | 'finalUrl' | 'stored' | 'contentType'>,
-    role: CurrentDocument['role'],
-    options: {
-      parentUrl: string | null;
-      parentSha256?: string;
-      archiveEntry?: string;
-      isArchive?: boolean;
-      parse: boolean;
-    },
-  ): void {
-    const archiveEntry = options.archiveEntry ?? null;
-    const url = redactUrl(fetched.url);
-    const before = previous.objects.find(
-      (object) => object.url === url && object.archiveEntry === archiveEntry,
-    );
-    objects.push({
-      url,
-      finalUrl: redactUrl(fetched.finalUrl),
-      key: fetched.stored.key,
-      sha256: fetched.stored.sha256,
-      ext: fetched.stored.ext,
-      role,
-      contentType: fetched.contentType,
-      parentUrl: options.parentUrl,
-      parentSha256: options.parentSha256 ?? null,
-      archiveEntry,
-      fetchedAt: fetched.stored.fetchedAt,
-      lastChangedAt: before && before.sha256 === fetched.stored.sha256 ? before.lastChangedAt : now,
-      isArchive: options.isArchive ?? false,
-      parse: options.parse,
-    });
-  }
-
-  async function unpack(document: FetchedObject, parentUrl: string): Promise<void> {
-    const pattern = entry.archiveEntryPattern;
-    const isArchive = pattern !== undefined && looksLikeZip(document.head);
-    remember(document, 'document', { parentUrl, isArchive, parse: !isArchive });
-    if (!isArchive) return;
-    // Entries already extracted from these very bytes are reused, so an unchanged archive costs no inflate.
-    const known = previous.objects.filter(
-      (object) => object.role === 'archive-entry' && object.parentSha256 === document.stored.sha256,
-    );
-    if (
-      known.length > 0 &&
-      (await Promise.all(known.map((object) => store.exists(object.key)))).every(Boolean)
-    ) {
-      objects.push(...known);
-      return;
-    }
-    deps.onProgress?.(`unpacking ${redactUrl(document.url)}`);
-    const archiveFile = document.spooledPath ?? (await copyToScratch(document.stored.key));
-    const entries = await extractArchiveFile(
-      archiveFile,
-      {
-        entryPattern: pattern,
-        sourceId: entry.id,
-        url: redactUrl(document.url),
-        ...(deps.archiveLimits && { limits: deps.archiveLimits }),
-      },
-      (_name, chunks) => spoolChunks(chunks, scratch),
-    );
-    for (const { name, result: spooledEntry } of entries) {
-      const archived = { name };
-      const ext = extensionFor(
-        `https://archive.invalid/${encodeURIComponent(archived.name)}`,
-        undefined,
-        spooledEntry.head,
-      );
-      const stored = await storeRawFile(store, entry.id, spooledEntry, ext, {
-        role: 'archive-entry',
-        requestedUrl: redactUrl(document.url),
-        finalUrl: redactUrl(document.finalUrl),
-        status: 200,
-        headers: {
-          'content-type': null,
-          etag: null,
-          'last-modified': null,
-          'content-length': null,
-          date: null,
-        },
-        fetchedAt: now,
-        runId: input.runId,
-        parentUrl: redactUrl(document.url),
-        parentSha256: document.stored.sha256,
-        archiveEntry: archived.name,
-      });
-      await rm(spooledEntry.path, { force: true });
-      if (stored.created) newObjects++;
-      remember(
-        {
-          url: document.url,
-          finalUrl: document.finalUrl,
-          stored: { key: stored.key, sha256: stored.sha256, ext, fetchedAt: stored.provenance.fetchedAt },
-          contentType: null,
-        },
-        'archive-entry',
-        {
-          parentUrl: redactUrl(document.url),
-          parentSha256: document.stored.sha256,
-          archiveEntry: archived.name,
-          parse: true,
-        },
-      );
-    }
-  }
-
+  const previous = await readSourceState(deps.store, entry.id);
+  const session = await openSession(input, deps, entry, previous);
+  // Interrupted (SIGINT/SIGTERM): the scratch folder goes with the process.
+  const disposeInterrupt = onInterrupt(() => rm(session.scratch, { recursive: true, force: true }));
   try {
-    let frontier: FetchedObject[] = [];
-    for (const landingUrl of entry.landingUrls) {
-      const landing = await fetchObject(landingUrl, 'landing', null);
-      remember(landing, 'landing', { parentUrl: null, parse: entry.landingIsDocument });
-      frontier.push(landing);
-    }
-    for (const step of entry.discovery) {
-      const next: FetchedObject[] = [];
-      const followed = new Set<string>();
-      for (const page of frontier) {
-        const html = new TextDecoder().decode(page.bytes ?? new Uint8Array());
-        for (const link of discoverLinks(html, page.finalUrl, step)) {
-          if (followed.has(link.url)) continue;
-          followed.add(link.url);
-          const parentUrl = redactUrl(page.url);
-          if (step.yields === 'page') {
-            const child = await fetchObject(link.url, 'page', parentUrl);
-            remember(child, 'page', { parentUrl, parse: false });
-            next.push(child);
-          } else {
-            const document = await fetchObject(link.url, 'document', parentUrl);
-            try {
-              unpacking = document;
-              await unpack(document, parentUrl);
-              unpacking = undefined;
-            } finally {
-              // A document's scratch copy is done with once stored and unpacked; do not let them pile up.
-              if (document.spooledPath) await rm(document.spooledPath, { force: true });
-            }
-          }
-        }
-      }
-      frontier = next;
-    }
+    await walkSource(session);
   } catch (error) {
     if (!(error instanceof IcsLakeError)) throw error;
-    const message = describeError(error);
-    await writeSourceState(store, {
-      ...previous,
-      http,
-      lastFailureAt: now,
-      consecutiveFailures: previous.consecutiveFailures + 1,
-      lastError: message,
-    });
-    deps.log(`${entry.id}: failed: ${message}`);
-    // The refused archive's bytes stay in the raw zone (content-addressed, never parsed: the source's state
-    // still names the previous documents); the quarantine record points at them with the reason.
-    const quarantined: QuarantineEntry[] = [];
-    if (error.code === 'archive_refused' && unpacking !== undefined) {
-      await quarantineRecord(
-        store,
-        {
-          sourceId: entry.id,
-          stage: 'acquire',
-          url: redactUrl(unpacking.url),
-          key: unpacking.stored.key,
-          sha256: unpacking.stored.sha256,
-          code: error.code,
-          reason: message,
-          firstSeenRunId: input.runId,
-        },
-        (quarantineEntry) => quarantined.push(quarantineEntry),
-      );
-    }
-    return {
-      outcome: { sourceId: entry.id, status: 'failed', documents: 0, newObjects, bytes, error: message },
-      errorCode: error.code,
-      ...(quarantined.length > 0 && { quarantined }),
-    };
+    return recordFailure(session, error);
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    disposeInterrupt();
+    await rm(session.scratch, { recursive: true, force: true });
   }
+  return commitSuccess(session);
+}
 
-  const documents = objects.filter((object) => object.parse);
-  const signature = (list: CurrentDocument[]) =>
-    list
-      .filter((object) => object.parse)
-      .map((object) => `${object.url}#${object.archiveEntry ?? ''}=${object.sha256}`)
-      .sort()
-      .join('\n');
-  const changed = previous.lastSuccessAt === null || signature(objects) !== signature(previous.objects);
-  // After a success the conditional-request state keeps only the URLs still in use, so it does not grow with
-  // every article that ever passed through a news index.
+/** Fetch the landing pages, then follow the catalogue's discovery steps hop by hop to the documents. */
+async function walkSource(session: AcquireSession): Promise<void> {
+  let frontier: FetchedObject[] = [];
+  for (const landingUrl of session.entry.landingUrls) {
+    const landing = await fetchObject(session, landingUrl, 'landing', null);
+    remember(session, landing, 'landing', { parentUrl: null, parse: session.entry.landingIsDocument });
+    frontier.push(landing);
+  }
+  for (const step of session.entry.discovery) frontier = await discoveryHop(session, frontier, step);
+}
+
+/** One discovery hop: every link the step selects on the frontier's pages, fetched once each. */
+async function discoveryHop(
+  session: AcquireSession,
+  frontier: readonly FetchedObject[],
+  step: SourceEntry['discovery'][number],
+): Promise<FetchedObject[]> {
+  const next: FetchedObject[] = [];
+  const followed = new Set<string>();
+  for (const page of frontier) {
+    const html = new TextDecoder().decode(page.bytes ?? new Uint8Array());
+    for (const link of discoverLinks(html, page.finalUrl, step)) {
+      if (followed.has(link.url)) continue;
+      followed.add(link.url);
+      const parentUrl = redactUrl(page.url);
+      if (step.yields === 'page') {
+        const child = await fetchObject(session, link.url, 'page', parentUrl);
+        remember(session, child, 'page', { parentUrl, parse: false });
+        next.push(child);
+      } else {
+        await acquireDocument(session, link.url, parentUrl);
+      }
+    }
+  }
+  return next;
+}
+
+/** Fetch, store and unpack one document; its scratch copy is removed as soon as it is done with. */
+async function acquireDocument(session: AcquireSession, url: string, parentUrl: string): Promise<void> {
+  const document = await fetchObject(session, url, 'document', parentUrl);
+  try {
+    session.unpacking = document;
+    await unpack(session, document, parentUrl);
+    delete session.unpacking;
+  } finally {
+    if (document.spooledPath) await rm(document.spooledPath, { force: true });
+  }
+}
+
+/**
+ * A failed source: its state keeps the previous documents and only the failure counters change. A refused
+ * archive's bytes stay in the raw zone (never parsed) and are quarantined with the reason.
+ */
+async function recordFailure(session: AcquireSession, error: IcsLakeError): Promise<AcquireDetail> {
+  const { store } = session.deps;
+  const message = describeError(error);
+  await writeSourceState(store, {
+    ...session.previous,
+    http: session.http,
+    lastFailureAt: session.now,
+    consecutiveFailures: session.previous.consecutiveFailures + 1,
+    lastError: message,
+  });
+  session.deps.log(`${session.entry.id}: failed: ${message}`);
+  const quarantined: QuarantineEntry[] = [];
+  if (error.code === 'archive_refused' && session.unpacking !== undefined) {
+    await quarantineRecord(
+      store,
+      {
+        sourceId: session.entry.id,
+        stage: 'acquire',
+        url: redactUrl(session.unpacking.url),
+        key: session.unpacking.stored.key,
+        sha256: session.unpacking.stored.sha256,
+        code: error.code,
+        reason: message,
+        firstSeenRunId: session.input.runId,
+      },
+      (quarantineEntry) => quarantined.push(quarantineEntry),
+    );
+  }
+  return {
+    outcome: {
+      sourceId: session.entry.id,
+      status: 'failed',
+      documents: 0,
+      newObjects: session.newObjects,
+      bytes: session.bytes,
+      error: message,
+    },
+    errorCode: error.code,
+    ...(quarantined.length > 0 && { quarantined }),
+  };
+}
+
+/** The set of documents to parse, as a comparable signature (URL, archive entry and hash of each). */
+export function documentSignature(objects: readonly CurrentDocument[]): string {
+  return objects
+    .filter((object) => object.parse)
+    .map((object) => `${object.url}#${object.archiveEntry ?? ''}=${object.sha256}`)
+    .sort()
+    .join('\n');
+}
+
+/**
+ * A successful source: its state names the documents now current. `fetched` when the documents or their bytes
+ * changed (or on a first success), `unchanged` otherwise. Validators are kept only for URLs still in use, so the
+ * state does not grow with every article that ever passed through a news index.
+ */
+async function commitSuccess(session: AcquireSession): Promise<AcquireDetail> {
+  const { previous, objects, now } = session;
+  const changed =
+    previous.lastSuccessAt === null || documentSignature(objects) !== documentSignature(previous.objects);
   const state: SourceState = {
-    sourceId: entry.id,
+    sourceId: session.entry.id,
     objects,
-    http: Object.fromEntries(Object.entries(http).filter(([url]) => requestedThisRun.has(url))),
+    http: Object.fromEntries(
+      Object.entries(session.http).filter(([url]) => session.requestedThisRun.has(url)),
+    ),
     lastSuccessAt: now,
     lastChangedAt: changed ? now : previous.lastChangedAt,
     lastFailureAt: previous.lastFailureAt,
     consecutiveFailures: 0,
     lastError: null,
   };
-  await writeSourceState(store, state);
+  await writeSourceState(session.deps.store, state);
   return {
     outcome: {
-      sourceId: entry.id,
+      sourceId: session.entry.id,
       status: changed ? 'fetched' : 'unchanged',
-      documents: documents.length,
-      newObjects,
-      bytes,
+      documents: objects.filter((object) => object.parse).length,
+      newObjects: session.newObjects,
+      bytes: session.bytes,
     },
   };
-}
-
-function selectHeaders(headers: Record<string, string>): ProvenanceSidecar['headers'] {
-  const selected = {} as ProvenanceSidecar['headers'];
-  for (const name of PROVENANCE_HEADERS) selected[name] = headers[name] ?? null;
-  return selected;
-}
-
-function extOf(key: string): string {
-  return key.slice(key.lastIndexOf('.') + 1);
 }

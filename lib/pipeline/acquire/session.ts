@@ -1,0 +1,80 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { SourceEntry } from '../../sources/catalogue.ts';
+import type {
+  CurrentDocument,
+  HttpCacheEntry,
+  SourceState,
+  StoredRawObject,
+} from '../../sources/raw-zone.ts';
+import type { AcquireDeps } from '../acquire.ts';
+import type { RequestRecord } from '../run-report.ts';
+import type { AcquireInput } from '../stages.ts';
+
+/** Pages read for discovery are held in memory, so they get a cap of their own well below a document's. */
+export const MAX_PAGE_BYTES = 16 * 1024 * 1024;
+
+/** One object fetched (or reused from the lake) during an acquire. */
+export interface FetchedObject {
+  url: string;
+  finalUrl: string;
+  /** The body of a page (held for discovery); documents are not read into memory. */
+  bytes?: Uint8Array;
+  /** The first bytes of the body, for sniffing. */
+  head: Uint8Array;
+  /** A freshly fetched document's scratch file, until the acquire ends. */
+  spooledPath?: string;
+  stored: Pick<StoredRawObject, 'key' | 'sha256' | 'ext'> & { fetchedAt: string };
+  contentType: string | null;
+}
+
+/** The state of one source's acquire while it runs: what it started from and what it has found so far. */
+export interface AcquireSession {
+  input: AcquireInput;
+  deps: AcquireDeps;
+  entry: SourceEntry;
+  /** The source's state before this acquire (kept as is if the acquire fails). */
+  previous: SourceState;
+  /** The run's clock, as an ISO date-time. */
+  now: string;
+  /** Conditional-GET validators by URL, updated as responses arrive. */
+  http: Record<string, HttpCacheEntry>;
+  /** The URLs requested in this acquire (the state keeps validators only for those). */
+  requestedThisRun: Set<string>;
+  /** Every object of the source as now found (landing pages, pages, documents, archive entries). */
+  objects: CurrentDocument[];
+  newObjects: number;
+  bytes: number;
+  /** Scratch folder that documents stream through on their way to the lake; removed at the end. */
+  scratch: string;
+  /** The document being unpacked: when its archive is refused, its stored bytes are quarantined. */
+  unpacking?: FetchedObject;
+}
+
+/** Start an acquire: read the source's state and make its scratch folder. */
+export async function openSession(
+  input: AcquireInput,
+  deps: AcquireDeps,
+  entry: SourceEntry,
+  previous: SourceState,
+): Promise<AcquireSession> {
+  return {
+    input,
+    deps,
+    entry,
+    previous,
+    now: deps.clock.now().toISOString(),
+    http: { ...previous.http },
+    requestedThisRun: new Set(),
+    objects: [],
+    newObjects: 0,
+    bytes: 0,
+    scratch: await mkdtemp(path.join(deps.scratchDir ?? tmpdir(), `ics-lake-${entry.id}-`)),
+  };
+}
+
+/** Append a request's outcome to the run report. */
+export function recordRequest(session: AcquireSession, record: RequestRecord): void {
+  session.deps.requests?.push(record);
+}
