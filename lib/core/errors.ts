@@ -121,3 +121,14 @@ export class RunInterruptedError extends IcsLakeError {
     super(`interrupted by ${signal}`);
   }
 }
+
+/**
+ * Whether an error means the lake itself failed (a write that could not complete, a damaged object, a full disk)
+ * rather than the document being processed. Such an error fails the run: it must never be taken for a bad
+ * source and quarantined, which would replace good data with nothing.
+ */
+export function isLakeFailure(error: unknown): boolean {
+  if (error instanceof LakeIoError || error instanceof LakeDamagedError) return true;
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code === 'ENOSPC' || code === 'EIO' || code === 'EDQUOT' || code === 'EROFS' || code === 'EMFILE';
+}

@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises';
-import { describeError, IcsLakeError } from '../core/errors.ts';
+import { describeError, IcsLakeError, isLakeFailure } from '../core/errors.ts';
 import type { ArchiveLimits } from '../sources/archive.ts';
 import { catalogue as defaultCatalogue, type SourceEntry, sourceById } from '../sources/catalogue.ts';
 import { discoverLinks } from '../sources/discover.ts';
@@ -70,7 +70,8 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
   try {
     await walkSource(session);
   } catch (error) {
-    if (!(error instanceof IcsLakeError)) throw error;
+    // A source that fails is reported and the run goes on; a lake that fails (full disk) fails the run.
+    if (!(error instanceof IcsLakeError) || isLakeFailure(error)) throw error;
     return recordFailure(session, error);
   } finally {
     disposeInterrupt();

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { describeError, IcsLakeError } from '../core/errors.ts';
+import { describeError, IcsLakeError, isLakeFailure } from '../core/errors.ts';
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
 import type { NormaliseInput, Provenance } from '../normalise/input.ts';
 import { parseAnnouncement } from '../parse/announcement.ts';
@@ -290,6 +290,7 @@ async function parseWithFallback(
       if (previous.documents[id]?.sha256 === candidate.sha256) counts.reused += 1;
       else counts.parsed += 1;
     } catch (error) {
+      if (isLakeFailure(error)) throw error;
       counts.quarantined += 1;
       await quarantineDocument(deps, source, candidate, error);
       const lastGood = previous.documents[id];
@@ -303,6 +304,7 @@ async function parseWithFallback(
       results.set(id, { ref, value: await parseOne(ref) });
       if (!candidates.has(id)) counts.retained += 1;
     } catch (error) {
+      if (isLakeFailure(error)) throw error;
       // A retained document that no longer parses (a parser change): report it and let it go.
       await quarantineDocument(deps, source, ref, error);
       counts.quarantined += 1;
