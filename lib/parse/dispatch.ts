@@ -16,11 +16,8 @@ import { type SourceEntry, sourceById } from '../sources/catalogue.ts';
 import { listSnapshots, loadSnapshot } from '../sources/snapshots.ts';
 import { parseAnnouncement } from './announcement.ts';
 import { CODE_LOOKUPS_SOURCE_ID, type LookupDocument, parseLookupDocument } from './code-lookups.ts';
-import {
-  aggregateGpRegistrationBatches,
-  type GpRegistrationAggregate,
-  parseGpRegistrationBatches,
-} from './gp-registrations.ts';
+import { parseGpPublication } from './gp-publication.ts';
+import type { GpRegistrationAggregate } from './gp-registrations.ts';
 import { parseIcsListing } from './listing.ts';
 import { parsePopulation } from './population.ts';
 import type { Announcement, IcsListing, PopulationRow } from './records.ts';
@@ -89,11 +86,7 @@ async function parseGpDocument(
   url: string,
 ): Promise<{ archive_entry: string | null; aggregate: GpRegistrationAggregate }[]> {
   const context = { sourceId: source.id, url };
-  const aggregateOf = (csv: Uint8Array) =>
-    aggregateGpRegistrationBatches(
-      parseGpRegistrationBatches(Readable.from([Buffer.from(csv)]), context),
-      context,
-    );
+  const aggregateOf = (csv: Uint8Array) => parseGpPublication(Readable.from([Buffer.from(csv)]), context);
   if (!looksLikeZip(bytes)) return [{ archive_entry: null, aggregate: await aggregateOf(bytes) }];
   if (source.archiveEntryPattern === undefined) {
     throw new SourceLayoutError(
@@ -140,6 +133,33 @@ export interface ListingRecord {
   resolution: ResolutionNote;
 }
 
+/** One ICB's share of a GP file: its sub-ICB locations resolved through the lookups in force on the extract date. */
+export interface IcbTotal {
+  ics_code: string;
+  patients: number;
+  practice_count: number;
+}
+
+/** A sub-ICB location of a GP file that no lookup places in an ICB on the extract date: reported, never dropped. */
+export interface UnresolvedSubIcbTotal {
+  sub_icb_code: string;
+  sub_icb_ons_code: string | null;
+  patients: number;
+  reason: string;
+}
+
+/** A GP aggregate as `ics-lake parse` prints it: the parser's sums plus the ICB totals they make. */
+export type GpAggregateOutput = GpRegistrationAggregate & {
+  icb_totals: IcbTotal[];
+  unresolved_sub_icb_locations: UnresolvedSubIcbTotal[];
+};
+
+/**
+ * Resolves published names; when it also carries `resolveCode` (as the gazetteer of `referenceGazetteer` does),
+ * GP aggregates get their ICB totals.
+ */
+export type NameResolver = ((name: string) => Resolution) & { resolveCode?: Gazetteer['resolveCode'] };
+
 /** What `ics-lake parse` prints for each kind of document. */
 export type ParseOutput =
   | { records: DesignationRecord[]; announcement: Announcement }
@@ -147,11 +167,13 @@ export type ParseOutput =
   | { records: ListingRecord[]; listing: Omit<IcsListing, 'entries'> }
   | { records: LookupDocument['rows']; lookup: { kind: LookupDocument['kind']; vintage: string } }
   | { records: PopulationRow[] }
-  | { aggregate: GpRegistrationAggregate; archive_entry: string | null }
-  | { aggregates: { archive_entry: string | null; aggregate: GpRegistrationAggregate }[] };
+  | { aggregate: GpRegistrationAggregate | GpAggregateOutput; archive_entry: string | null }
+  | {
+      aggregates: { archive_entry: string | null; aggregate: GpRegistrationAggregate | GpAggregateOutput }[];
+    };
 
 /** Resolve names through `resolve` (a gazetteer) and shape a parsed document as `ics-lake parse` prints it. */
-export function parseOutput(parsed: ParsedDocument, resolve: (name: string) => Resolution): ParseOutput {
+export function parseOutput(parsed: ParsedDocument, resolve: NameResolver): ParseOutput {
   switch (parsed.kind) {
     case 'announcement': {
       const { announcement } = parsed;
@@ -179,11 +201,54 @@ export function parseOutput(parsed: ParsedDocument, resolve: (name: string) => R
     case 'population':
       return { records: parsed.rows };
     case 'gp': {
-      const [only, ...more] = parsed.aggregates;
+      const { resolveCode } = resolve;
+      const aggregates = parsed.aggregates.map(({ archive_entry, aggregate }) => ({
+        archive_entry,
+        aggregate: resolveCode ? withIcbTotals(aggregate, resolveCode) : aggregate,
+      }));
+      const [only, ...more] = aggregates;
       if (only && more.length === 0) return { aggregate: only.aggregate, archive_entry: only.archive_entry };
-      return { aggregates: parsed.aggregates };
+      return { aggregates };
     }
   }
+}
+
+/**
+ * Sum a GP aggregate's sub-ICB totals to ICBs through the lookup vintage in force on its extract date, keyed on the
+ * sub-ICB location's ODS code (so a stale ONS code in the file does not matter); the ONS code is tried only when
+ * the ODS code is unknown. Locations that resolve nowhere are listed, with their patients, not dropped.
+ */
+export function withIcbTotals(
+  aggregate: GpRegistrationAggregate,
+  resolveCode: Gazetteer['resolveCode'],
+): GpAggregateOutput {
+  const asOf = aggregate.extract_date;
+  const byIcs = new Map<string, IcbTotal>();
+  const unresolved: UnresolvedSubIcbTotal[] = [];
+  for (const total of aggregate.totals) {
+    let resolution = resolveCode(total.sub_icb_code, { asOf });
+    if (resolution.status === 'unresolved' && total.sub_icb_ons_code)
+      resolution = resolveCode(total.sub_icb_ons_code, { asOf });
+    if (resolution.status !== 'resolved') {
+      unresolved.push({
+        sub_icb_code: total.sub_icb_code,
+        sub_icb_ons_code: total.sub_icb_ons_code,
+        patients: total.patients,
+        reason: resolution.status === 'unresolved' ? resolution.reason : 'ambiguous: not guessed',
+      });
+      continue;
+    }
+    const entry = byIcs.get(resolution.ics_code) ?? {
+      ics_code: resolution.ics_code,
+      patients: 0,
+      practice_count: 0,
+    };
+    entry.patients += total.patients;
+    entry.practice_count += total.practice_count;
+    byIcs.set(resolution.ics_code, entry);
+  }
+  const icbTotals = [...byIcs.values()].sort((a, b) => (a.ics_code < b.ics_code ? -1 : 1));
+  return { ...aggregate, icb_totals: icbTotals, unresolved_sub_icb_locations: unresolved };
 }
 
 function resolved(resolution: Resolution): { ics_code: string | null; resolution: ResolutionNote } {
@@ -249,7 +314,13 @@ export async function referenceGazetteer(snapshotsRoot: string): Promise<Gazette
       `The snapshot ${snapshot.dir} serves no ${source.id} CSV to build the gazetteer from`,
     );
   }
-  return buildGazetteer({ lookups, icbNames });
+  const gazetteer = buildGazetteer({ lookups, icbNames });
+  // `ics-lake parse` hands over `gazetteer.resolve` alone; carrying code resolution on it lets GP files get their
+  // ICB totals as of their extract date.
+  const resolve: NameResolver = Object.assign((name: string) => gazetteer.resolve(name), {
+    resolveCode: gazetteer.resolveCode,
+  });
+  return { ...gazetteer, resolve };
 }
 
 /**

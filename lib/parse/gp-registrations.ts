@@ -374,6 +374,27 @@ export const GpSexAgeCount = z.object({
 });
 export type GpSexAgeCount = z.infer<typeof GpSexAgeCount>;
 
+/** One practice of a totals file: its SEX=ALL, AGE=ALL count and the sub-ICB location (CCG) it sat in. */
+export const GpPracticeTotal = z.object({
+  practice_code: z.string().min(1),
+  sub_icb_code: z.string().min(3),
+  patients: z.number().int().nonnegative(),
+});
+export type GpPracticeTotal = z.infer<typeof GpPracticeTotal>;
+
+/** One row of a practice mapping file (gp-reg-pat-prac-map): where a practice sat on the extract date. */
+export const GpPracticeMapping = z.object({
+  practice_code: z.string().min(1),
+  sub_icb_code: z.string().min(3),
+  sub_icb_ons_code: z.string().nullable(),
+  /** The ICB (STP before July 2022) ODS code, when the file has that column. */
+  icb_code: z.string().nullable(),
+  icb_ons_code: z.string().nullable(),
+  /** The commissioning region ODS code (Y56...), when present. */
+  region_code: z.string().nullable(),
+});
+export type GpPracticeMapping = z.infer<typeof GpPracticeMapping>;
+
 /** GP registrations summed to sub-ICB locations (or CCGs): totals and sex x single year of age. */
 export const GpRegistrationAggregate = z.object({
   extract_date: z.iso.date(),
@@ -383,14 +404,21 @@ export const GpRegistrationAggregate = z.object({
   org_row_count: z.number().int().nonnegative(),
   /** Distinct practices seen. */
   practice_count: z.number().int().nonnegative(),
-  /** Which rows the figures were summed from: practice rows when present, else organisation rows. */
-  basis: z.enum(['practice', 'org']),
+  /**
+   * Which rows the figures were summed from: practice rows when present, else organisation rows; `mapping` for a
+   * practice mapping file, which carries no counts (see `practice_map`).
+   */
+  basis: z.enum(['practice', 'org', 'mapping']),
   /** Sum of `totals`. */
   total_patients: z.number().int().nonnegative(),
   /** SEX=ALL, AGE=ALL per sub-ICB location that has such rows, sorted by code. */
   totals: z.array(GpSubIcbTotal),
   /** Every (sex, age) present other than ALL/ALL, per sub-ICB location; empty for a totals-only file. */
   by_sex_age: z.array(GpSexAgeCount),
+  /** SEX=ALL, AGE=ALL per practice, sorted by practice code: what lineage and re-basing follow. */
+  practices: z.array(GpPracticeTotal).default([]),
+  /** The rows of a practice mapping file, sorted by practice code; empty for count files. */
+  practice_map: z.array(GpPracticeMapping).default([]),
 });
 export type GpRegistrationAggregate = z.infer<typeof GpRegistrationAggregate>;
 
@@ -443,6 +471,7 @@ function createAggregator(options: { sourceId?: string; url?: string }): {
   const seen = new Map<string, number>();
   const flagBytes = Math.ceil((3 * AGE_SLOTS) / 8);
   let flagPool = new Uint8Array(flagBytes * 1024);
+  const practiceTotals: GpPracticeTotal[] = [];
   let extractDate: string | null = null;
   let rowCount = 0;
 
@@ -493,6 +522,11 @@ function createAggregator(options: { sourceId?: string; url?: string }): {
     sums[slot] = (sums[slot] ?? 0) + row.patients;
     present[slot] = 1;
     if (isPractice && slot === ALL_AGE_SLOT) {
+      practiceTotals.push({
+        practice_code: row.org_code,
+        sub_icb_code: row.sub_icb_code,
+        patients: row.patients,
+      });
       level.practicesWithTotal.set(
         row.sub_icb_code,
         (level.practicesWithTotal.get(row.sub_icb_code) ?? 0) + 1,
@@ -537,6 +571,10 @@ function createAggregator(options: { sourceId?: string; url?: string }): {
       total_patients: totals.reduce((sum, total) => sum + total.patients, 0),
       totals,
       by_sex_age: bySexAge,
+      practices: practiceTotals.sort((a, b) =>
+        a.practice_code < b.practice_code ? -1 : a.practice_code > b.practice_code ? 1 : 0,
+      ),
+      practice_map: [],
     });
   };
   return { add, finish };

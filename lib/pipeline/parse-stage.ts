@@ -5,7 +5,7 @@ import { getJson, type LakeStore, putJson } from '../lake/store.ts';
 import type { NormaliseInput, Provenance } from '../normalise/input.ts';
 import { parseAnnouncement } from '../parse/announcement.ts';
 import { parseLookupDocument } from '../parse/code-lookups.ts';
-import { aggregateGpRegistrationBatches, parseGpRegistrationBatches } from '../parse/gp-registrations.ts';
+import { parseGpPublication } from '../parse/gp-publication.ts';
 import { parseIcsListing } from '../parse/listing.ts';
 import { parsePopulation } from '../parse/population.ts';
 import { decodeUtf8 } from '../parse/text.ts';
@@ -28,7 +28,8 @@ import type { QuarantineEntry } from './run-report.ts';
  */
 
 /** Bump when a parser's output for the same bytes changes, so cached parses are not reused. */
-export const PARSER_VERSION = 1;
+// 2: GP aggregates carry practice totals, and practice mapping files are parsed.
+export const PARSER_VERSION = 2;
 
 const Sha256 = z.string().regex(/^[a-f0-9]{64}$/);
 
@@ -141,7 +142,7 @@ export async function quarantineRecord(
 type ParsedCsv =
   | { kind: 'lookup'; value: ReturnType<typeof parseLookupDocument> }
   | { kind: 'population'; value: ReturnType<typeof parsePopulation> }
-  | { kind: 'gp'; value: Awaited<ReturnType<typeof aggregateGpRegistrationBatches>> };
+  | { kind: 'gp'; value: Awaited<ReturnType<typeof parseGpPublication>> };
 
 async function readText(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<string> {
   const bytes = await store.get(ref.key);
@@ -159,10 +160,7 @@ async function parseCsvDocument(store: LakeStore, source: SourceEntry, ref: Pars
     case 'csv-publication': {
       const stream = await store.getStream(ref.key);
       if (stream === undefined) throw new Error(`raw object ${ref.key} is missing from the lake`);
-      return {
-        kind: 'gp',
-        value: await aggregateGpRegistrationBatches(parseGpRegistrationBatches(stream, options), options),
-      };
+      return { kind: 'gp', value: await parseGpPublication(stream, options) };
     }
     default:
       throw new Error(`source ${source.id} of kind ${source.kind} is not a CSV source`);
