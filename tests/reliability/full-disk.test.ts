@@ -50,6 +50,7 @@ afterAll(() => {
 describe('a lake on a disk that fills up mid-replay', () => {
   it.for(['700k', '1400k'])(
     '(tmpfs of %s) fails naming the file, then recovers byte-identical once space returns',
+    { timeout: 120_000 },
     async (size, context) => {
       if (mountRefused !== undefined) {
         console.warn(`skipped: ${mountRefused}`);
@@ -72,6 +73,5 @@ describe('a lake on a disk that fills up mid-replay', () => {
       expect(temporaryFiles(lake)).toEqual([]);
       expect(folderHashes(lake, ['runs/'])).toEqual(clean.hashes);
     },
-    120_000,
   );
 });
