@@ -25,7 +25,7 @@ export interface LakeStore {
   /** A human-readable location, e.g. `file:///abs/lake` or `s3://bucket/prefix`. */
   readonly location: string;
   /** Whether `putIfAbsent` is enforced atomically by the backend (exclusive create / If-None-Match). */
-  readonly enforcesConditionalCreate: boolean;
+  enforcesConditionalCreate: boolean;
   /** Read a whole object, or `undefined` when it does not exist. For small objects only. */
   get(key: string): Promise<Uint8Array | undefined>;
   /** Stream an object, or `undefined` when it does not exist. */
@@ -47,6 +47,11 @@ export interface LakeStore {
    * uploads on S3). Called at the start of a run, under the lease. Returns what was removed.
    */
   sweepTemporary(): Promise<string[]>;
+  /**
+   * Probe whether the backend really enforces create-if-absent (and adjust `enforcesConditionalCreate`), for
+   * backends where it depends on the server. Resolves to the answer.
+   */
+  checkConditionalCreate?(): Promise<boolean>;
   /** Synchronously discard this process's writes in flight (on SIGINT/SIGTERM, just before exiting). */
   abandonWrites?(): number;
 }

@@ -91,6 +91,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   const log = options.log ?? (() => {});
   const notice = options.notice ?? log;
   const leaseOptions = options.lease === false ? undefined : (options.lease ?? {});
+  await options.store.checkConditionalCreate?.();
   const lease = leaseOptions
     ? await acquireLease(options.store, {
         owner: runId,

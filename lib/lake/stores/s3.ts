@@ -44,7 +44,8 @@ export interface S3LakeStoreOptions {
  */
 export class S3LakeStore implements LakeStore {
   readonly location: string;
-  readonly enforcesConditionalCreate: boolean;
+  enforcesConditionalCreate: boolean;
+  private conditionalCreateChecked = false;
   private readonly client: S3Client;
   private readonly bucket: string;
   private readonly prefix: string;
@@ -177,6 +178,25 @@ export class S3LakeStore implements LakeStore {
       if (status === 412 || status === 409) return false;
       return this.call('conditional PutObject', key, () => Promise.reject(error));
     }
+  }
+
+  /**
+   * Find out whether the server really refuses a second create of one key (S3 does; some emulators ignore
+   * If-None-Match): create a probe object twice, then delete it. A server that accepts both is switched to the
+   * best-effort HEAD-then-PUT path, and `enforcesConditionalCreate` becomes false so the run can warn. Once only.
+   */
+  async checkConditionalCreate(): Promise<boolean> {
+    if (this.conditionalCreateChecked || !this.enforcesConditionalCreate) return this.enforcesConditionalCreate;
+    this.conditionalCreateChecked = true;
+    const key = `lease/probe-${process.pid}-${Date.now().toString(36)}.json`;
+    try {
+      const first = await this.putIfAbsent(key, '{}');
+      const second = await this.putIfAbsent(key, '{}');
+      if (first && second) this.enforcesConditionalCreate = false;
+    } finally {
+      await this.delete(key);
+    }
+    return this.enforcesConditionalCreate;
   }
 
   async exists(key: string): Promise<boolean> {
