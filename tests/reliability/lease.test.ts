@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main.ts';
@@ -8,7 +9,13 @@ import { LeaseHeldError } from '../../lib/core/errors.ts';
 import { getJson } from '../../lib/lake/store.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
-import { acquireLease, LEASE_HELD_EXIT_CODE, LEASE_KEY, Lease } from '../../lib/pipeline/lease.ts';
+import {
+  acquireLease,
+  LEASE_HELD_EXIT_CODE,
+  LEASE_KEY,
+  Lease,
+  systemProcessProbe,
+} from '../../lib/pipeline/lease.ts';
 import { createDefaultStages } from '../../lib/pipeline/process.ts';
 import { runSnapshot } from '../../lib/pipeline/replay.ts';
 import { listSnapshots } from '../../lib/sources/snapshots.ts';
@@ -131,5 +138,88 @@ describe('two runs started at once against one folder lake', () => {
     expect(stderr.join('')).toMatch(/skipped, another run is writing this lake.*held by run other-run/);
     expect(await main(['replay', '--snapshots', SMALL_SNAPSHOTS, '--lake', root])).toBe(LEASE_HELD_EXIT_CODE);
     expect((await store.list('')).map(({ key }) => key)).toEqual([LEASE_KEY]);
+  });
+});
+
+describe('a lease whose owner is gone', () => {
+  /** The pid of a process that has already exited. */
+  const deadPid = (): number => {
+    const child = spawnSync(process.execPath, ['-e', '']);
+    if (child.pid === undefined) throw new Error('could not start a child process');
+    return child.pid;
+  };
+
+  it('records this machine, the pid and its start time', async () => {
+    const store = new MemoryLakeStore();
+    const handle = await acquireLease(store, { owner: 'run-a', clock: noon });
+    expect(handle.lease).toMatchObject({ host: hostname(), pid: process.pid });
+    expect(handle.lease.pidStarted).toBe(systemProcessProbe.startedAt(process.pid));
+  });
+
+  it('is taken over at once, long before it expires, with a note saying whose it was', async () => {
+    const store = new MemoryLakeStore();
+    const pid = deadPid();
+    const dead: Lease = {
+      schema: 'ics-lake/lease/v1',
+      owner: 'killed-run',
+      token: 'dead-token',
+      acquiredAt: '2021-04-12T11:59:00.000Z',
+      expiresAt: '2021-04-12T12:29:00.000Z',
+      host: hostname(),
+      pid,
+      pidStarted: null,
+    };
+    await store.put(LEASE_KEY, JSON.stringify(dead));
+    const handle = await acquireLease(store, { owner: 'next', clock: noon });
+    expect(handle.tookOver).toBe(true);
+    expect(handle.takeoverNote).toMatch(
+      new RegExp(`took over the lease of run killed-run \\(process ${pid} on .*is no longer running`),
+    );
+    expect(await store.list('lease/')).toEqual([{ key: LEASE_KEY, bytes: expect.any(Number) }]);
+  });
+
+  it('is taken over when its pid now belongs to another process (a reused pid), and kept while the owner lives', async () => {
+    const store = new MemoryLakeStore();
+    const probe = (started: string) => ({
+      ...systemProcessProbe,
+      isAlive: () => true,
+      startedAt: () => started,
+    });
+    await acquireLease(store, { owner: 'original', clock: noon, probe: probe('1000') });
+    await expect(acquireLease(store, { owner: 'rival', clock: noon, probe: probe('1000') })).rejects.toThrow(
+      LeaseHeldError,
+    );
+    const handle = await acquireLease(store, { owner: 'rival', clock: noon, probe: probe('2000') });
+    expect(handle.takeoverNote).toMatch(/the pid now belongs to another process/);
+  });
+
+  it('is kept when it belongs to another machine, until it expires', async () => {
+    const store = new MemoryLakeStore();
+    await acquireLease(store, {
+      owner: 'elsewhere',
+      clock: noon,
+      probe: { ...systemProcessProbe, host: 'other-host', pid: deadPid() },
+    });
+    await expect(acquireLease(store, { owner: 'here', clock: noon })).rejects.toThrow(
+      /ics-lake unlock --lake/,
+    );
+  });
+
+  it('ics-lake unlock says whose it was and removes it; a live owner needs --force', async () => {
+    const { root, store } = await folderLake();
+    await store.put('state/timeline.json', '{}');
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((text) => stdout.push(String(text)) > 0);
+    vi.spyOn(process.stderr, 'write').mockImplementation((text) => stderr.push(String(text)) > 0);
+    await acquireLease(store, { owner: 'live-run', clock: fixedClock(new Date()) });
+    expect(await main(['unlock', '--lake', root])).toBe(1);
+    expect(stderr.join('')).toMatch(
+      /kept the lease of run live-run .* is still running; stop it, or pass --force/,
+    );
+    expect(await store.exists(LEASE_KEY)).toBe(true);
+    expect(await main(['unlock', '--lake', root, '--force'])).toBe(0);
+    expect(stdout.join('')).toMatch(/removed the lease of run live-run \(process \d+ on /);
+    expect(await store.exists(LEASE_KEY)).toBe(false);
   });
 });
