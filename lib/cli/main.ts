@@ -8,6 +8,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     .showHelpAfterError()
     .exitOverride();
   for (const register of commands) register(program);
+  // Each call starts clean (tests and embedders call main more than once in one process).
+  process.exitCode = undefined;
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
