@@ -4,7 +4,7 @@ import { Manifest } from '../../lib/lake/manifest.ts';
 import { sha256Hex } from '../../lib/lake/rows.ts';
 import { getText, type LakeStore } from '../../lib/lake/store.ts';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
-import { readLatestPointer } from '../../lib/lake/versions.ts';
+import { listVersions, readLatestPointer, readVersionRows } from '../../lib/lake/versions.ts';
 
 /** The committed small snapshots (real pages, GP files cut to two CCGs): a full replay takes about a second. */
 export const SMALL_SNAPSHOTS = path.resolve(import.meta.dirname, '../fixtures/snapshots-small');
@@ -77,4 +77,46 @@ export async function assertCommittedLake(store: LakeStore): Promise<Record<stri
     }
   }
   return committed;
+}
+
+/** The column of each dataset that dates an observation: no version may hold one later than its own date. */
+const OBSERVED_ON: Readonly<Record<string, string>> = {
+  ics_designations: 'announced_on',
+  ics_population: 'reference_date',
+  ics_coverage: 'date',
+  published_claims: 'date',
+};
+
+/**
+ * Time only moves forward, on every dataset: version dates (`as_of`) never decrease with the version number,
+ * and no version holds data observed after its own date (a population dated 2022-07-01 in a version as of
+ * 2021-04-12 would be history rewritten with newer documents).
+ */
+export async function assertTimeMovesForward(store: LakeStore): Promise<void> {
+  const names = new Set(
+    (await store.list('datasets/')).flatMap(
+      ({ key }) => /^datasets\/([^/]+)\/latest\.json$/.exec(key)?.[1] ?? [],
+    ),
+  );
+  for (const name of names) {
+    const manifests = await listVersions(store, name);
+    for (let index = 1; index < manifests.length; index += 1) {
+      const [before, after] = [manifests[index - 1], manifests[index]];
+      expect(
+        Date.parse(after?.as_of ?? ''),
+        `${name} v${after?.version} dated before v${before?.version}`,
+      ).toBeGreaterThanOrEqual(Date.parse(before?.as_of ?? ''));
+    }
+    const column = OBSERVED_ON[name];
+    if (column === undefined) continue;
+    for (const manifest of manifests) {
+      const asOf = manifest.as_of.slice(0, 10);
+      const rows = await readVersionRows(store, name, manifest.version);
+      const late = rows.filter((row) => typeof row[column] === 'string' && (row[column] as string) > asOf);
+      expect(
+        late.map((row) => row[column]),
+        `${name} v${manifest.version} (as of ${asOf}) holds later ${column}`,
+      ).toEqual([]);
+    }
+  }
 }
