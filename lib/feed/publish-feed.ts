@@ -13,6 +13,7 @@ import {
   rowChangeEvent,
 } from './events.ts';
 import {
+  FEED_INDEX_KEY,
   type FeedIndex,
   type FeedRecord,
   pageHash,
@@ -196,6 +197,8 @@ export async function writeFeedForVersions(
   for (const committed of batch) await assertCommitted(store, committed);
   if (batch.length === 0) {
     await writeDerivedFiles(store, index, options);
+    // An index rebuilt from the pages (it was missing) is kept, so the next reader need not rebuild it again.
+    if (index.pages.length > 0 && !(await store.exists(FEED_INDEX_KEY))) await writeFeedIndex(store, index);
     return { events: [], records: [], skipped };
   }
 
