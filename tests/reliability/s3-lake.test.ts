@@ -7,9 +7,14 @@ import { z } from 'zod';
 import { defineDataset } from '../../lib/core/dataset.ts';
 import { LakeConflictError, LakeIoError } from '../../lib/core/errors.ts';
 import { confirmCommit, jsonBytes, publishDataset } from '../../lib/lake/publish.ts';
+import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
 import { S3LakeStore } from '../../lib/lake/stores/s3.ts';
+import { createDefaultStages } from '../../lib/pipeline/process.ts';
+import { runSnapshot } from '../../lib/pipeline/replay.ts';
+import { listSnapshots } from '../../lib/sources/snapshots.ts';
 import { runCli } from '../helpers/cli-process.ts';
+import { lakeHashes } from '../helpers/faulty-store.ts';
 import { type Fauxqs, fauxqsS3Client, startFauxqs } from '../helpers/fauxqs.ts';
 
 /**
@@ -113,4 +118,25 @@ describe('a commit lost to a concurrent writer on a store without conditional cr
     );
     expect(theirs.status).toBe('published');
   });
+});
+
+describe('the bundled snapshots replayed into S3', () => {
+  it('complete on a server that refuses bodies over 11 MiB and match a folder replay byte for byte', async () => {
+    const stages = createDefaultStages();
+    const s3 = store('lake', 'bundled');
+    const folder = new FolderLakeStore(path.join(root, 'bundled'));
+    for (const snapshot of listSnapshots('snapshots')) {
+      const inS3 = await runSnapshot(snapshot, { store: s3, stages });
+      expect(inS3.status, inS3.report.error ?? '').toBe('completed');
+      const inFolder = await runSnapshot(snapshot, { store: folder, stages });
+      expect(inFolder.status).toBe('completed');
+    }
+    const published = (hashes: Record<string, string>) =>
+      Object.fromEntries(Object.entries(hashes).filter(([key]) => !key.startsWith('runs/')));
+    const s3Hashes = published(await lakeHashes(s3));
+    expect(Object.keys(s3Hashes).length).toBeGreaterThan(50);
+    expect(s3Hashes).toEqual(published(await lakeHashes(folder)));
+    const largest = Math.max(...(await s3.list('datasets/')).map(({ bytes }) => bytes));
+    expect(largest).toBeGreaterThan(11 * 1024 * 1024);
+  }, 300_000);
 });
