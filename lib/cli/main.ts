@@ -1,10 +1,12 @@
 import { Command, CommanderError } from 'commander';
 import { commands } from './commands/index.ts';
+import { EXIT_CODE_HELP } from './exit-codes.ts';
 
 /** Entry point of the `ics-lake` CLI. Returns the process exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
   const program = new Command('ics-lake')
     .description("Open-data pipeline for England's Integrated Care Systems")
+    .addHelpText('after', EXIT_CODE_HELP)
     .showHelpAfterError()
     .exitOverride();
   for (const register of commands) register(program);
