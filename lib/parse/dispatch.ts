@@ -58,7 +58,9 @@ export async function parseDocument(
     case 'html-listing':
       return {
         kind: 'listing',
-        listing: parseIcsListing(text(), options.url),
+        listing: parseIcsListing(text(), options.url, {
+          ...(options.knownNames && { knownNames: options.knownNames }),
+        }),
       };
     case 'html-announcements':
       return {

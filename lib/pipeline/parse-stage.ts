@@ -190,7 +190,12 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
       ? async (ref: ParsedRef): Promise<Parsed> => {
           const html = await readText(store, source, ref);
           if (source.kind === 'html-listing')
-            return { kind: 'listing', value: parseIcsListing(html, ref.url) };
+            return {
+              kind: 'listing',
+              value: parseIcsListing(html, ref.url, {
+                ...(known && { knownNames: (name: string) => known.isKnownName(name) }),
+              }),
+            };
           return {
             kind: 'announcement',
             value: parseAnnouncement(html, ref.url, {

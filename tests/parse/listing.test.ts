@@ -98,6 +98,72 @@ describe('parseIcsListing', () => {
     expect(() => parseIcsListing(html, IN_YOUR_AREA)).toThrow(/nhse-ics-list: .*maintenance/);
   });
 
+  describe('the redesigned pages of 2025 and 2026 (closed world)', () => {
+    const known = (name: string) => /Integrated Care Board$/.test(name);
+
+    it('reads the 36 ICBs of the April 2026 table with their region column, not the cluster notes or the abolished list', () => {
+      const { url, html } = listingPage('2026-04-20');
+      for (const options of [{}, { knownNames: known }]) {
+        const listing = parseIcsListing(html, url, options);
+        expect(listing.stated_total).toBe(36);
+        expect(listing.entries).toHaveLength(36);
+        expect(new Set(listing.entries.map((entry) => entry.region)).size).toBe(7);
+        const names = listing.entries.map((entry) => entry.name_as_published);
+        expect(names).toContain('NHS Central East Integrated Care Board');
+        expect(names.some((name) => /Frimley|Surrey Heartlands/.test(name))).toBe(false);
+        expect(
+          listing.entries.find((entry) => entry.name_as_published.includes('Black Country')),
+        ).toMatchObject({
+          region: 'Midlands',
+          href: 'https://www.healthierfutures.org.uk/',
+          evidence: expect.stringContaining('cluster'),
+        });
+      }
+      const golden = JSON.parse(
+        readFileSync(new URL('listing-golden/2026-04-20.golden.json', FIXTURES), 'utf8'),
+      );
+      expect(parseIcsListing(html, url)).toEqual(golden);
+    });
+
+    it('reads the 42 ICBs under region headings of the 2025 page and ignores its table of clusters', () => {
+      const { url, html } = listingPage('2025-10-15');
+      const listing = parseIcsListing(html, url, { knownNames: known });
+      expect(listing.entries).toHaveLength(42);
+      expect(
+        listing.entries.every((entry) => entry.name_as_published.endsWith('Integrated Care Board')),
+      ).toBe(true);
+    });
+
+    it('fails closed when a row goes missing from the table the page says holds 36 ICBs', () => {
+      const { url, html } = listingPage('2026-04-20');
+      const drifted = html.replace(
+        /<tr class="nhsuk-table__row">\s*<td[^>]*><a href="https:\/\/www\.onedevon[\s\S]*?<\/tr>/,
+        '',
+      );
+      expect(drifted).not.toBe(html);
+      expect(() => parseIcsListing(drifted, url)).toThrow(SourceLayoutError);
+      expect(() => parseIcsListing(drifted, url)).toThrow(/says there are 36 .* but 35 were found/);
+    });
+
+    it('fails closed on a region cell that is not one of the seven regions', () => {
+      const { url, html } = listingPage('2026-04-20');
+      const drifted = html.replace('>South West</td>', '>Wessex</td>');
+      expect(() => parseIcsListing(drifted, url)).toThrow(/region "Wessex", which is not one of the seven/);
+    });
+
+    it('keeps a row whose name no lookup knows, for the normalise stage to report', () => {
+      const { url, html } = listingPage('2026-04-20');
+      const renamed = html.replace(
+        '>NHS Essex Integrated Care Board<',
+        '>NHS Greater Essex Integrated Care Board<',
+      );
+      const names = parseIcsListing(renamed, url, { knownNames: known }).entries.map(
+        (e) => e.name_as_published,
+      );
+      expect(names).toContain('NHS Greater Essex Integrated Care Board');
+    });
+  });
+
   it('reports no stated total when the page does not state one', () => {
     const { url, html } = listingPage('2021-04-12');
     const withoutTotal = html.replace(
