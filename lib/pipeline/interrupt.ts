@@ -60,6 +60,10 @@ export function installSignalHandlers(
     const code = signalExitCode(signal);
     if (stopping) return exit(code);
     stopping = true;
+    // Work being torn down may fail on its way out (a stream whose scratch file was just removed): that is
+    // the point of stopping, not a crash, so it must not replace the signal's exit code.
+    process.on('uncaughtException', () => exit(code));
+    process.on('unhandledRejection', () => {});
     write(`ics-lake: interrupted by ${signal}; discarding uncommitted work and releasing the lease`);
     void runInterruptCleanups(2000, write).finally(() => exit(code));
   };
