@@ -88,7 +88,7 @@ describe('ics-lake versions', () => {
   it('fails clearly for a dataset that is not in the lake', async () => {
     const result = await run('versions', 'nope', '--lake', path.join(folder, 'lake'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Dataset nope has no versions in file:\/\//);
+    expect(result.stderr).toMatch(/Dataset "nope" is not in file:\/\/.*; the lake holds: regions/);
   });
 });
 
