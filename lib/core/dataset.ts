@@ -17,6 +17,11 @@ export interface DatasetDefinition<Shape extends z.ZodRawShape = any> {
   primaryKey: readonly (keyof Shape & string)[];
   /** A description for every column (shown in datapackage.json and the catalog). */
   columns: { readonly [K in keyof Shape & string]: string };
+  /**
+   * For datasets with a valid-time axis: the rows that describe the world on an ISO date (`ics-lake get --on`),
+   * as opposed to the version that was latest at an instant (`--as-of`, publication time). Pure: rows in, rows out.
+   */
+  validTime?: (rows: readonly Record<string, unknown>[], date: string) => Record<string, unknown>[];
 }
 
 /** Build a definition with its column descriptions checked against the schema at compile time. */

@@ -21,3 +21,4 @@ export {
 } from './input.ts';
 export { type LineageEntry, type NormaliseResult, normalise, type UnresolvedEntry } from './normalise.ts';
 export { type DesignationClaim, type DesignationDecision, decideDesignation } from './precedence.ts';
+export { existedOn, historyValueOn, icsOn, populationOn, statusOn } from './valid-time.ts';

@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { Announcement, CodeLookupRow, IcsListing, PopulationRow } from '../parse/records.ts';
+import {
+  Announcement,
+  CodeLookupRow,
+  IcsListing,
+  LifecycleDocument,
+  PopulationRow,
+} from '../parse/records.ts';
 import { AliasEntry } from '../reference/aliases.ts';
 import { IcbNameEntry, LegacyStpRow } from '../reference/gazetteer.ts';
 
@@ -44,6 +50,26 @@ export const GpAggregateInput = z.object({
       }),
     )
     .default([]),
+  /** SEX=ALL, AGE=ALL per practice with its sub-ICB location: lineage and re-basing follow practices. */
+  practices: z
+    .array(
+      z.object({
+        practice_code: z.string().min(1),
+        sub_icb_code: z.string().min(3),
+        patients: z.int().nonnegative(),
+      }),
+    )
+    .default([]),
+  /** A practice mapping file's rows (practice -> sub-ICB location -> ICB on the extract date); empty otherwise. */
+  practice_map: z
+    .array(
+      z.object({
+        practice_code: z.string().min(1),
+        sub_icb_code: z.string().min(3),
+        icb_code: z.string().nullable().default(null),
+      }),
+    )
+    .default([]),
 });
 export type GpAggregateInput = z.input<typeof GpAggregateInput>;
 
@@ -59,6 +85,8 @@ export const NormaliseInput = z.object({
   gpRegistrations: z.array(z.object({ provenance: Provenance, aggregate: GpAggregateInput })).default([]),
   listings: z.array(z.object({ provenance: Provenance, listing: IcsListing })).default([]),
   announcements: z.array(z.object({ provenance: Provenance, announcement: Announcement })).default([]),
+  /** Lifecycle sentences (established, abolished, merged, boundary changed) of announcements and listing pages. */
+  lifecycleClaims: z.array(z.object({ provenance: Provenance, document: LifecycleDocument })).default([]),
   /** Overrides the bundled alias table (lib/reference/aliases.json). */
   aliases: z.array(AliasEntry).optional(),
 });

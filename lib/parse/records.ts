@@ -43,10 +43,16 @@ export const PublishedStatement = z.object({
 });
 export type PublishedStatement = z.infer<typeof PublishedStatement>;
 
-/** One area named as designated in an announcement (before resolution to an ICS code). */
+/** One area named as designated in an announcement (normalise resolves `name_as_published` again itself). */
 export const AnnouncedArea = z.object({
   name_as_published: z.string().min(1),
   evidence: Evidence,
+  /** The ICS the name resolved to when the page was parsed; null when the name is ambiguous. */
+  ics_code: z.string().nullable().optional(),
+  /** The gazetteer name or alias the published name matched. */
+  matched_variant: z.string().optional(),
+  /** Why the page was read as designating it, with the words that drove the decision. */
+  decided_by: z.string().optional(),
 });
 export type AnnouncedArea = z.infer<typeof AnnouncedArea>;
 
@@ -59,10 +65,17 @@ export const Announcement = z.object({
   /** Date the designation takes effect if the article states one (ISO), else null. */
   effective_from: z.iso.date().nullable(),
   effective_evidence: Evidence.nullable(),
+  /**
+   * `month` when the page named only a month ("from December 2020", "from this month"): `effective_from` is then
+   * the first of that month, or the announcement date when that is later.
+   */
+  effective_precision: z.enum(['day', 'month']).nullable().optional(),
   areas: z.array(AnnouncedArea),
   /** The running total of ICSs stated, if any ("there are now 29 ICSs"). */
   running_total: z.number().int().positive().nullable(),
   running_total_evidence: Evidence.nullable(),
+  /** The number of areas the headline or lead says this announcement designates, if it says. */
+  stated_count: z.number().int().positive().nullable().optional(),
   statements: z.array(PublishedStatement),
 });
 export type Announcement = z.infer<typeof Announcement>;
@@ -101,3 +114,32 @@ export const PopulationRow = z.object({
   age_bands: z.record(z.string(), z.number().int().nonnegative()),
 });
 export type PopulationRow = z.infer<typeof PopulationRow>;
+
+/** What a lifecycle sentence says happened to the bodies it names. */
+export const LifecycleKind = z.enum(['established', 'abolished', 'boundary_changed', 'succession']);
+export type LifecycleKind = z.infer<typeof LifecycleKind>;
+
+/**
+ * A sentence (or table row) saying that bodies were, or will be, established, abolished, merged or given a changed
+ * boundary. Names are kept as published, in order of mention; the normalise stage resolves them.
+ */
+export const LifecycleClaim = z.object({
+  kind: LifecycleKind,
+  /** `reported`: it has happened; `planned`: it will (or is proposed to). */
+  tense: z.enum(['reported', 'planned']),
+  names_as_published: z.array(z.string().min(1)).min(1),
+  /** The date the sentence gives for the change (ISO), or null. */
+  effective_from: z.iso.date().nullable(),
+  evidence: Evidence,
+});
+export type LifecycleClaim = z.infer<typeof LifecycleClaim>;
+
+/** The lifecycle claims of one page (announcement, ICB news page or the listing page). */
+export const LifecycleDocument = z.object({
+  url: z.url(),
+  title: z.string(),
+  /** Publication date of the page (ISO), when it gives one. */
+  published_on: z.iso.date().nullable(),
+  claims: z.array(LifecycleClaim),
+});
+export type LifecycleDocument = z.infer<typeof LifecycleDocument>;

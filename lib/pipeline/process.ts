@@ -15,6 +15,7 @@ import { datasetDefinitions, type NormaliseResult, normalise } from '../normalis
 import { buildGazetteer } from '../reference/gazetteer.ts';
 import { catalogue as fullCatalogue, type SourceEntry } from '../sources/catalogue.ts';
 import { currentDocuments } from '../sources/raw-zone.ts';
+import { extractLifecycleClaims } from './lifecycle-stage.ts';
 import {
   PARSER_VERSION,
   type ParseSourceReport,
@@ -105,7 +106,15 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
         icbNames: input.icbNames.flatMap((names) => names.entries),
       }),
   });
-  const result = normalise(parsed.input, { asOf: asOf.toISOString().slice(0, 10) });
+  const lifecycleClaims = await extractLifecycleClaims({
+    store,
+    catalogue: context.catalogue,
+    gazetteer: buildGazetteer({
+      lookups: parsed.input.lookups.flatMap((lookup) => lookup.rows),
+      icbNames: parsed.input.icbNames.flatMap((names) => names.entries),
+    }),
+  });
+  const result = normalise({ ...parsed.input, lifecycleClaims }, { asOf: asOf.toISOString().slice(0, 10) });
   for (const unresolved of result.unresolved) {
     await quarantineRecord(
       store,

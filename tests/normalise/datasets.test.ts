@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { datasetDefinitions } from '../../lib/normalise/datasets.ts';
 import { normalise } from '../../lib/normalise/normalise.ts';
+import { reorganisedWorld } from './reorganised-world.ts';
 import { smallWorld } from './small-world.ts';
 
 describe('dataset definitions', () => {
-  it('defines the five datasets in publication order', () => {
+  it('defines the seven datasets in publication order', () => {
     expect(datasetDefinitions.map((definition) => definition.name)).toEqual([
       'ics',
+      'ics_lineage',
       'ics_designations',
       'ics_population',
       'ics_coverage',
       'published_claims',
+      'ics_lifecycle_claims',
     ]);
   });
 
@@ -37,9 +40,14 @@ describe('dataset definitions', () => {
   );
 
   it('accepts every row the normalise stage produces, with unique primary keys', () => {
-    const { datasets } = normalise(smallWorld(), { asOf: '2021-04-12' });
+    const designations = normalise(smallWorld(), { asOf: '2021-04-12' }).datasets;
+    const reorganisation = normalise(reorganisedWorld(), { asOf: '2026-11-30' }).datasets;
     for (const definition of datasetDefinitions) {
-      const rows = datasets[definition.name as keyof typeof datasets] as Record<string, unknown>[];
+      const name = definition.name as keyof typeof designations;
+      const rows = (designations[name].length > 0 ? designations[name] : reorganisation[name]) as Record<
+        string,
+        unknown
+      >[];
       expect(rows.length, definition.name).toBeGreaterThan(0);
       const keys = new Set<string>();
       for (const row of rows) {

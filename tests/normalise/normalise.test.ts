@@ -23,10 +23,17 @@ describe('normalise: ics', () => {
       predecessor_stp_code: 'E54000901',
       sub_icb_location_codes: ['A01', 'A02'],
       status: 'ics',
+      valid_from: null,
+      valid_to: null,
       designated_from: '2020-05-20',
       designation_wave: '2020-05',
       statutory_from: null,
       website: 'https://alpha.example.org/',
+      ons_code_history: ['2021-04-01 E54000901'],
+      name_history: ['2021-04-01 Alpha'],
+      boundary_changed_on: [],
+      predecessor_codes: [],
+      successor_codes: [],
     });
   });
 
@@ -374,10 +381,12 @@ describe('normalise: determinism and lineage', () => {
     const { lineage } = normalise(smallWorld(), { asOf });
     expect(lineage.map((entry) => entry.dataset)).toEqual([
       'ics',
+      'ics_lineage',
       'ics_designations',
       'ics_population',
       'ics_coverage',
       'published_claims',
+      'ics_lifecycle_claims',
     ]);
     const population = lineage.find((entry) => entry.dataset === 'ics_population');
     expect(population?.raw.map((raw) => raw.url).sort()).toEqual([URLS.gp, URLS.lookup, URLS.ons].sort());

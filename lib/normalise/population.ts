@@ -1,0 +1,286 @@
+import type { Resolution } from '../reference/gazetteer.ts';
+import { compareText, sortRows } from '../reference/order.ts';
+import type { IcsPopulationRow } from './datasets.ts';
+import type { Provenance } from './input.ts';
+import { footprintOn, type GpEdition, type ResolvedInputs } from './resolved-inputs.ts';
+import { type UnresolvedEntry, unresolvedFrom } from './unresolved.ts';
+
+/**
+ * `ics_population`: ONS mid-year estimates and GP registrations summed to ICSs as published (each on the footprint
+ * in force on its reference date), plus every GP month re-based onto the current footprint by practice.
+ */
+
+export interface PopulationBasisFigures {
+  /** Reference date of the newest ONS estimate, or null when there is none. */
+  date: string | null;
+  /** England on that basis: every CCG row, resolved or not. */
+  england: number;
+  /** ODS code -> ONS estimate (all ages) on that basis. */
+  byIcs: ReadonlyMap<string, number>;
+  /** The document the basis comes from. */
+  document: { provenance: Provenance } | undefined;
+}
+
+export interface Population {
+  rows: IcsPopulationRow[];
+  basis: PopulationBasisFigures;
+  unresolved: UnresolvedEntry[];
+  /** The documents the rows were built from. */
+  documents: { provenance: Provenance }[];
+}
+
+type Key = Omit<IcsPopulationRow, 'value' | 'source_url' | 'source_sha256'>;
+
+/** Build every population row. */
+export function buildPopulation(inputs: ResolvedInputs): Population {
+  const rows = new Map<string, IcsPopulationRow>();
+  const unresolved: UnresolvedEntry[] = [];
+  const add = (key: Key, value: number, provenance: Provenance): void => {
+    const id = [key.ics_code, key.reference_date, key.measure, key.sex, key.age_band, key.basis].join('|');
+    const existing = rows.get(id);
+    rows.set(id, {
+      ...key,
+      value: (existing?.value ?? 0) + value,
+      source_url: provenance.url,
+      source_sha256: provenance.sha256,
+    });
+  };
+  const resolveArea = (code: string, onsCode: string | null, date: string): Resolution => {
+    const byCode = inputs.gazetteer.resolveCode(code, { asOf: date });
+    if (byCode.status !== 'unresolved' || !onsCode) return byCode;
+    return inputs.gazetteer.resolveCode(onsCode, { asOf: date });
+  };
+  const footprintLabel = (date: string) => footprintOn(inputs.footprints, date)?.vintage ?? 'unknown';
+
+  for (const { provenance, rows: estimates } of inputs.populationDocs) {
+    for (const row of sortRows(estimates, ['sub_icb_code'])) {
+      const resolution = resolveArea(row.sub_icb_code, row.sub_icb_ons_code, row.reference_date);
+      const problem = unresolvedFrom(
+        resolution,
+        provenance,
+        `${row.sub_icb_code} ${row.name}: ${row.all_ages}`,
+      );
+      if (problem) unresolved.push(problem);
+      if (resolution.status !== 'resolved') continue;
+      const footprint = footprintLabel(row.reference_date);
+      const base = {
+        ics_code: resolution.ics_code,
+        reference_date: row.reference_date,
+        measure: 'ons_mid_year_estimate' as const,
+        sex: 'ALL' as const,
+        basis: 'as_published' as const,
+        footprint,
+        method: 'ons_by_ccg',
+      };
+      add({ ...base, age_band: 'ALL' }, row.all_ages, provenance);
+      for (const band of Object.keys(row.age_bands).sort(compareText))
+        add({ ...base, age_band: band }, row.age_bands[band] ?? 0, provenance);
+    }
+  }
+
+  for (const edition of inputs.gpEditions) {
+    unresolved.push(...addGpTotals(edition, resolveArea, footprintLabel, add));
+    unresolved.push(...addGpSexAge(edition, resolveArea, footprintLabel, add));
+  }
+  unresolved.push(...addRebased(inputs, add));
+
+  const basis = basisOf(inputs, rows);
+  const documents = [
+    ...inputs.populationDocs,
+    ...inputs.gpEditions.flatMap((edition) =>
+      [edition.totals, edition.age].filter((doc) => doc !== undefined),
+    ),
+  ];
+  return {
+    rows: sortRows([...rows.values()], ['ics_code', 'reference_date', 'measure', 'sex', 'age_band', 'basis']),
+    basis,
+    unresolved,
+    documents,
+  };
+}
+
+type ResolveArea = (code: string, onsCode: string | null, date: string) => Resolution;
+type Add = (key: Key, value: number, provenance: Provenance) => void;
+
+function addGpTotals(
+  edition: GpEdition,
+  resolveArea: ResolveArea,
+  footprintLabel: (date: string) => string,
+  add: Add,
+): UnresolvedEntry[] {
+  if (!edition.totals) return [];
+  const { provenance, aggregate } = edition.totals;
+  const date = edition.extract_date;
+  const footprint = footprintLabel(date);
+  const unresolved: UnresolvedEntry[] = [];
+  for (const total of sortRows(aggregate.totals, ['sub_icb_code'])) {
+    const resolution = resolveArea(total.sub_icb_code, total.sub_icb_ons_code, date);
+    const problem = unresolvedFrom(
+      resolution,
+      provenance,
+      `${total.sub_icb_code}: ${total.patients} patients`,
+    );
+    if (problem) unresolved.push(problem);
+    if (resolution.status !== 'resolved') continue;
+    add(
+      {
+        ics_code: resolution.ics_code,
+        reference_date: date,
+        measure: 'registered_patients',
+        sex: 'ALL',
+        age_band: 'ALL',
+        basis: 'as_published',
+        footprint,
+        method: 'gp_by_sub_icb',
+      },
+      total.patients,
+      provenance,
+    );
+  }
+  return unresolved;
+}
+
+function addGpSexAge(
+  edition: GpEdition,
+  resolveArea: ResolveArea,
+  footprintLabel: (date: string) => string,
+  add: Add,
+): UnresolvedEntry[] {
+  if (!edition.age) return [];
+  const { provenance, aggregate } = edition.age;
+  const date = edition.extract_date;
+  const footprint = footprintLabel(date);
+  const unresolved: UnresolvedEntry[] = [];
+  const reported = new Set<string>();
+  const cells = aggregate.by_sex_age
+    .filter((cell) => !(cell.sex === 'ALL' && cell.age === 'ALL'))
+    .sort(
+      (a, b) =>
+        compareText(a.sub_icb_code, b.sub_icb_code) || compareText(a.sex, b.sex) || compareText(a.age, b.age),
+    );
+  for (const cell of cells) {
+    const resolution = resolveArea(cell.sub_icb_code, null, date);
+    if (resolution.status !== 'resolved') {
+      if (!reported.has(cell.sub_icb_code)) {
+        reported.add(cell.sub_icb_code);
+        const problem = unresolvedFrom(
+          resolution,
+          provenance,
+          `${cell.sub_icb_code}: single-year-of-age rows`,
+        );
+        if (problem) unresolved.push(problem);
+      }
+      continue;
+    }
+    add(
+      {
+        ics_code: resolution.ics_code,
+        reference_date: date,
+        measure: 'registered_patients',
+        sex: cell.sex,
+        age_band: cell.age,
+        basis: 'as_published',
+        footprint,
+        method: 'gp_by_sub_icb',
+      },
+      cell.patients,
+      provenance,
+    );
+  }
+  return unresolved;
+}
+
+/**
+ * Re-base every GP month onto the current footprint: each practice goes to the ICB that its sub-ICB location in
+ * the newest GP edition belongs to in the current lookup (a practice missing from that edition keeps its own
+ * location). A location the current lookup no longer holds (a CCG merged in April 2021, before the next GP edition)
+ * counts with the ICB it belonged to when that ICB continues, as lineage assumes. Practices that cannot be placed
+ * are reported with their patients, never spread.
+ */
+function addRebased(inputs: ResolvedInputs, add: Add): UnresolvedEntry[] {
+  const current = inputs.footprints.at(-1);
+  const newest = inputs.gpEditions.filter((edition) => edition.practices.length > 0).at(-1);
+  if (!current || !newest) return [];
+  const placement = new Map(
+    newest.practices.map((practice) => [practice.practice_code, practice.sub_icb_code]),
+  );
+  const placedBy = footprintOn(inputs.footprints, newest.extract_date);
+  const currentIcbOf = (sub: string): string | undefined => {
+    const icb = current.subIcbs.get(sub)?.icb_code;
+    if (icb !== undefined) return icb;
+    const earlier = placedBy?.subIcbs.get(sub)?.icb_code;
+    return earlier !== undefined && current.bodies.has(earlier) ? earlier : undefined;
+  };
+  const unresolved: UnresolvedEntry[] = [];
+  for (const edition of inputs.gpEditions) {
+    if (!edition.totals || edition.practices.length === 0) continue;
+    const sums = new Map<string, number>();
+    let unplaced = 0;
+    let unplacedPatients = 0;
+    for (const practice of edition.practices) {
+      const icb = currentIcbOf(placement.get(practice.practice_code) ?? practice.sub_icb_code);
+      if (icb === undefined) {
+        unplaced += 1;
+        unplacedPatients += practice.patients;
+        continue;
+      }
+      sums.set(icb, (sums.get(icb) ?? 0) + practice.patients);
+    }
+    const { provenance } = edition.totals;
+    const method = `gp_by_practice@${newest.extract_date}`;
+    for (const [icb, value] of [...sums].sort(([a], [b]) => compareText(a, b))) {
+      add(
+        {
+          ics_code: icb,
+          reference_date: edition.extract_date,
+          measure: 'registered_patients',
+          sex: 'ALL',
+          age_band: 'ALL',
+          basis: 'rebased',
+          footprint: current.vintage,
+          method,
+        },
+        value,
+        provenance,
+      );
+    }
+    if (unplaced > 0) {
+      unresolved.push({
+        name: `${unplaced} practices`,
+        source_id: provenance.source_id,
+        url: provenance.url,
+        sha256: provenance.sha256,
+        evidence: `GP ${edition.extract_date}: ${unplaced} practices, ${unplacedPatients} patients`,
+        reason: `not re-based onto ${current.vintage}: neither the GP edition of ${newest.extract_date} nor lookup ${current.vintage} places these practices; left out of the re-based figures, not spread`,
+      });
+    }
+  }
+  return unresolved;
+}
+
+function basisOf(
+  inputs: ResolvedInputs,
+  rows: ReadonlyMap<string, IcsPopulationRow>,
+): PopulationBasisFigures {
+  const document = inputs.populationDocs.at(-1);
+  if (!document) return { date: null, england: 0, byIcs: new Map(), document: undefined };
+  const date = document.rows[0]?.reference_date ?? null;
+  const byIcs = new Map<string, number>();
+  for (const row of rows.values()) {
+    if (
+      row.reference_date === date &&
+      row.measure === 'ons_mid_year_estimate' &&
+      row.sex === 'ALL' &&
+      row.age_band === 'ALL' &&
+      row.basis === 'as_published'
+    ) {
+      byIcs.set(row.ics_code, row.value);
+    }
+  }
+  return {
+    date,
+    england: document.rows.reduce((sum, row) => sum + row.all_ages, 0),
+    byIcs,
+    document,
+  };
+}

@@ -1,0 +1,196 @@
+import type { CodeLookupRow } from '../parse/records.ts';
+import { buildGazetteer, type Gazetteer } from '../reference/gazetteer.ts';
+import { compareText } from '../reference/order.ts';
+import { compareVintages, vintageFor, vintageStart } from '../reference/vintage.ts';
+import { compareFetched, latestPerKey, latestPerUrl } from './documents.ts';
+import type { GpAggregateInput, NormaliseInput, Provenance } from './input.ts';
+import { NormaliseInput as NormaliseInputSchema } from './input.ts';
+
+/**
+ * The normalise stage's inputs, resolved once: the newest document per URL, the code lookups arranged as
+ * footprints (one per vintage in force by the run date), the GP editions by extract date, and the gazetteer. Every
+ * dataset module builds from this and nothing else.
+ */
+
+type Parsed = ReturnType<typeof NormaliseInputSchema.parse>;
+type GpDocument = Parsed['gpRegistrations'][number];
+type GpAggregate = GpDocument['aggregate'];
+
+/** One lookup vintage: which ICB each sub-ICB location belonged to, from the vintage's start. */
+export interface Footprint {
+  vintage: string;
+  /** ISO date the vintage's boundaries took effect. */
+  start: string;
+  /** Sub-ICB location (CCG) ODS code -> its row. */
+  subIcbs: ReadonlyMap<string, CodeLookupRow>;
+  /** ICB (STP) ODS code -> its sub-ICB rows, sorted by sub-ICB code. */
+  bodies: ReadonlyMap<string, readonly CodeLookupRow[]>;
+  /** The lookup documents this vintage came from. */
+  documents: readonly { provenance: Provenance }[];
+}
+
+/** A practice's registered patients and sub-ICB location in one GP edition. */
+export interface PracticePlacement {
+  practice_code: string;
+  sub_icb_code: string;
+  patients: number;
+}
+
+/** One monthly GP edition: the documents chosen for its totals and its sex x age figures, and its practices. */
+export interface GpEdition {
+  extract_date: string;
+  totals: GpDocument | undefined;
+  age: GpDocument | undefined;
+  mapping: GpDocument | undefined;
+  /** Practices of the totals file (empty when the totals came from organisation-level rows). */
+  practices: readonly PracticePlacement[];
+}
+
+export interface ResolvedInputs {
+  asOf: string;
+  input: Parsed;
+  gazetteer: Gazetteer;
+  lookupDocs: Parsed['lookups'];
+  icbNameDocs: Parsed['icbNames'];
+  legacyDocs: Parsed['legacyStps'];
+  /** Every lookup row of every vintage (the gazetteer's code world), de-duplicated. */
+  lookups: readonly CodeLookupRow[];
+  /** The vintages in force by the run date, oldest first. */
+  footprints: readonly Footprint[];
+  announcementDocs: Parsed['announcements'];
+  /** Listing pages, oldest fetch first (later listings override earlier ones). */
+  listingDocs: Parsed['listings'];
+  lifecycleDocs: Parsed['lifecycleClaims'];
+  /** ONS estimates: one document per reference date, oldest first. */
+  populationDocs: Parsed['population'];
+  /** GP editions by extract date (not after the run date), oldest first. */
+  gpEditions: readonly GpEdition[];
+}
+
+/** Validate, de-duplicate and arrange the normalise input as of `asOf`. */
+export function resolveInputs(rawInput: NormaliseInput, asOf: string): ResolvedInputs {
+  const input = NormaliseInputSchema.parse(rawInput);
+  const lookupDocs = latestPerUrl(input.lookups);
+  const icbNameDocs = latestPerUrl(input.icbNames);
+  const legacyDocs = latestPerUrl(input.legacyStps);
+  const lookups = uniqueLookupRows(lookupDocs.flatMap((doc) => doc.rows));
+  const gazetteer = buildGazetteer({
+    lookups,
+    icbNames: icbNameDocs.flatMap((doc) => doc.entries),
+    legacyStps: legacyDocs.flatMap((doc) => doc.rows),
+    ...(input.aliases ? { aliases: input.aliases } : {}),
+  });
+  return {
+    asOf,
+    input,
+    gazetteer,
+    lookupDocs,
+    icbNameDocs,
+    legacyDocs,
+    lookups,
+    footprints: footprintsBy(lookupDocs, asOf),
+    announcementDocs: latestPerUrl(input.announcements),
+    listingDocs: latestPerUrl(input.listings).sort(
+      (a, b) => compareFetched(a.provenance, b.provenance) || compareText(a.provenance.url, b.provenance.url),
+    ),
+    lifecycleDocs: latestPerUrl(input.lifecycleClaims),
+    populationDocs: latestPerKey(
+      input.population.filter((doc) => doc.rows.length > 0),
+      (doc) => doc.rows[0]?.reference_date ?? '',
+    ),
+    gpEditions: gpEditionsOf(input.gpRegistrations).filter((edition) => edition.extract_date <= asOf),
+  };
+}
+
+function uniqueLookupRows(rows: readonly CodeLookupRow[]): CodeLookupRow[] {
+  const byKey = new Map<string, CodeLookupRow>();
+  for (const row of rows) {
+    const key = `${row.vintage}|${row.sub_icb_code}`;
+    if (!byKey.has(key)) byKey.set(key, row);
+  }
+  return [...byKey.values()].sort(
+    (a, b) => compareVintages(a.vintage, b.vintage) || compareText(a.sub_icb_code, b.sub_icb_code),
+  );
+}
+
+/**
+ * One footprint per lookup vintage whose boundaries took effect by `asOf` (later vintages are not yet history); when
+ * none has, the oldest vintage stands in, as it does for resolving data older than every vintage.
+ */
+interface VintageRows {
+  rows: CodeLookupRow[];
+  documents: { provenance: Provenance }[];
+}
+
+function footprintsBy(lookupDocs: Parsed['lookups'], asOf: string): Footprint[] {
+  const byVintage = new Map<string, VintageRows>();
+  for (const doc of lookupDocs) {
+    for (const vintage of new Set(doc.rows.map((row) => row.vintage))) {
+      const entry = byVintage.get(vintage) ?? { rows: [], documents: [] };
+      entry.rows.push(...doc.rows.filter((row) => row.vintage === vintage));
+      entry.documents.push({ provenance: doc.provenance });
+      byVintage.set(vintage, entry);
+    }
+  }
+  const sorted = [...byVintage.keys()].sort(compareVintages);
+  const inForce = sorted.filter((vintage) => vintageStart(vintage) <= asOf);
+  return (inForce.length > 0 ? inForce : sorted.slice(0, 1)).map((vintage) => {
+    const { rows, documents } = byVintage.get(vintage) as VintageRows;
+    const subIcbs = new Map<string, CodeLookupRow>();
+    for (const row of uniqueLookupRows(rows)) subIcbs.set(row.sub_icb_code, row);
+    const bodies = new Map<string, CodeLookupRow[]>();
+    for (const row of subIcbs.values()) bodies.set(row.icb_code, [...(bodies.get(row.icb_code) ?? []), row]);
+    return { vintage, start: vintageStart(vintage), subIcbs, bodies, documents };
+  });
+}
+
+/** The footprint in force on `date` (the oldest one for dates before every vintage), or undefined when none. */
+export function footprintOn(footprints: readonly Footprint[], date: string): Footprint | undefined {
+  const vintage = vintageFor(
+    date,
+    footprints.map((footprint) => footprint.vintage),
+  );
+  return footprints.find((footprint) => footprint.vintage === vintage);
+}
+
+function isTotalsFile(aggregate: GpAggregate): boolean {
+  return aggregate.totals.length > 0 && aggregate.by_sex_age.length === 0;
+}
+
+/**
+ * Group GP documents into editions by extract date. Per date, totals come from one document and sex x age from one
+ * document (the totals file and the single-year-of-age file both carry totals), so no figure is counted twice; a
+ * dedicated totals file is preferred to the totals carried by a single-year-of-age file of the same date.
+ */
+function gpEditionsOf(documents: readonly GpDocument[]): GpEdition[] {
+  const datesWithTotalsFile = new Set(
+    documents.filter((doc) => isTotalsFile(doc.aggregate)).map((doc) => doc.aggregate.extract_date),
+  );
+  const byDate = (docs: readonly GpDocument[]) =>
+    new Map(
+      latestPerKey(docs, (doc) => doc.aggregate.extract_date).map((doc) => [doc.aggregate.extract_date, doc]),
+    );
+  const totals = byDate(
+    documents.filter(
+      (doc) =>
+        doc.aggregate.totals.length > 0 &&
+        (isTotalsFile(doc.aggregate) || !datesWithTotalsFile.has(doc.aggregate.extract_date)),
+    ),
+  );
+  const ages = byDate(documents.filter((doc) => doc.aggregate.by_sex_age.length > 0));
+  const mappings = byDate(documents.filter((doc) => doc.aggregate.practice_map.length > 0));
+  const dates = [...new Set([...totals.keys(), ...ages.keys(), ...mappings.keys()])].sort(compareText);
+  return dates.map((date) => {
+    const totalsDoc = totals.get(date);
+    return {
+      extract_date: date,
+      totals: totalsDoc,
+      age: ages.get(date),
+      mapping: mappings.get(date),
+      practices: totalsDoc?.aggregate.practices ?? [],
+    };
+  });
+}
+
+/** Re-exported for the dataset modules' signatures. */
+export type { GpAggregateInput };

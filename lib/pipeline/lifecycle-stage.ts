@@ -1,0 +1,72 @@
+import { getJson, type LakeStore } from '../lake/store.ts';
+import type { NormaliseInput, Provenance } from '../normalise/input.ts';
+import { parseLifecycleClaims } from '../parse/lifecycle.ts';
+import { decodeUtf8 } from '../parse/text.ts';
+import type { Gazetteer } from '../reference/gazetteer.ts';
+import { compareText } from '../reference/order.ts';
+import type { SourceEntry } from '../sources/catalogue.ts';
+import { currentDocuments } from '../sources/raw-zone.ts';
+import { ParseState, parseStateKey } from './parse-stage.ts';
+
+/**
+ * Lifecycle claims of every HTML document (announcements, ICB news pages, the listing page): the current documents
+ * of each source plus the ones the parse stage retains after they left discovery, so a claim is not lost when a
+ * news index rolls over. Reading runs after the parse stage (whose state it reads) and never fails the run: a
+ * page that cannot be read yields no claims, and its problem is already the parse stage's to report.
+ */
+
+type LifecycleInput = NonNullable<NormaliseInput['lifecycleClaims']>[number];
+
+interface Deps {
+  store: LakeStore;
+  catalogue: readonly SourceEntry[];
+  gazetteer: Gazetteer;
+}
+
+interface DocumentRef {
+  url: string;
+  key: string;
+  sha256: string;
+  fetchedAt: string;
+}
+
+/** Extract the lifecycle claims of every HTML document the datasets are built from. */
+export async function extractLifecycleClaims(deps: Deps): Promise<LifecycleInput[]> {
+  const nameForms = deps.gazetteer.nameForms();
+  const results: LifecycleInput[] = [];
+  for (const source of deps.catalogue) {
+    if (source.kind !== 'html-announcements' && source.kind !== 'html-listing') continue;
+    for (const ref of await documentsOf(deps.store, source)) {
+      const bytes = await deps.store.get(ref.key);
+      if (bytes === undefined) continue;
+      const provenance: Provenance = {
+        source_id: source.id,
+        url: ref.url,
+        sha256: ref.sha256,
+        authority: source.authority,
+        fetched_at: ref.fetchedAt,
+      };
+      try {
+        const html = decodeUtf8(bytes, { sourceId: source.id, url: ref.url });
+        const document = parseLifecycleClaims(html, ref.url, { nameForms });
+        if (document.claims.length > 0) results.push({ provenance, document });
+      } catch {
+        // Undecodable or unreadable: the parse stage has quarantined it with its reason.
+      }
+    }
+  }
+  return results;
+}
+
+async function documentsOf(store: LakeStore, source: SourceEntry): Promise<DocumentRef[]> {
+  const byUrl = new Map<string, DocumentRef>();
+  const state = ParseState.safeParse(await getJson(store, parseStateKey(source.id)));
+  if (state.success && source.kind !== 'html-listing') {
+    for (const ref of Object.values(state.data.documents)) byUrl.set(ref.url, ref);
+  }
+  for (const doc of await currentDocuments(store, source.id)) {
+    if (doc.archiveEntry !== null) continue;
+    byUrl.set(doc.url, { url: doc.url, key: doc.key, sha256: doc.sha256, fetchedAt: doc.fetchedAt });
+  }
+  return [...byUrl.values()].sort((a, b) => compareText(a.url, b.url));
+}
