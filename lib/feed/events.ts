@@ -17,8 +17,16 @@ export const DEFAULT_EVENT_SOURCE = 'urn:ics-lake';
 export const ChangeOp = z.enum(['created', 'updated', 'deleted', 'published']);
 export type ChangeOp = z.infer<typeof ChangeOp>;
 
-/** Designation milestones of an ICS, read from field changes in the `ics` dataset. */
-export const NamedChange = z.enum(['designated', 'statutory', 'renamed', 'recoded']);
+/** Lifecycle and designation milestones of a body, read from row changes in the `ics` dataset. */
+export const NamedChange = z.enum([
+  'designated',
+  'statutory',
+  'renamed',
+  'recoded',
+  'established',
+  'abolished',
+  'boundary_changed',
+]);
 export type NamedChange = z.infer<typeof NamedChange>;
 
 const JsonRow = z.record(z.string(), z.unknown());
@@ -50,8 +58,18 @@ export const ChangeEventData = z.object({
   before: JsonRow.nullable(),
   after: JsonRow.nullable(),
   changed_fields: z.array(z.string()),
-  /** For `ics` updates: every designation milestone in this change (the event type names the first). */
+  /**
+   * For `ics` changes: every milestone in this row change. One event is emitted per milestone, each typed by its
+   * own; `named_change` says which one this event is.
+   */
   named_changes: z.array(NamedChange).optional(),
+  /** For named `ics` events: the milestone this event announces. */
+  named_change: NamedChange.optional(),
+  /**
+   * For `established`, `abolished` and `boundary_changed` events: the ics_lineage edges of that date that touch the
+   * body (predecessor, successor, kind, effective date, sub-ICB locations, practices, patient share).
+   */
+  lineage: z.array(JsonRow).optional(),
   /** For `published` events only. */
   summary: PublishedSummary.optional(),
 });
@@ -100,6 +118,8 @@ export function eventId(dataset: string, version: number, key: string, op: Chang
 /** The noun each dataset's events are typed with (`uk.nhs.ics.<noun>.<op>`). */
 const TYPE_NOUNS: Readonly<Record<string, string>> = {
   ics: 'ics',
+  ics_lineage: 'lineage',
+  ics_lifecycle_claims: 'lifecycle_claim',
   ics_designations: 'designation',
   ics_population: 'population',
   ics_coverage: 'coverage',
@@ -118,10 +138,13 @@ export function rowEventType(dataset: string, op: Exclude<ChangeOp, 'published'>
 
 export const PUBLISHED_EVENT_TYPE = 'uk.nhs.ics.dataset.published';
 
-/** Named types, most significant first: the event's `type` is the first milestone that applies. */
-const NAMED_TYPES: Readonly<Record<NamedChange, string>> = {
+/** The event type of each milestone. */
+export const NAMED_TYPES: Readonly<Record<NamedChange, string>> = {
+  established: 'uk.nhs.ics.ics.established',
+  abolished: 'uk.nhs.ics.ics.abolished',
   statutory: 'uk.nhs.ics.ics.statutory',
   designated: 'uk.nhs.ics.ics.designated',
+  boundary_changed: 'uk.nhs.ics.ics.boundary_changed',
   recoded: 'uk.nhs.ics.ics.recoded',
   renamed: 'uk.nhs.ics.ics.renamed',
 };
@@ -130,9 +153,26 @@ function isBlank(value: unknown): boolean {
   return value === undefined || value === null || value === '';
 }
 
-/** The designation milestones in an `ics` row update, most significant first. */
+function dates(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((item): item is string => typeof item === 'string') : [];
+}
+
+/** The milestones of an `ics` row change, most significant first (a created row with a start date: established). */
+export function namedChangesOf(change: Pick<RowChange, 'op' | 'before' | 'after'>): NamedChange[] {
+  if (change.op === 'created' && change.after !== null)
+    return isBlank(change.after.valid_from) ? [] : ['established'];
+  if (change.op === 'updated' && change.before !== null && change.after !== null)
+    return namedChanges(change.before, change.after);
+  return [];
+}
+
+/** The milestones in an `ics` row update, most significant first. */
 export function namedChanges(before: Row, after: Row): NamedChange[] {
   const named: NamedChange[] = [];
+  const becameAbolished =
+    (before.status !== 'abolished' && after.status === 'abolished') ||
+    (isBlank(before.valid_to) && !isBlank(after.valid_to));
+  if (becameAbolished) named.push('abolished');
   const becameStatutory =
     (before.status !== 'icb' && after.status === 'icb') ||
     (isBlank(before.statutory_from) && !isBlank(after.statutory_from));
@@ -141,16 +181,19 @@ export function namedChanges(before: Row, after: Row): NamedChange[] {
     (isBlank(before.designated_from) && !isBlank(after.designated_from));
   if (becameStatutory) named.push('statutory');
   if (becameDesignated) named.push('designated');
+  const earlierChanges = new Set(dates(before.boundary_changed_on));
+  if (dates(after.boundary_changed_on).some((date) => !earlierChanges.has(date)))
+    named.push('boundary_changed');
   if (before.ons_code !== after.ons_code && !(isBlank(before.ons_code) && isBlank(after.ons_code)))
     named.push('recoded');
   if (before.name !== after.name) named.push('renamed');
   return named;
 }
 
-/** The event type for a row change: a named designation type for `ics` milestones, else the generic one. */
+/** The event type for a row change: the first milestone's named type for `ics`, else the generic one. */
 export function eventTypeFor(dataset: string, change: Pick<RowChange, 'op' | 'before' | 'after'>): string {
-  if (dataset === 'ics' && change.op === 'updated' && change.before !== null && change.after !== null) {
-    const first = namedChanges(change.before, change.after)[0];
+  if (dataset === 'ics') {
+    const first = namedChangesOf(change)[0];
     if (first !== undefined) return NAMED_TYPES[first];
   }
   return rowEventType(dataset, change.op);
@@ -182,23 +225,51 @@ function text(value: unknown): string | undefined {
 /** Look up an ICS's region when the row itself does not carry one (e.g. population rows). */
 export type RegionLookup = (icsCode: string) => string | undefined;
 
-/** Build the CloudEvent for one row change of a committed dataset version. */
+/** The ics_lineage edges that touch a body (as predecessor or successor). */
+export type LineageLookup = (icsCode: string) => readonly Row[];
+
+/** The milestones whose events carry lineage edges, and which date of the row the edges must have. */
+const LINEAGE_DATES: Partial<Record<NamedChange, (before: Row | null, after: Row) => string[]>> = {
+  established: (_before, after) => dates([after.valid_from]),
+  abolished: (_before, after) => dates([after.valid_to]),
+  boundary_changed: (before, after) => {
+    const earlier = new Set(dates(before?.boundary_changed_on));
+    return dates(after.boundary_changed_on).filter((date) => !earlier.has(date));
+  },
+};
+
+/** Options for row events: routing lookups and the lineage edges that lifecycle events carry. */
+export type RowEventOptions = EventOptions & { regionOf?: RegionLookup; lineageOf?: LineageLookup };
+
+/** Build the CloudEvent for one row change of a committed dataset version (its first milestone, if any). */
 export function rowChangeEvent(
   definition: DatasetDefinition,
   version: number,
   asOf: string,
   change: RowChange,
-  options: EventOptions & { regionOf?: RegionLookup } = {},
+  options: RowEventOptions = {},
 ): ChangeEvent {
+  return rowChangeEvents(definition, version, asOf, change, options)[0] as ChangeEvent;
+}
+
+/**
+ * The CloudEvents for one row change: one per milestone for `ics` rows (a change that is statutory, renamed and
+ * recoded at once gives three events, each typed by its milestone), else one generic event. The first event keeps
+ * the id `dataset|version|key|op`; each further one adds its milestone to the hashed text, so ids stay stable.
+ */
+export function rowChangeEvents(
+  definition: DatasetDefinition,
+  version: number,
+  asOf: string,
+  change: RowChange,
+  options: RowEventOptions = {},
+): ChangeEvent[] {
   const row = change.after ?? change.before ?? {};
   const icsCode = text(row.ics_code);
   const regionCode =
     text(row.region_code) ?? (icsCode === undefined ? undefined : options.regionOf?.(icsCode));
-  const named =
-    definition.name === 'ics' && change.op === 'updated' && change.before !== null && change.after !== null
-      ? namedChanges(change.before, change.after)
-      : [];
-  const data: ChangeEventData = {
+  const named = definition.name === 'ics' ? namedChangesOf(change) : [];
+  const base: ChangeEventData = {
     dataset: definition.name,
     version,
     key: change.key,
@@ -208,11 +279,11 @@ export function rowChangeEvent(
     changed_fields: change.changedFields,
     ...(named.length > 0 ? { named_changes: named } : {}),
   };
-  return {
+  const envelope = (id: string, type: string, data: ChangeEventData): ChangeEvent => ({
     specversion: '1.0',
-    id: eventId(definition.name, version, change.key, change.op),
+    id,
     source: eventSource(options),
-    type: eventTypeFor(definition.name, change),
+    type,
     subject: icsCode ?? definition.name,
     time: new Date(asOf).toISOString(),
     dataschema: dataSchemaUri(options),
@@ -220,7 +291,37 @@ export function rowChangeEvent(
     data,
     ...(icsCode === undefined ? {} : { icscode: icsCode }),
     ...(regionCode === undefined ? {} : { regioncode: regionCode }),
-  };
+  });
+  const primaryId = eventId(definition.name, version, change.key, change.op);
+  if (named.length === 0) return [envelope(primaryId, rowEventType(definition.name, change.op), base)];
+  return named.map((milestone, index) => {
+    const lineage = lineageFor(milestone, change, icsCode, options.lineageOf);
+    const data: ChangeEventData = {
+      ...base,
+      named_change: milestone,
+      ...(lineage === undefined ? {} : { lineage }),
+    };
+    const id =
+      index === 0
+        ? primaryId
+        : createHash('sha256')
+            .update(`${definition.name}|${version}|${change.key}|${change.op}|${milestone}`)
+            .digest('hex');
+    return envelope(id, NAMED_TYPES[milestone], data);
+  });
+}
+
+function lineageFor(
+  milestone: NamedChange,
+  change: Pick<RowChange, 'before' | 'after'>,
+  icsCode: string | undefined,
+  lineageOf: LineageLookup | undefined,
+): Row[] | undefined {
+  const datesOf = LINEAGE_DATES[milestone];
+  if (datesOf === undefined || icsCode === undefined || lineageOf === undefined || change.after === null)
+    return undefined;
+  const wanted = new Set(datesOf(change.before, change.after));
+  return lineageOf(icsCode).filter((edge) => wanted.has(String(edge.effective_date)));
 }
 
 /** Build the one `published` event of a committed dataset version. */

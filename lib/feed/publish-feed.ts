@@ -7,10 +7,11 @@ import {
   changeEventJsonSchema,
   EVENT_SCHEMA_KEY,
   type EventOptions,
+  type LineageLookup,
   type PublishedSummary,
   publishedEvent,
   type RegionLookup,
-  rowChangeEvent,
+  rowChangeEvents,
 } from './events.ts';
 import {
   FEED_INDEX_KEY,
@@ -100,6 +101,21 @@ async function regionLookup(store: LakeStore, versions: readonly CommittedVersio
   return (icsCode) => regions.get(icsCode);
 }
 
+/** ICS code -> its ics_lineage edges, from the newest lineage rows in the batch, else the lake's latest version. */
+async function lineageLookup(
+  store: LakeStore,
+  versions: readonly CommittedVersion[],
+): Promise<LineageLookup> {
+  const newest = versions.filter((v) => v.definition.name === 'ics_lineage').at(-1);
+  let rows: readonly Row[] = newest?.rows ?? [];
+  if (newest === undefined) {
+    const latest = await latestVersion(store, 'ics_lineage');
+    if (latest !== undefined) rows = await readVersionRows(store, 'ics_lineage', latest);
+  }
+  return (icsCode) =>
+    rows.filter((row) => row.predecessor_code === icsCode || row.successor_code === icsCode);
+}
+
 function coverageAt(versions: readonly CommittedVersion[], asOf: string) {
   const coverage = versions.find((v) => v.definition.name === 'ics_coverage' && v.asOf === asOf);
   if (coverage === undefined) return undefined;
@@ -113,13 +129,13 @@ async function eventsForVersion(
   store: LakeStore,
   committed: CommittedVersion,
   batch: readonly CommittedVersion[],
-  regionOf: RegionLookup,
+  lookups: { regionOf: RegionLookup; lineageOf: LineageLookup },
   options: FeedWriteOptions,
 ): Promise<ChangeEvent[]> {
   const { definition, version, asOf } = committed;
   const changes = diffByKey(definition, committed.previousRows, committed.rows);
-  const rowEvents = changes.map((change) =>
-    rowChangeEvent(definition, version, asOf, change, { ...options, regionOf }),
+  const rowEvents = changes.flatMap((change) =>
+    rowChangeEvents(definition, version, asOf, change, { ...options, ...lookups }),
   );
   const files = (await store.list(versionPrefix(definition.name, version))).map((object) => object.key);
   const sources = [
@@ -202,10 +218,13 @@ export async function writeFeedForVersions(
     return { events: [], records: [], skipped };
   }
 
-  const regionOf = await regionLookup(store, batch);
+  const lookups = {
+    regionOf: await regionLookup(store, batch),
+    lineageOf: await lineageLookup(store, batch),
+  };
   const events: ChangeEvent[] = [];
   for (const committed of batch)
-    events.push(...(await eventsForVersion(store, committed, batch, regionOf, options)));
+    events.push(...(await eventsForVersion(store, committed, batch, lookups, options)));
 
   const pageSize = options.pageSize ?? index.page_size;
   const planned = planPages(index.cursor, events, pageSize);

@@ -1,5 +1,5 @@
 import type { Row, RowChange } from './diff.ts';
-import { namedChanges } from './events.ts';
+import { namedChanges, namedChangesOf } from './events.ts';
 
 /** The share of England covered at the latest date in an `ics_coverage` table, in percent, or undefined. */
 export function latestCoveragePercent(rows: readonly Row[]): number | undefined {
@@ -40,10 +40,14 @@ function icsClauses(changes: readonly RowChange[]): string[] {
   const statutory: string[] = [];
   const renamed: string[] = [];
   const recoded: string[] = [];
+  const abolished: string[] = [];
+  const boundaries: string[] = [];
   let otherUpdates = 0;
   for (const change of changes) {
     if (change.op !== 'updated' || change.before === null || change.after === null) continue;
     const named = namedChanges(change.before, change.after);
+    if (named.includes('abolished')) abolished.push(rowName(change.before));
+    if (named.includes('boundary_changed')) boundaries.push(rowName(change.after));
     if (named.includes('designated')) designated.push(rowName(change.after));
     if (named.includes('statutory')) statutory.push(rowName(change.after));
     if (named.includes('renamed')) renamed.push(`${rowName(change.before)} → ${rowName(change.after)}`);
@@ -55,13 +59,24 @@ function icsClauses(changes: readonly RowChange[]): string[] {
     if (named.length === 0) otherUpdates += 1;
   }
   const clauses: string[] = [];
+  const established = changes
+    .filter((c) => c.op === 'created' && namedChangesOf(c).includes('established'))
+    .map((c) => rowName(c.after));
+  if (established.length > 0)
+    clauses.push(listed(established.length, 'ICB', 'ICBs', 'established', established));
+  if (abolished.length > 0) clauses.push(listed(abolished.length, 'ICB', 'ICBs', 'abolished', abolished));
+  if (boundaries.length > 0) {
+    clauses.push(listed(boundaries.length, 'ICB', 'ICBs', 'changed boundary', boundaries));
+  }
   if (designated.length > 0) clauses.push(listed(designated.length, 'ICS', 'ICSs', 'designated', designated));
   if (statutory.length > 0) {
     clauses.push(listed(statutory.length, 'ICS', 'ICSs', 'became statutory (ICB)', statutory));
   }
   if (renamed.length > 0) clauses.push(listed(renamed.length, 'ICS', 'ICSs', 'renamed', renamed));
   if (recoded.length > 0) clauses.push(listed(recoded.length, 'ICS', 'ICSs', 'recoded', recoded));
-  const created = changes.filter((c) => c.op === 'created').map((c) => rowName(c.after));
+  const created = changes
+    .filter((c) => c.op === 'created' && !namedChangesOf(c).includes('established'))
+    .map((c) => rowName(c.after));
   const deleted = changes.filter((c) => c.op === 'deleted').map((c) => rowName(c.before));
   if (created.length > 0) clauses.push(listed(created.length, 'ICS', 'ICSs', 'added', created));
   if (deleted.length > 0) clauses.push(listed(deleted.length, 'ICS', 'ICSs', 'removed', deleted));

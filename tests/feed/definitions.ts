@@ -15,10 +15,13 @@ export const icsDefinition = defineDataset({
     ons_code: z.string().nullable(),
     name: z.string(),
     region_code: z.string(),
-    status: z.enum(['stp', 'ics', 'icb']),
+    status: z.enum(['stp', 'ics', 'icb', 'abolished']),
     designated_from: z.string().nullable(),
     statutory_from: z.string().nullable(),
     sub_icb_location_codes: z.array(z.string()),
+    valid_from: z.string().nullable().optional(),
+    valid_to: z.string().nullable().optional(),
+    boundary_changed_on: z.array(z.string()).optional(),
   }),
   primaryKey: ['ics_code'],
   columns: {
@@ -30,6 +33,9 @@ export const icsDefinition = defineDataset({
     designated_from: 'Designated from',
     statutory_from: 'Statutory from',
     sub_icb_location_codes: 'Sub-ICB locations',
+    valid_from: 'First day the body existed',
+    valid_to: 'First day it no longer existed',
+    boundary_changed_on: 'Dates its footprint changed',
   },
 });
 
@@ -78,6 +84,9 @@ export function icsRow(code: string, overrides: Partial<IcsRow> = {}): IcsRow {
     designated_from: null,
     statutory_from: null,
     sub_icb_location_codes: [`${code}A`],
+    valid_from: null,
+    valid_to: null,
+    boundary_changed_on: [],
     ...overrides,
   };
 }

@@ -14,7 +14,12 @@ import { getJson, getText } from '../../lib/lake/store.ts';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
 import { commitVersion, coverageDefinition, icsDefinition, icsRow } from './definitions.ts';
 
-const v1Rows = [icsRow('QE1'), icsRow('QHG', { region_code: 'Y56' }), icsRow('QJ2')];
+// v2 designates two ICSs and changes nothing else about them, so each gives one (designated) event.
+const v1Rows = [
+  icsRow('QE1', { name: 'Devon' }),
+  icsRow('QHG', { region_code: 'Y56', name: 'Kent and Medway' }),
+  icsRow('QJ2'),
+];
 const v2Rows = [
   icsRow('QE1', { status: 'ics', designated_from: '2021-04-01', name: 'Devon' }),
   icsRow('QHG', {
