@@ -3,7 +3,9 @@ import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { type Command, Option } from 'commander';
 import { assertDatasetExists } from '../../lake/existing.ts';
+import { writeValidTimeEdition } from '../../lake/valid-time.ts';
 import { openVersionFile, resolveVersion, verifyVersionFile } from '../../lake/versions.ts';
+import { datasetDefinition } from '../../normalise/datasets.ts';
 import type { RegisterCommand } from './index.ts';
 import { type LakeCliOptions, openExistingLake, withLakeOptions } from './lake-options.ts';
 import { versionNumber } from './version-argument.ts';
@@ -11,6 +13,7 @@ import { versionNumber } from './version-argument.ts';
 interface GetOptions extends LakeCliOptions {
   version?: number;
   asOf?: string;
+  on?: string;
   format: 'csv' | 'json' | 'parquet';
   out?: string;
 }
@@ -33,6 +36,10 @@ export const registerGet: RegisterCommand = (program: Command) => {
         '--as-of <date>',
         'the version that was latest at this ISO date or date-time (UTC unless a zone is given)',
       )
+      .option(
+        '--on <date>',
+        'valid time: the rows that describe the world on this ISO date (ics: the bodies that existed then; ics_population: the newest figures dated on or before it)',
+      )
       .addOption(
         new Option('--format <format>', 'file format').choices(['csv', 'json', 'parquet']).default('csv'),
       )
@@ -44,6 +51,14 @@ export const registerGet: RegisterCommand = (program: Command) => {
       ...(options.version === undefined ? {} : { version: options.version }),
       ...(options.asOf === undefined ? {} : { asOf: options.asOf }),
     });
+    if (options.on !== undefined) {
+      const sinks = { stdout: process.stdout, stderr: process.stderr };
+      return writeValidTimeEdition(store, manifest, datasetDefinition(dataset), {
+        ...options,
+        on: options.on,
+        ...sinks,
+      });
+    }
     if (options.out === undefined) {
       await verifyVersionFile(store, manifest, options.format);
       await pipeline(await openVersionFile(store, manifest, options.format), process.stdout, { end: false });
