@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the performance benchmark of issue 8. Not part of `npm test`. Prints a table and writes
  * bench/results.json. Options: --runs N (timed repetitions, default 3), --sizes 1,2,4, --replay-runs N (default 1),
- * --only csv,acquire,replay,noop,feed,lambdas.
+ * --only csv,acquire,replay,noop,feed,lambdas,durability.
  */
 import { execFile } from 'node:child_process';
 import { cpSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { measureAcquireMemory } from './acquire-memory.ts';
 import { runChild } from './child.ts';
 import { generateSingAgeFile, loadPractices } from './generate.ts';
 import { measureLambdaBundles } from './lambdas.ts';
-import { instrumentedReplay, noOpRerun, timeCliReplay } from './replay.ts';
+import { durabilityCost, instrumentedReplay, noOpRerun, timeCliReplay } from './replay.ts';
 import { formatSummary, MB, MiB, type Summary, summarise } from './stats.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -195,6 +195,16 @@ async function replayWorkload(work: string, options: Options) {
   return { lake, cliWallMs: summarise(cliMs), snapshots };
 }
 
+async function durabilityWorkload(work: string, options: Options) {
+  log('replay with and without fsync, interleaved');
+  const { durableMs, plainMs } = await durabilityCost(work, options.runs);
+  return {
+    durableMs: summarise(durableMs),
+    plainMs: summarise(plainMs),
+    durableOverPlain: summarise(durableMs.map((ms, index) => ms / (plainMs[index] ?? ms))),
+  };
+}
+
 async function noOpWorkload(lake: string, options: Options, targets: TargetCheck[]) {
   const runs = [];
   for (let run = 0; run < options.runs; run++) {
@@ -335,6 +345,12 @@ function printTable(results: Record<string, unknown>, targets: readonly TargetCh
       `4. Diff + feed, 100,000-row dataset (${feed.events} events): ${formatSummary(scale(feed.ms, 1 / 1000), 1, ' s')}, peak RSS ${formatSummary(feed.peakRssMiB, 0, ' MiB')}`,
     );
   }
+  const durability = results.durability as Awaited<ReturnType<typeof durabilityWorkload>> | undefined;
+  if (durability) {
+    out(
+      `6. Durable writes (fsync of every file and folder): replay ${formatSummary(scale(durability.durableMs, 1 / 1000), 1, ' s')} vs ${formatSummary(scale(durability.plainMs, 1 / 1000), 1, ' s')} without; ratio ${formatSummary(durability.durableOverPlain, 2)}`,
+    );
+  }
   const lambdas = results.lambdas as Awaited<ReturnType<typeof lambdaWorkload>> | undefined;
   if (lambdas) {
     out('5. Lambda bundles (esbuild as CDK builds them: ESM, node22, minified, SDK bundled)');
@@ -380,6 +396,7 @@ async function main(): Promise<void> {
     }
     if (wants('noop') && replayLake) results.noop = await noOpWorkload(replayLake, options, targets);
     if (wants('feed')) results.feed = await feedWorkload(work, options);
+    if (wants('durability')) results.durability = await durabilityWorkload(work, options);
     if (wants('lambdas')) results.lambdas = await lambdaWorkload(options, targets);
   } finally {
     await rm(work, { recursive: true, force: true });

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FolderLakeStore } from '../lib/lake/stores/folder.ts';
 import { createDefaultStages } from '../lib/pipeline/process.ts';
@@ -123,4 +125,29 @@ export async function noOpRerun(lakeDir: string, runId: string): Promise<NoOpRun
     fetcher.close();
     await server.close();
   }
+}
+
+/**
+ * The cost of durable writes: the same replay of every bundled snapshot into a fresh folder lake with and without
+ * fsync (of each file and its folder), interleaved in one process so the ratio is not skewed by other load.
+ */
+export async function durabilityCost(
+  work: string,
+  runs: number,
+): Promise<{ durableMs: number[]; plainMs: number[] }> {
+  const durableMs: number[] = [];
+  const plainMs: number[] = [];
+  for (let run = 0; run < runs; run++) {
+    for (const durable of [true, false]) {
+      const lakeDir = path.join(work, `durability-${run}-${durable}`);
+      const store = new FolderLakeStore(lakeDir, { durable });
+      const started = performance.now();
+      for (const snapshot of listSnapshots('snapshots')) {
+        await runSnapshot(snapshot, { store, stages: createDefaultStages(), lease: false });
+      }
+      (durable ? durableMs : plainMs).push(performance.now() - started);
+      await rm(lakeDir, { recursive: true, force: true });
+    }
+  }
+  return { durableMs, plainMs };
 }
