@@ -12,7 +12,7 @@ import type { EraFacts, EraIcb } from './era-facts.ts';
 const NHSE = 'https://www.england.nhs.uk';
 const HL = 'https://healthcareleadernews.com';
 
-export type EraSourceId = 'nhse-ics-list' | 'nhse-news' | 'trade-press' | 'icb-websites';
+export type EraSourceId = 'nhse-ics-list' | 'nhse-news' | 'trade-press' | 'icb-news';
 
 export interface EraPage {
   sourceId: EraSourceId;
@@ -602,7 +602,8 @@ const NEWS_APRIL_2026: EraArticle = {
           </ul>
           <p>The area of NHS Frimley ICB has been divided: East Berkshire is now part of NHS Thames Valley ICB, Surrey Heath and the Farnham area are part of NHS Surrey and Sussex ICB, and north-east Hampshire has joined NHS Hampshire and Isle of Wight ICB, which continues with an enlarged boundary.</p>
           <p>The ICBs abolished on 31 March were Bedfordshire, Luton and Milton Keynes; Buckinghamshire, Oxfordshire and Berkshire West; Cambridgeshire and Peterborough; Frimley; Hertfordshire and West Essex; Mid and South Essex; Norfolk and Waveney; North Central London; North West London; Suffolk and North East Essex; Surrey Heartlands; and Sussex.</p>
-          <p>The remaining 29 ICBs are unchanged. Patients remain registered with their GP practice and do not need to take any action.</p>`,
+          <p>The remaining 29 ICBs are unchanged. Patients remain registered with their GP practice and do not need to take any action.</p>
+          <p>Read what the boards have said: <a href="https://www.surreyandsussex.icb.nhs.uk/news/welcome-to-nhs-surrey-and-sussex-integrated-care-board/">NHS Surrey and Sussex ICB</a>, <a href="https://www.thamesvalley.icb.nhs.uk/news/nhs-thames-valley-icb-is-established/">NHS Thames Valley ICB</a>, <a href="https://www.westandnorthlondon.icb.nhs.uk/news/nhs-west-and-north-london-icb-launches/">NHS West and North London ICB</a>, <a href="https://www.hantsiow.icb.nhs.uk/news/north-east-hampshire-joins-hampshire-and-isle-of-wight-icb/">NHS Hampshire and Isle of Wight ICB</a> and, before it closed, <a href="https://www.frimley.icb.nhs.uk/news/nhs-frimley-icb-closes-on-31-march-2026/">NHS Frimley ICB</a>.</p>`,
 };
 
 function longReadPage(): string {
@@ -1328,11 +1329,11 @@ export function eraHtmlPlans(facts: EraFacts, inputs: EraHtmlInputs): EraHtmlPla
     note: STORY_NOTE,
   });
   const icbPages: EraPage[] = ICB_PAGES.map((page) => ({
-    sourceId: 'icb-websites',
+    sourceId: 'icb-news',
     url: page.url,
     html: icbNewsPage(page),
     modified: page.published,
-    note: 'Written for the snapshot: an ICB website news page (host on the <name>.icb.nhs.uk pattern, constructed, not verified). No catalogue source has this host in its allowlist, so the pipeline cannot reach it; kept for a future ICB-news source.',
+    note: 'Written for the snapshot: an ICB website news page (host on the <name>.icb.nhs.uk pattern, constructed, not verified), prose our own. Reached by the icb-news source through the links of the NHS England news item of 1 April 2026.',
   }));
 
   const allArticles = [NEWS_MERGERS_2025, NEWS_APRIL_2026];

@@ -93,10 +93,11 @@ export const catalogue: SourceEntry[] = Catalogue.parse([
     landingIsDocument: false,
     discovery: [
       {
-        description: 'news articles about integrated care systems',
+        description:
+          'news articles, long-read guidance and publication pages about integrated care systems and boards',
         selector: 'main a[href], #content a[href], article a[href]',
-        hrefPattern: '^https://www\\.england\\.nhs\\.uk/20\\d\\d/\\d\\d/[a-z0-9-]+/$',
-        textPattern: 'integrated care|\\bICSs?\\b|accountable care',
+        hrefPattern: '^https://www\\.england\\.nhs\\.uk/(20\\d\\d/\\d\\d|long-read|publication)/[a-z0-9-]+/$',
+        textPattern: 'integrated care|\\bICSs?\\b|\\bICBs?\\b|accountable care',
         maxLinks: 25,
         yields: 'document',
       },
@@ -116,10 +117,10 @@ export const catalogue: SourceEntry[] = Catalogue.parse([
     landingIsDocument: false,
     discovery: [
       {
-        description: 'news stories about integrated care systems',
+        description: 'news stories about integrated care systems and boards',
         selector: 'main a[href], article a[href]',
         hrefPattern: '^https://healthcareleadernews\\.com/news/[a-z0-9-]+/$',
-        textPattern: 'integrated care|\\bICSs?\\b',
+        textPattern: 'integrated care|\\bICSs?\\b|\\bICBs?\\b',
         maxLinks: 25,
         yields: 'document',
       },
@@ -149,11 +150,14 @@ export const catalogue: SourceEntry[] = Catalogue.parse([
         yields: 'page',
       },
       {
-        description: 'the totals and single-year-of-age attachments',
+        description: 'the totals and single-year-of-age attachments, and the zipped practice mapping',
         selector: "#resources a[href], ul[data-uipath='ps.publication.resources-attachments'] > li a[href]",
+        // The practice mapping is followed only as a ZIP (its form since 2025): older editions list a CSV mapping
+        // that the bundled snapshots do not serve, and a missing attachment fails the whole source. Lineage does
+        // not depend on it: each totals file already places every practice in its sub-ICB location.
         hrefPattern:
-          '^https://files\\.digital\\.nhs\\.uk/[A-Z0-9]{2}/[A-Z0-9]{6}/gp-reg-pat-prac-(all|sing-age-regions)(-[A-Za-z0-9-]+)?\\.(csv|zip)$',
-        maxLinks: 4,
+          '^https://files\\.digital\\.nhs\\.uk/[A-Z0-9]{2}/[A-Z0-9]{6}/gp-reg-pat-prac-((all|sing-age-regions)(-[A-Za-z0-9-]+)?\\.(csv|zip)|map(-[A-Za-z0-9-]+)?\\.zip)$',
+        maxLinks: 6,
         yields: 'document',
       },
     ],
@@ -161,7 +165,48 @@ export const catalogue: SourceEntry[] = Catalogue.parse([
     allowedHosts: ['digital.nhs.uk', 'files.digital.nhs.uk'],
     maxBytes: 200 * MiB,
     deadlineMs: 120_000,
-    archiveEntryPattern: '^gp-reg-pat-prac-(all|sing-age-regions)[A-Za-z0-9-]*\\.csv$',
+    archiveEntryPattern: '^gp-reg-pat-prac-(all|sing-age-regions|map)[A-Za-z0-9-]*\\.csv$',
+  },
+  {
+    id: 'icb-news',
+    publisher: 'Integrated care boards',
+    title: "ICBs' own announcements of their establishment, abolition or boundary change",
+    kind: 'html-announcements',
+    authority: 'official',
+    landingUrls: ['https://www.england.nhs.uk/news/'],
+    landingIsDocument: false,
+    discovery: [
+      {
+        description: 'NHS England news items about integrated care boards',
+        selector: 'main a[href], #content a[href], article a[href]',
+        hrefPattern: '^https://www\\.england\\.nhs\\.uk/20\\d\\d/\\d\\d/[a-z0-9-]+/$',
+        textPattern: 'integrated care boards?|\\bICBs?\\b',
+        maxLinks: 3,
+        yields: 'page',
+      },
+      {
+        description: 'the news pages of ICB websites linked from those items',
+        selector: 'main a[href], article a[href]',
+        hrefPattern: '^https://www\\.[a-z0-9-]+\\.icb\\.nhs\\.uk/news/[a-z0-9-]+/$',
+        maxLinks: 10,
+        yields: 'document',
+      },
+    ],
+    cadence: { description: 'only when boards change; checked with the news index', overdueAfterDays: 800 },
+    // ICB websites moved to <name>.icb.nhs.uk; the hosts are listed one by one (an allowlist has no wildcards).
+    allowedHosts: [
+      'www.england.nhs.uk',
+      'www.centraleast.icb.nhs.uk',
+      'www.essex.icb.nhs.uk',
+      'www.norfolkandsuffolk.icb.nhs.uk',
+      'www.surreyandsussex.icb.nhs.uk',
+      'www.thamesvalley.icb.nhs.uk',
+      'www.westandnorthlondon.icb.nhs.uk',
+      'www.hantsiow.icb.nhs.uk',
+      'www.frimley.icb.nhs.uk',
+    ],
+    maxBytes: 5 * MiB,
+    deadlineMs: 30_000,
   },
   {
     id: 'ons-code-lookups',
@@ -176,7 +221,9 @@ export const catalogue: SourceEntry[] = Catalogue.parse([
         description: 'the health-geography lookup datasets',
         selector: 'a.result-title[href]',
         hrefPattern: '^https://geoportal\\.statistics\\.gov\\.uk/datasets/ons::[a-z0-9-]+/about$',
-        maxLinks: 4,
+        // Every vintage stays part of the history (a new lookup never replaces an old one): the search lists ten
+        // health lookups by November 2026, newest first.
+        maxLinks: 12,
         yields: 'page',
       },
       {

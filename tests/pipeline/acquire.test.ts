@@ -172,7 +172,8 @@ describe('acquire over a snapshot', () => {
       else expect(changed.has(sidecar.sha256)).toBe(true);
     }
     expect(entries).toHaveLength(1);
-    expect(addedShas).toHaveLength(changed.size + 1);
+    // icb-news starts from the same news index as nhse-news, so one changed body may be stored under both sources.
+    expect(new Set(addedShas).size).toBe(changed.size + 1);
     const statuses = Object.fromEntries(
       december.report.sources.map((source) => [source.sourceId, source.status]),
     );
@@ -181,6 +182,7 @@ describe('acquire over a snapshot', () => {
       'nhse-news': 'fetched',
       'trade-press': 'unchanged',
       'nhsd-gp-registrations': 'fetched',
+      'icb-news': 'unchanged', // its landing page changed, but it links to no ICB news page yet
       'ons-code-lookups': 'unchanged',
       'ons-population': 'unchanged',
     });
