@@ -59,6 +59,10 @@ function icsClauses(changes: readonly RowChange[]): string[] {
     if (named.length === 0) otherUpdates += 1;
   }
   const clauses: string[] = [];
+  if (designated.length > 0) clauses.push(listed(designated.length, 'ICS', 'ICSs', 'designated', designated));
+  if (statutory.length > 0) {
+    clauses.push(listed(statutory.length, 'ICS', 'ICSs', 'became statutory (ICB)', statutory));
+  }
   const established = changes
     .filter((c) => c.op === 'created' && namedChangesOf(c).includes('established'))
     .map((c) => rowName(c.after));
@@ -67,10 +71,6 @@ function icsClauses(changes: readonly RowChange[]): string[] {
   if (abolished.length > 0) clauses.push(listed(abolished.length, 'ICB', 'ICBs', 'abolished', abolished));
   if (boundaries.length > 0) {
     clauses.push(listed(boundaries.length, 'ICB', 'ICBs', 'changed boundary', boundaries));
-  }
-  if (designated.length > 0) clauses.push(listed(designated.length, 'ICS', 'ICSs', 'designated', designated));
-  if (statutory.length > 0) {
-    clauses.push(listed(statutory.length, 'ICS', 'ICSs', 'became statutory (ICB)', statutory));
   }
   if (renamed.length > 0) clauses.push(listed(renamed.length, 'ICS', 'ICSs', 'renamed', renamed));
   if (recoded.length > 0) clauses.push(listed(recoded.length, 'ICS', 'ICSs', 'recoded', recoded));

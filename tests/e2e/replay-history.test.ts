@@ -1,6 +1,6 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -11,8 +11,9 @@ import type { Row } from '../../lib/lake/rows.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { listVersions, readLatest, readVersionRows } from '../../lib/lake/versions.ts';
 import { createDefaultStages } from '../../lib/pipeline/process.ts';
-import { replaySnapshots } from '../../lib/pipeline/replay.ts';
+import { replaySnapshots, runSnapshot } from '../../lib/pipeline/replay.ts';
 import { RunReport } from '../../lib/pipeline/run-report.ts';
+import { listSnapshots } from '../../lib/sources/snapshots.ts';
 
 /**
  * The acceptance criteria that span every stage, checked on one real replay of the bundled snapshots, run the way
@@ -20,7 +21,17 @@ import { RunReport } from '../../lib/pipeline/run-report.ts';
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const SNAPSHOT_DATES = ['2020-06-15', '2020-12-14', '2021-04-12', '2022-07-20'];
+const SNAPSHOT_DATES = [
+  '2020-06-15',
+  '2020-12-14',
+  '2021-04-12',
+  '2022-07-20',
+  '2023-04-20',
+  '2024-02-15',
+  '2025-10-15',
+  '2026-04-20',
+  '2026-11-30',
+];
 const DEC_2020_NHSE =
   'https://www.england.nhs.uk/2020/12/nhs-chief-confirms-11-new-integrated-care-systems-serving-14-million-people/';
 // NHS England's 8 December 2020 wave, by ODS code.
@@ -100,7 +111,7 @@ beforeAll(async () => {
   lakeDir = await mkdtemp(path.join(tmpdir(), 'ics-lake-e2e-'));
   replay = await runCli(['replay', '--lake', lakeDir]);
   store = new FolderLakeStore(lakeDir);
-}, 180_000);
+}, 300_000);
 
 afterAll(async () => {
   await rm(lakeDir, { recursive: true, force: true });
@@ -128,7 +139,7 @@ describe('npm start (ics-lake replay) without a terminal', () => {
       );
       expect(line).toMatch(/ 0 failed, 0 quarantined;/);
     }
-    expect(replay.stdout).toMatch(/^replayed 4 snapshot\(s\) in [\d.]+ s$/m);
+    expect(replay.stdout).toMatch(/^replayed 9 snapshot\(s\) in [\d.]+ s$/m);
   });
 });
 
@@ -234,7 +245,11 @@ describe('the replayed history in the lake', () => {
   });
 
   it('gives every ICS a region, and in July 2022 statutory ICB status with the eight new ONS codes', async () => {
-    const rows = await latestRows('ics');
+    const july2022 = (await listVersions(store, 'ics')).find((manifest) =>
+      manifest.as_of.startsWith('2022-07-20'),
+    );
+    if (!july2022) throw new Error('no ics version of 2022-07-20');
+    const rows = await readVersionRows(store, 'ics', july2022.version);
     expect(rows).toHaveLength(42);
     for (const row of rows) {
       expect(row.region_code, String(row.ics_code)).toMatch(/^Y\d{2}$/);
@@ -302,16 +317,215 @@ describe('the replayed history in the lake', () => {
 
   it('writes nothing but run reports when the same history is replayed again', async () => {
     const before = await hashLake(lakeDir);
+    // Every snapshot is already completed, so a replay resumes after the newest: nothing to run.
     const summaries = await replaySnapshots({
       root: path.join(ROOT, 'snapshots'),
       store,
       stages: createDefaultStages(),
     });
-    expect(summaries.map((summary) => summary.status)).toEqual(SNAPSHOT_DATES.map(() => 'completed'));
+    expect(summaries).toEqual([]);
+    // Running the newest snapshot again re-fetches conditionally and recomputes nothing.
+    const newest = listSnapshots(path.join(ROOT, 'snapshots')).at(-1);
+    if (!newest) throw new Error('no snapshots');
+    const again = await runSnapshot(newest, { store, stages: createDefaultStages() });
+    expect(again.status).toBe('completed');
     const after = await hashLake(lakeDir);
     const changed = [...new Set([...before.keys(), ...after.keys()])].filter(
       (key) => before.get(key) !== after.get(key),
     );
     expect(changed.filter((key) => !key.startsWith(`runs${path.sep}`))).toEqual([]);
   }, 120_000);
+});
+
+describe('the ICB map through November 2026 (issue 13)', () => {
+  const successions = readFileSync(
+    new URL('../fixtures/reference/14_icb_succession_2026-04-01.csv', import.meta.url),
+    'utf8',
+  )
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.replace(/"[^"]*"/g, 'name').split(','))
+    .map((cells) => [cells[0], cells[3], cells[7]].join(' '))
+    .sort();
+
+  async function getJson(...args: string[]): Promise<Row[]> {
+    const { code, stdout } = await cli('get', ...args, '--format', 'json', '--lake', lakeDir);
+    expect(code).toBe(0);
+    return JSON.parse(stdout) as Row[];
+  }
+
+  it('`get ics --on 2026-11-30` lists the 36 current ICBs, `--on 2021-06-01` the 42 ICSs', async () => {
+    const now = await getJson('ics', '--on', '2026-11-30');
+    expect(now).toHaveLength(36);
+    expect(now.every((row) => row.status === 'icb')).toBe(true);
+    expect(now.filter((row) => String(row.ics_code).length === 5).map((row) => row.ics_code)).toEqual([
+      'D7T5G',
+      'S0E4D',
+      'S1Y5D',
+      'S9B9J',
+      'T6Y0W',
+      'Z9B2Z',
+    ]);
+    const in2021 = await getJson('ics', '--on', '2021-06-01');
+    expect(in2021).toHaveLength(42);
+    expect(in2021.every((row) => row.status === 'ics')).toBe(true);
+    expect(in2021.find((row) => row.ics_code === 'QXU')?.ons_code).toBe('E54000052');
+    // --as-of is publication time: the version latest then, whose world was the 42 ICSs of that date.
+    const asOf = await getJson('ics', '--as-of', '2021-06-01');
+    expect(asOf.map((row) => row.ics_code)).toEqual(in2021.map((row) => row.ics_code));
+  });
+
+  it('keeps every body that ever existed in `ics`: 48 rows, 12 abolished on 1 April 2026', async () => {
+    const rows = await latestRows('ics');
+    expect(rows).toHaveLength(48);
+    const abolished = rows.filter((row) => row.status === 'abolished');
+    expect(abolished.map((row) => row.ics_code).sort()).toEqual(
+      ['QH8', 'QHG', 'QJG', 'QM7', 'QMJ', 'QMM', 'QNQ', 'QNX', 'QRV', 'QU9', 'QUE', 'QXU'].sort(),
+    );
+    expect(abolished.every((row) => row.valid_to === '2026-04-01')).toBe(true);
+    expect(rows.find((row) => row.ics_code === 'QRL')).toMatchObject({
+      ons_code: 'E54000067',
+      ons_code_history: ['2020-04-01 E54000042', '2026-04-01 E54000067'],
+      boundary_changed_on: ['2026-04-01'],
+      predecessor_codes: ['QNQ'],
+    });
+  });
+
+  it('`get ics_lineage` has the 16 edges of April 2026, as the ODS successions record them, and Bassetlaw', async () => {
+    const edges = await getJson('ics_lineage');
+    const april = edges.filter((edge) => edge.effective_date === '2026-04-01');
+    expect(april).toHaveLength(16);
+    expect(
+      april.map((edge) => `${edge.predecessor_code} ${edge.successor_code} ${edge.kind}`).sort(),
+    ).toEqual(successions);
+    const frimley = april.filter((edge) => edge.predecessor_code === 'QNQ');
+    expect(frimley.every((edge) => (edge.partial_sub_icb_location_codes as string[]).includes('D4U1Y'))).toBe(
+      true,
+    );
+    expect(frimley.reduce((sum, edge) => sum + (edge.patient_share as number), 0)).toBeCloseTo(1, 3);
+    expect(april.filter((edge) => edge.kind === 'merger').every((edge) => edge.patient_share === 1)).toBe(
+      true,
+    );
+    expect(april.every((edge) => (edge.corroborating_urls as string[]).length > 0)).toBe(true);
+    expect(edges.find((edge) => edge.effective_date === '2022-07-01')).toMatchObject({
+      predecessor_code: 'QF7',
+      successor_code: 'QT1',
+      kind: 'boundary_transfer',
+      sub_icb_location_codes: ['02Q'],
+    });
+  });
+
+  it('`changes --type uk.nhs.ics.ics.established` shows the six new ICBs, each with its lineage', async () => {
+    const { code, stdout } = await cli(
+      'changes',
+      '--type',
+      'uk.nhs.ics.ics.established',
+      '--json',
+      '--lake',
+      lakeDir,
+    );
+    expect(code).toBe(0);
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { subject: string; data: { lineage?: Row[] } });
+    expect(events.map((event) => event.subject).sort()).toEqual([
+      'D7T5G',
+      'S0E4D',
+      'S1Y5D',
+      'S9B9J',
+      'T6Y0W',
+      'Z9B2Z',
+    ]);
+    expect(events.every((event) => (event.data.lineage ?? []).length >= 2)).toBe(true);
+  });
+
+  it('names every lifecycle change in the feed, and none in the clustering year', async () => {
+    const { stdout } = await cli('changes', '--type', 'uk.nhs.ics.ics.*', '--json', '--lake', lakeDir);
+    const events = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { type: string; time: string });
+    const count = (type: string, date: string) =>
+      events.filter((event) => event.type === `uk.nhs.ics.ics.${type}` && event.time.startsWith(date)).length;
+    expect(count('statutory', '2022-07-20')).toBe(42);
+    expect(count('renamed', '2022-07-20')).toBe(42);
+    expect(count('recoded', '2022-07-20')).toBe(8);
+    expect(count('boundary_changed', '2022-07-20')).toBe(2);
+    expect(count('recoded', '2023-04-20')).toBe(2);
+    expect(count('established', '2026-04-20')).toBe(6);
+    expect(count('abolished', '2026-04-20')).toBe(12);
+    expect(count('boundary_changed', '2026-04-20')).toBe(1);
+    expect(count('recoded', '2026-04-20')).toBe(1);
+    for (const date of ['2024-02-15', '2025-10-15', '2026-11-30'])
+      expect(
+        events.filter((event) => event.time.startsWith(date)),
+        date,
+      ).toEqual([]);
+  });
+
+  it('holds April 2026 or later figures for all 36 current ICBs, as published and re-based, footprint stated', async () => {
+    const population = await latestRows('ics_population');
+    const current = (await getJson('ics', '--on', '2026-11-30')).map((row) => row.ics_code);
+    for (const basis of ['as_published', 'rebased']) {
+      const recent = new Set(
+        population
+          .filter(
+            (row) =>
+              String(row.reference_date) >= '2026-04-01' &&
+              row.measure === 'registered_patients' &&
+              row.sex === 'ALL' &&
+              row.age_band === 'ALL' &&
+              row.basis === basis,
+          )
+          .map((row) => row.ics_code),
+      );
+      expect([...recent].sort(), basis).toEqual([...current].sort());
+    }
+    expect(population.every((row) => typeof row.footprint === 'string' && row.footprint.length > 0)).toBe(
+      true,
+    );
+    // Re-based onto SICBL26, South Yorkshire's series has no break in July 2022: Bassetlaw counts in Nottinghamshire throughout.
+    const southYorkshire = population.filter(
+      (row) =>
+        row.ics_code === 'QF7' &&
+        row.sex === 'ALL' &&
+        row.age_band === 'ALL' &&
+        row.measure === 'registered_patients',
+    );
+    const value = (date: string, basis: string) =>
+      southYorkshire.find((row) => row.reference_date === date && row.basis === basis)?.value as number;
+    expect(value('2021-01-01', 'as_published') - value('2022-07-01', 'as_published')).toBeGreaterThan(80_000);
+    expect(value('2022-07-01', 'rebased')).toBeGreaterThan(value('2021-01-01', 'rebased'));
+  });
+
+  it('`parse --source nhsd-gp-registrations` resolves the April 2026 file through its own lookups, stale ONS codes and all', async () => {
+    const file = path.join(
+      ROOT,
+      'snapshots/2026-04-20/files/files.digital.nhs.uk/49/EE38EE/gp-reg-pat-prac-all.zip',
+    );
+    const { code, stdout, stderr } = await runCli(['parse', '--source', 'nhsd-gp-registrations', file]);
+    expect(code, stderr).toBe(0);
+    const output = JSON.parse(stdout) as {
+      aggregate: {
+        icb_totals: { ics_code: string; patients: number }[];
+        unresolved_sub_icb_locations: unknown[];
+      };
+    };
+    expect(output.aggregate.icb_totals).toHaveLength(36);
+    expect(output.aggregate.unresolved_sub_icb_locations).toEqual([]);
+    const population = await latestRows('ics_population');
+    for (const { ics_code, patients } of output.aggregate.icb_totals) {
+      const published = population.find(
+        (row) =>
+          row.ics_code === ics_code &&
+          row.reference_date === '2026-04-01' &&
+          row.sex === 'ALL' &&
+          row.age_band === 'ALL' &&
+          row.basis === 'as_published',
+      );
+      expect(published?.value, ics_code).toBe(patients);
+    }
+  });
 });
