@@ -1303,14 +1303,14 @@ export function eraHtmlPlans(facts: EraFacts, inputs: EraHtmlInputs): EraHtmlPla
     url: MERGER_LONG_READ,
     html: longReadPage(),
     modified: '2025-09-23T10:00:00Z',
-    note: 'Written for the snapshot: NHS England long-read guidance of 23 September 2025 (19), prose our own. NOT reachable by the current nhse-news discovery rule (its href is /long-read/..., not /YYYY/MM/...); linked from the news index and the news item.',
+    note: 'Written for the snapshot: NHS England long-read guidance of 23 September 2025 (19), prose our own. Reached by nhse-news discovery (its href is /long-read/..., which the catalogue follows since the 2026 reorganisation); linked from the news index and the news item.',
   };
   const statutoryList: EraPage = {
     sourceId: 'nhse-news',
     url: STATUTORY_LIST,
     html: statutoryListPage(facts),
     modified: '2026-04-01T08:00:00Z',
-    note: 'Written for the snapshot: NHS England publication page listing the 36 ICBs from 1 April 2026 (file 12). NOT reachable by the current nhse-news discovery rule (/publication/...); linked from the news index and the listing page. Its PDF is linked, not served.',
+    note: 'Written for the snapshot: NHS England publication page listing the 36 ICBs from 1 April 2026 (file 12). Reached by nhse-news discovery (/publication/...); linked from the news index and the listing page. Its PDF is linked, not served.',
   };
   const articleNote =
     'Written for the snapshot: NHS England news item (NHS.UK frontend layout, dates in meta tags, JSON-LD and <time>) carrying the facts of 19_icb_2023_2026.md and file 14; prose is our own.';
@@ -1381,7 +1381,7 @@ export function eraHtmlPlans(facts: EraFacts, inputs: EraHtmlInputs): EraHtmlPla
           url: `${NHSE}/news/`,
           html: nhseNewsIndex(date, [...inputs.legacyNhse, ...articles], publications, indexModified),
           modified: indexModified,
-          note: 'Written for the snapshot: news index in the NHS.UK frontend layout: latest news (ICB items and unrelated ones), a box linking the guidance and publication pages (which the current discovery rule does not follow) and an archive of the 2017-2022 ICS items.',
+          note: 'Written for the snapshot: news index in the NHS.UK frontend layout: latest news (ICB items and unrelated ones), a box linking the guidance and publication pages and an archive of the 2017-2022 ICS items.',
         },
         ...articles.map(article),
         ...extraNhse,
