@@ -45,10 +45,18 @@ export function buildPopulation(inputs: ResolvedInputs): Population {
       source_sha256: provenance.sha256,
     });
   };
+  // Thousands of sex x age cells share a few hundred sub-ICB codes per edition: resolve each code once.
+  const resolved = new Map<string, Resolution>();
   const resolveArea = (code: string, onsCode: string | null, date: string): Resolution => {
-    const byCode = inputs.gazetteer.resolveCode(code, { asOf: date });
-    if (byCode.status !== 'unresolved' || !onsCode) return byCode;
-    return inputs.gazetteer.resolveCode(onsCode, { asOf: date });
+    const key = `${code}|${onsCode ?? ''}|${date}`;
+    let resolution = resolved.get(key);
+    if (resolution === undefined) {
+      resolution = inputs.gazetteer.resolveCode(code, { asOf: date });
+      if (resolution.status === 'unresolved' && onsCode)
+        resolution = inputs.gazetteer.resolveCode(onsCode, { asOf: date });
+      resolved.set(key, resolution);
+    }
+    return resolution;
   };
   const footprintLabel = (date: string) => footprintOn(inputs.footprints, date)?.vintage ?? 'unknown';
 

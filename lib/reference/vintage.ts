@@ -8,8 +8,21 @@ import { compareText } from './order.ts';
  *   codes (E40000013, E40000014); the later yearly-labelled 2024 lookups carry the same footprints.
  */
 
+const starts = new Map<string, string>();
+
 /** The ISO date a vintage's boundaries took effect, or "0000-01-01" when the label carries no year. */
 export function vintageStart(vintage: string): string {
+  let start = starts.get(vintage);
+  if (start === undefined) {
+    start = startOf(vintage);
+    // Labels are few (one per lookup vintage); the bound only guards against junk.
+    if (starts.size > 1024) starts.clear();
+    starts.set(vintage, start);
+  }
+  return start;
+}
+
+function startOf(vintage: string): string {
   const match = /(\d{2})$/.exec(vintage.trim());
   if (!match?.[1]) return '0000-01-01';
   const year = `20${match[1]}`;
