@@ -17,6 +17,11 @@ export const AliasEntry = z.object({
   reason: z.string().min(1),
   /** Where the fact comes from (URL or publication). */
   source: z.string().min(1),
+  /**
+   * For a short form of a partial area, the full name of that area ("North Cumbria" is "West, North and East
+   * Cumbria"), so that both names count as one designated area rather than two parts of the same ICS.
+   */
+  area: z.string().min(1).optional(),
 });
 export type AliasEntry = z.infer<typeof AliasEntry>;
 

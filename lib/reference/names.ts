@@ -31,6 +31,34 @@ const SUFFIXES: readonly { label: string; tokens: readonly string[] }[] = [
 /** Leading words removed: "NHS Sussex Integrated Care Board", "The Black Country". */
 const PREFIXES = new Set(['nhs']);
 
+/**
+ * County short forms the trade press writes inside system names ("Bucks, Oxon and Berks West"), read as the
+ * county. Only whole tokens are expanded, and only inside a name being matched, so "beds" in running text
+ * never becomes a county unless the whole span is a known name.
+ */
+export const COUNTY_SHORT_FORMS: Readonly<Record<string, string>> = {
+  beds: 'bedfordshire',
+  berks: 'berkshire',
+  bucks: 'buckinghamshire',
+  cambs: 'cambridgeshire',
+  derbys: 'derbyshire',
+  glos: 'gloucestershire',
+  gloucs: 'gloucestershire',
+  hants: 'hampshire',
+  herts: 'hertfordshire',
+  iow: 'isle of wight',
+  lancs: 'lancashire',
+  leics: 'leicestershire',
+  lincs: 'lincolnshire',
+  northants: 'northamptonshire',
+  notts: 'nottinghamshire',
+  oxon: 'oxfordshire',
+  staffs: 'staffordshire',
+  warks: 'warwickshire',
+  wilts: 'wiltshire',
+  worcs: 'worcestershire',
+};
+
 /** The normalised key of a name plus the steps that produced it (for `explain`). */
 export interface NormalisedName {
   /** The matching key: lower-case tokens, connectives and organisational affixes removed, space-joined. */
@@ -55,6 +83,11 @@ export function normaliseName(name: string): NormalisedName {
   if (unpunctuated.trim() !== text.replace(/\s+/g, ' ').trim())
     steps.push('punctuation and hyphens replaced by spaces');
   let tokens = unpunctuated.split(' ').filter((token) => token.length > 0);
+  const expanded = tokens.flatMap((token) => (COUNTY_SHORT_FORMS[token] ?? token).split(' '));
+  if (expanded.length !== tokens.length || expanded.some((token, index) => token !== tokens[index])) {
+    steps.push('county short forms read in full ("Bucks" as "Buckinghamshire")');
+    tokens = expanded;
+  }
 
   const withoutConnectives = tokens.filter((token) => !CONNECTIVES.has(token));
   if (withoutConnectives.length !== tokens.length) steps.push('removed connectives "and" / "the"');
