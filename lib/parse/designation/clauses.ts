@@ -1,0 +1,99 @@
+import { splitSentences } from '../text.ts';
+
+/**
+ * Sentences, quotations and clauses of a block, as offsets into its text. A cue in a sentence's main clause
+ * speaks for the whole sentence; a cue inside a subordinate clause (brackets, a pair of dashes, ", which …")
+ * speaks only for the names inside it: "Surrey Heartlands, which already has a devolution agreement" stays
+ * designated, while "Greater Manchester, which …, is not part of the list" does not.
+ */
+
+export interface Span {
+  start: number;
+  end: number;
+}
+
+/** The sentences of a block with their offsets (the block text is already whitespace-collapsed). */
+export function sentenceSpans(text: string): (Span & { text: string })[] {
+  const spans: (Span & { text: string })[] = [];
+  let from = 0;
+  for (const sentence of splitSentences(text)) {
+    const start = text.indexOf(sentence, from);
+    if (start < 0) continue;
+    spans.push({ start, end: start + sentence.length, text: sentence });
+    from = start + sentence.length;
+  }
+  return spans;
+}
+
+const OPENING: Record<string, string> = { '“': '”', '"': '"', '‘': '’' };
+
+/**
+ * Quoted passages: “…” and "…", and ‘…’ when it holds at least five words (a single-quoted phrase such as
+ * ‘accountable care systems’ is a term, not speech; an apostrophe inside a word never closes a quotation).
+ */
+export function quotationSpans(text: string): Span[] {
+  const spans: Span[] = [];
+  for (let index = 0; index < text.length; index++) {
+    const close = OPENING[text[index] ?? ''];
+    if (!close) continue;
+    let end = index + 1;
+    while (end < text.length && !(text[end] === close && !/\p{L}/u.test(text[end + 1] ?? ''))) end++;
+    const inner = text.slice(index + 1, end);
+    if (close === '’' && inner.split(/\s+/).length < 5) continue;
+    spans.push({ start: index, end: Math.min(end + 1, text.length) });
+    index = end;
+  }
+  return spans;
+}
+
+/** The text with its quotations blanked out (offsets kept): what a quoted speaker says is not the page's claim. */
+export function withoutQuotations(text: string): string {
+  let blanked = text;
+  for (const span of quotationSpans(text)) {
+    blanked = blanked.slice(0, span.start) + ' '.repeat(span.end - span.start) + blanked.slice(span.end);
+  }
+  return blanked;
+}
+
+// Words that open a subordinate clause after a comma.
+const SUBORDINATE_OPENERS =
+  /,\s+(?:which|who|whose|where|while|whereas|although|though|with|home to|absorbing|bringing|taking|covering|serving|meaning|making|joining|including|among them|formerly|starting|now|part of|both|each|a footprint)\b/g;
+
+/** Subordinate clauses of one sentence (offsets into the sentence): brackets, dash pairs, ", which …" clauses. */
+export function subordinateSpans(sentence: string): Span[] {
+  const spans: Span[] = [];
+  for (const match of sentence.matchAll(/\([^()]*\)/g)) {
+    spans.push({ start: match.index, end: match.index + match[0].length });
+  }
+  const dashes = [...sentence.matchAll(/\s[–—]\s/g)].map((match) => match.index);
+  for (let index = 0; index < dashes.length; index += 2) {
+    const start = dashes[index] as number;
+    spans.push({ start, end: dashes[index + 1] ?? sentence.length });
+  }
+  for (const match of sentence.matchAll(SUBORDINATE_OPENERS)) {
+    const rest = sentence.slice(match.index + 1);
+    const stop = /[,;:]/.exec(rest);
+    spans.push({ start: match.index, end: stop ? match.index + 1 + stop.index : sentence.length });
+  }
+  return spans;
+}
+
+/** The main clause of a sentence: the sentence with its subordinate clauses blanked out (offsets kept). */
+export function mainClause(sentence: string): string {
+  let main = sentence;
+  for (const span of subordinateSpans(sentence)) {
+    main = main.slice(0, span.start) + ' '.repeat(span.end - span.start) + main.slice(span.end);
+  }
+  return main;
+}
+
+/** The innermost subordinate clause holding an offset, or null when the offset is in the main clause. */
+export function clauseAt(sentence: string, offset: number): Span | null {
+  const holding = subordinateSpans(sentence).filter((span) => span.start <= offset && offset < span.end);
+  return holding.sort((a, b) => a.end - a.start - (b.end - b.start))[0] ?? null;
+}
+
+/** Whether an offset lies inside any of the spans. */
+export function within(spans: readonly Span[], offset: number): boolean {
+  return spans.some((span) => span.start <= offset && offset < span.end);
+}

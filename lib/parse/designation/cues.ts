@@ -1,0 +1,210 @@
+import { MONTH_PATTERN } from '../text.ts';
+
+/**
+ * The words that decide whether a sentence designates. Candidates come from the closed world of ICS names; these
+ * cues only say what a sentence does with them. Each function returns the words it matched, so a decision can
+ * name them.
+ *
+ * Categories: designation (a verb or noun of conferring status), the ICS noun itself, wave references (a sentence
+ * that continues the list: "the remaining four are", "is another"), negatives (earlier or existing systems, areas
+ * still to come, negation, speculation, navigation), pivots (after "after", "than", "join" or "follow" the names
+ * are the systems compared with), framing that makes a headline about something else (appointments, boards,
+ * boundaries, history), and dates earlier than the page.
+ */
+
+function matches(text: string, pattern: RegExp): string[] {
+  return [...text.matchAll(new RegExp(pattern.source, `${pattern.flags.replace('g', '')}g`))].map((match) =>
+    match[0].trim(),
+  );
+}
+
+const DESIGNATION =
+  /\b(?:designat(?:e|ed|es|ing|ion|ions)|confirm(?:s|ed|ation)?|approv(?:e|es|ed|al)|nam(?:ed|es|ing)|select(?:s|ed)|chosen|picked|recogni[sz](?:e|es|ed|ing|tion)|accredit(?:s|ed|ation)?|sign(?:s|ed)? off|becom(?:e|es|ing)|became|join(?:s|ed|ing)?|go(?:es)? live|operat(?:e|es|ing) as|run as|lead the way as|green light|go-ahead|rubber-stamp(?:s|ed)?)\b/i;
+// Verbs that confer a status only when the status is named: "granted ICS status", "take on their new status".
+const STATUS =
+  /\b(?:granted|given|gain(?:s|ed)?|handed|award(?:s|ed)?|achiev(?:e|es|ed)|mov(?:e|es|ed|ing) (?:in)?to|tak(?:e|es|ing|en) (?:on|up)|receiv(?:e|es|ed))\b[^.;:]{0,40}?\bstatus\b/i;
+
+/** Words that confer status: "designated", "confirmed as", "will become", "granted … status", "join". */
+export function designationCues(text: string): string[] {
+  return [...matches(text, DESIGNATION), ...matches(text, STATUS)];
+}
+
+const ICS_NOUN = /\b(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)\b/;
+// A noun after "ICS" that makes it a modifier: "ICS chief executive", "integrated care system boundaries".
+const MODIFIED =
+  /^(?:\s*\((?:ICSs?|ACSs?)\))?\s+(?:leaders?|leadership|chief|chairs?|chairman|director|directors|leads?|boards?|bodies|body|boundar(?:y|ies)|models?|bill|budgets?|funding|footprints?|teams?|roles?|jobs?|partners?|polic(?:y|ies)|guidance|reviews?|networks?|plans?|convener|designation|process|framework|performance|data)\b/i;
+
+/**
+ * Status words tied to an ICS noun within a few words ("confirmed as an integrated care system", "four more ICSs
+ * approved", "granted ICS status"): the shape of a designation, as opposed to "Devon ICS has confirmed plans for a
+ * new hospital, the integrated care system said".
+ */
+export function linkedDesignation(
+  text: string,
+  excluded: readonly { start: number; end: number }[] = [],
+): string[] {
+  const wordAt = (offset: number) => text.slice(0, offset).split(/\s+/).length;
+  const nouns = [...text.matchAll(new RegExp(ICS_NOUN.source, 'g'))].filter(
+    (match) =>
+      !MODIFIED.test(text.slice(match.index + match[0].length)) &&
+      !excluded.some((span) => span.start <= match.index && match.index < span.end),
+  );
+  const cues = [DESIGNATION, STATUS].flatMap((pattern) => [
+    ...text.matchAll(new RegExp(pattern.source, 'gi')),
+  ]);
+  return cues.flatMap((cue) => {
+    const noun = nouns.find((match) => Math.abs(wordAt(match.index) - wordAt(cue.index)) <= 6);
+    return noun ? [cue[0], noun[0]] : [];
+  });
+}
+
+/**
+ * The ICS noun used as the thing itself ("four new ICSs", "ICS status"), not as a modifier ("ICS chief
+ * executive") and not inside a system's own name ("Devon ICS confirms …"), which `excluded` spans mark.
+ */
+export function icsNouns(text: string, excluded: readonly { start: number; end: number }[] = []): string[] {
+  return [...text.matchAll(new RegExp(ICS_NOUN.source, 'g'))]
+    .filter((match) => !MODIFIED.test(text.slice(match.index + match[0].length)))
+    .filter((match) => !excluded.some((span) => span.start <= match.index && match.index < span.end))
+    .map((match) => match[0]);
+}
+
+const WAVE_REFERENCE =
+  /\b(?:is one\b(?! of)|one of (?:those|them|these)|another|the other|the others|the rest|(?:on|completes?) the (?:list|set|group)|the (?:list|set|group|batch|wave|quartet|trio)|quartet|trio|among those (?:approved|named|confirmed|designated)|(?:the|these) (?:new )?(?:areas|systems|partnerships|ICSs) (?:are|include)|they are|these are|completes?)\b/i;
+
+/** Words by which a sentence continues the announced list ("the remaining four are", "is another", "the list"). */
+export function waveReferences(text: string): string[] {
+  return matches(text, WAVE_REFERENCE);
+}
+
+const EARLIER =
+  /\b(?:already|previously|earlier|originally|last (?:year|month)|before this round|so far|to date|ago|years since|years on)\b/i;
+const PENDING =
+  /\b(?:working towards|work towards|works towards|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to)\b/i;
+const NEGATION = /\b(?:not|no longer|no|never|neither|nor|excluding|except|apart from|other than)\b|n't\b/i;
+const NAVIGATION =
+  /\b(?:related (?:articles?|news|stories|links)|read more|see also|more on|you may also like|further reading|find out more)\b/i;
+
+/** Words that put a whole clause's names outside this announcement: earlier, still to come, not, navigation. */
+export function negativeCues(text: string): string[] {
+  return [EARLIER, PENDING, NEGATION, NAVIGATION].flatMap((pattern) => matches(text, pattern));
+}
+
+// Adjectives and nouns that mark only the names after them: "absorbs the existing Cumbria ICS".
+const EARLIER_BEFORE_NAME = /\b(?:existing|original|first-wave|earliest|previous|pioneers?)\b/i;
+// Words after which names are the systems compared with or joined: "third ICS after Greater Manchester".
+// "join"/"follow" only with an object after it and a subject before it ("Joining them are …" is not a pivot).
+const PIVOT =
+  /\b(?:after|than|(?<=\S\s+)(?:join(?:s|ing)?|follow(?:s|ing|ed)?) (?=the\b|them\b|these\b|those\b|an?\b|\d|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen)\b))/i;
+
+/** A cue that speaks only for the names written after it. */
+export interface PositionalCue {
+  index: number;
+  word: string;
+}
+
+function positions(text: string, pattern: RegExp): PositionalCue[] {
+  return [...text.matchAll(new RegExp(pattern.source, 'gi'))].map((match) => ({
+    index: match.index,
+    word: match[0],
+  }));
+}
+
+/** "existing", "original", "pioneers" …: earlier systems, for the names after them. */
+export function earlierBeforeName(text: string): PositionalCue[] {
+  return positions(text, EARLIER_BEFORE_NAME);
+}
+
+/** "after", "than", "join", "follow": the names after them are other systems. */
+export function pivots(text: string): PositionalCue[] {
+  return positions(text, PIVOT);
+}
+
+const FRAMES =
+  /£|\b(?:fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|chief executives?|chairs?|chairman|chairwoman|director|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|bill|legislation|boundar(?:y|ies)|review|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|integrated care boards?|ICBs?|statutory|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
+
+/** Words that make a headline or lead about something other than designating systems (appointments, boards…). */
+export function framingCues(text: string): string[] {
+  return matches(text, FRAMES);
+}
+
+const MONTHS = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+const FUTURE = /\b(?:will|to become|from|next|due|expected|by|ahead)\b/i;
+const PAST_TENSE =
+  /\b(?:was|were|became|joined|had|has been|have been|started|began|followed|confirmed|named|designated|approved)\b/i;
+
+function monthNumber(name: string): number {
+  return MONTHS.indexOf(name.toLowerCase()) + 1;
+}
+
+/**
+ * Dates in a sentence that lie before the page's own month: "in June 2019" in a December 2020 article, "since
+ * 2016", "in May this year", "confirmed in December" in a March article. They place the sentence's names in an
+ * earlier wave. Financial years ("2021/22") and "mid-2019" estimates are not events.
+ */
+export function earlierDates(text: string, announcedOn: string | null): string[] {
+  if (announcedOn === null) return [];
+  const year = Number(announcedOn.slice(0, 4));
+  const month = Number(announcedOn.slice(5, 7));
+  const found: string[] = [];
+  const dated = new RegExp(`\\b(?:\\d{1,2}\\s+)?(${MONTH_PATTERN})\\s+((?:19|20)\\d\\d)\\b`, 'g');
+  for (const match of text.matchAll(dated)) {
+    const at = Number(match[2]) * 12 + monthNumber(match[1] ?? '');
+    if (at < year * 12 + month) found.push(match[0]);
+  }
+  const withoutDated = text.replace(dated, ' ');
+  for (const match of withoutDated.matchAll(/(?<!mid-)\b((?:19|20)\d\d)\b(?![/\d-])/g)) {
+    if (Number(match[1]) < year) found.push(match[0]);
+  }
+  const bare = new RegExp(
+    `\\b(in|this|since|last)\\s+(${MONTH_PATTERN})\\b(?!\\s+\\d)|\\b(${MONTH_PATTERN}) this year\\b`,
+    'g',
+  );
+  for (const match of withoutDated.matchAll(bare)) {
+    const named = monthNumber(match[2] ?? match[3] ?? '');
+    const thisYear = match[1]?.toLowerCase() === 'this' || match[3] !== undefined;
+    const earlier = thisYear
+      ? named < month
+      : named !== month && (PAST_TENSE.test(text) || named < month) && !FUTURE.test(text);
+    if (earlier) found.push(match[0]);
+  }
+  return found;
+}
+
+/** NHS England's regions, present and past, which head groups of systems on regional pages. */
+const REGIONS = [
+  'north east and yorkshire',
+  'yorkshire and the humber',
+  'midlands and east',
+  'east of england',
+  'east midlands',
+  'west midlands',
+  'north west',
+  'north east',
+  'south west',
+  'south east',
+  'midlands',
+  'london',
+  'north',
+  'south',
+];
+
+/** Whether a heading or short paragraph only names regions ("Midlands", "London region", "North West:"). */
+export function isRegionLabel(text: string): boolean {
+  let rest = text.toLowerCase().replace(/&/g, 'and');
+  for (const region of REGIONS) rest = rest.replaceAll(region, ' ');
+  return rest.replace(/\b(?:and|the|nhs|england|regions?|in)\b|[\s,.:;()–-]/g, '').length === 0;
+}

@@ -1,0 +1,228 @@
+import type * as cheerio from 'cheerio';
+import { collapseWhitespace, MONTH_PATTERN, parseTextDate } from '../text.ts';
+
+/**
+ * Dates of an announcement: when the page was published (`announced_on`, from the page's own metadata) and when
+ * the designation takes effect (`effective_from`, from the designating wording).
+ */
+
+/** A publication date and where it was read from. */
+export interface PublishedDate {
+  iso: string;
+  from: string;
+}
+
+// Dates labelled as anything but publication: "Last updated", "Page updated", "modified", "reviewed".
+const NOT_PUBLICATION = /\b(?:updated|modified|reviewed|revised|edited)\b/i;
+
+/** "23/03/2021" (UK day/month/year) to ISO, or null. */
+function numericDate(text: string): string | null {
+  const match = /\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/.exec(text);
+  if (!match) return null;
+  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+    ? date.toISOString().slice(0, 10)
+    : null;
+}
+
+/** "December 8, 2020" (month first) to ISO, or null. */
+function monthFirstDate(text: string): string | null {
+  const match = new RegExp(`\\b(${MONTH_PATTERN})\\s+(\\d{1,2})(?:st|nd|rd|th)?,?\\s+(\\d{4})\\b`).exec(text);
+  const parsed = match ? parseTextDate(`${match[2]} ${match[1]} ${match[3]}`) : null;
+  return parsed?.precision === 'day' ? parsed.iso : null;
+}
+
+function dayDate(text: string | undefined): string | null {
+  if (!text) return null;
+  const parsed = parseTextDate(text);
+  if (parsed?.precision === 'day') return parsed.iso;
+  return numericDate(text) ?? monthFirstDate(text);
+}
+
+function jsonLdDates($: cheerio.CheerioAPI): string[] {
+  const dates: string[] = [];
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) value.forEach(visit);
+    else if (value && typeof value === 'object') {
+      const record = value as Record<string, unknown>;
+      if (typeof record.datePublished === 'string') dates.push(record.datePublished);
+      if (record['@graph']) visit(record['@graph']);
+    }
+  };
+  for (const script of $('script[type="application/ld+json"]').toArray()) {
+    try {
+      visit(JSON.parse($(script).text()));
+    } catch {
+      // A broken JSON-LD block is not a date source; the other sources still speak.
+    }
+  }
+  return dates;
+}
+
+const OUTSIDE_ARTICLE = 'aside, nav, footer, [class*="related"], [class*="sidebar"], [class*="widget"]';
+
+/** Visible dated lines of the article: `<time>`, "Published …", "Posted on …", "First published:", bylines. */
+function visibleDates($: cheerio.CheerioAPI): { text: string; from: string }[] {
+  const found: { text: string; from: string }[] = [];
+  const article = $('main, article').first().length > 0 ? $('main, article').first() : $('body');
+  for (const time of article.find('time').toArray()) {
+    if ($(time).parents(OUTSIDE_ARTICLE).length > 0) continue;
+    const label = collapseWhitespace($(time).parent().text());
+    if (!NOT_PUBLICATION.test(label))
+      found.push({ text: $(time).attr('datetime') ?? $(time).text(), from: '<time>' });
+  }
+  for (const term of article.find('dt').toArray()) {
+    if (/published/i.test($(term).text()) && !/updated/i.test($(term).text()))
+      found.push({ text: $(term).next('dd').text(), from: `"${collapseWhitespace($(term).text())}"` });
+  }
+  const dated = article.find(
+    '[class*="date"], [class*="byline"], [class*="posted"], [class*="published"], [class*="meta"]',
+  );
+  for (const element of dated.toArray()) {
+    const text = collapseWhitespace($(element).text());
+    if ($(element).parents(OUTSIDE_ARTICLE).length > 0 || NOT_PUBLICATION.test(text)) continue;
+    found.push({ text, from: 'byline' });
+  }
+  const labelled = new RegExp(
+    `\\b(?:(?:First )?[Pp]ublished|Posted|Date)(?: on)?:?\\s+((?:\\d{1,2}\\s+${MONTH_PATTERN}\\s+\\d{4})|\\d{1,2}/\\d{1,2}/\\d{4}|${MONTH_PATTERN}\\s+\\d{1,2},?\\s+\\d{4})`,
+  );
+  const match = labelled.exec(collapseWhitespace(article.text()));
+  if (match?.[1]) found.push({ text: match[1], from: `"${match[0]}"` });
+  return found;
+}
+
+const PUBLICATION_META = [
+  'meta[property="og:published_time"]',
+  'meta[property="og:article:published_time"]',
+  'meta[name="pubdate"]',
+  'meta[name="publish-date"]',
+  'meta[name="publication_date"]',
+  'meta[name="date"]',
+  'meta[name="DC.date.issued"]',
+  'meta[name="dcterms.issued"]',
+  'meta[name="dcterms.created"]',
+  'meta[name="citation_publication_date"]',
+].join(', ');
+
+/**
+ * The page's publication date from its own metadata, in order of trust: `article:published_time`, JSON-LD
+ * `datePublished`, other publication meta tags, then the visible `<time>`, "Published"/"Posted on" lines and
+ * bylines. Updated or modified dates and the dates of related items are never taken.
+ */
+export function publishedDate($: cheerio.CheerioAPI): PublishedDate | null {
+  const candidates: { text: string | undefined; from: string }[] = [
+    {
+      text: $('meta[property="article:published_time"]').attr('content'),
+      from: 'meta article:published_time',
+    },
+    ...jsonLdDates($).map((text) => ({ text, from: 'JSON-LD datePublished' })),
+    {
+      text:
+        $('[itemprop="datePublished"]').attr('content') ?? $('[itemprop="datePublished"]').attr('datetime'),
+      from: 'itemprop datePublished',
+    },
+    { text: $(PUBLICATION_META).attr('content'), from: 'meta publication date' },
+    ...visibleDates($),
+  ];
+  for (const candidate of candidates) {
+    const iso = dayDate(candidate.text);
+    if (iso) return { iso, from: candidate.from };
+  }
+  return null;
+}
+
+/** An effective date and how precisely the page stated it. */
+export interface EffectiveDate {
+  iso: string;
+  precision: 'day' | 'month';
+  /** The words it was read from. */
+  words: string;
+}
+
+const MONTH_INDEX = new Map(
+  [
+    'january',
+    'february',
+    'march',
+    'april',
+    'may',
+    'june',
+    'july',
+    'august',
+    'september',
+    'october',
+    'november',
+    'december',
+  ].map((month, index) => [month, index + 1]),
+);
+
+function firstOfMonth(year: number, month: number): string {
+  return `${year}-${String(month).padStart(2, '0')}-01`;
+}
+
+/** The next occurrence of a month (and day) from the announcement's month on ("from 1 April" in March 2021). */
+function nextOccurrence(announcedOn: string, month: number, day: number): string {
+  const year = Number(announcedOn.slice(0, 4)) + (month < Number(announcedOn.slice(5, 7)) ? 1 : 0);
+  return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+const FROM = '(?:from|on|as of|with effect from|effective(?: from)?|taking effect from|starting)';
+const FUTURE_WORDING = /\b(?:will|to become|to be|to join|to operate)\b/i;
+
+/** "with immediate effect", "from this month", "next month": dates relative to the announcement. */
+function relativeDate(sentence: string, announcedOn: string): EffectiveDate | null {
+  const immediate = /\b(?:with immediate effect|immediately|with effect from today|from today)\b/i.exec(
+    sentence,
+  );
+  if (immediate) return { iso: announcedOn, precision: 'day', words: immediate[0] };
+  const year = Number(announcedOn.slice(0, 4));
+  const month = Number(announcedOn.slice(5, 7));
+  const thisMonth = new RegExp(`\\b${FROM}\\s+this month\\b`, 'i').exec(sentence);
+  if (thisMonth) return { iso: firstOfMonth(year, month), precision: 'month', words: thisMonth[0] };
+  const nextMonth = /\b(?:from |go(?:es)? live |live )?next month\b/i.exec(sentence);
+  if (!nextMonth) return null;
+  return {
+    iso: firstOfMonth(month === 12 ? year + 1 : year, (month % 12) + 1),
+    precision: 'month',
+    words: nextMonth[0],
+  };
+}
+
+/** "from 1 April 2021", "from December 2020", "from 1 April", "from April" after the given preposition. */
+function namedDate(sentence: string, preposition: string, announcedOn: string): EffectiveDate | null {
+  const full = new RegExp(
+    `\\b${preposition}\\s+(?:the\\s+)?(\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH_PATTERN}\\s+\\d{4}|${MONTH_PATTERN}\\s+\\d{4})\\b`,
+  ).exec(sentence);
+  const parsed = full?.[1] ? parseTextDate(full[1]) : null;
+  if (full && parsed) return { iso: parsed.iso, precision: parsed.precision, words: full[0] };
+  const noYear = new RegExp(
+    `\\b${preposition}\\s+(?:(\\d{1,2})(?:st|nd|rd|th)?\\s+)?(${MONTH_PATTERN})\\b(?!\\s+\\d{4})`,
+  ).exec(sentence);
+  if (!noYear?.[2]) return null;
+  const named = MONTH_INDEX.get(noYear[2].toLowerCase()) ?? 1;
+  const iso = nextOccurrence(announcedOn, named, noYear[1] ? Number(noYear[1]) : 1);
+  return { iso, precision: noYear[1] ? 'day' : 'month', words: noYear[0] };
+}
+
+/** A date a phrase makes effective, before clamping; "in April" counts only in future wording. */
+function statedDate(sentence: string, announcedOn: string): EffectiveDate | null {
+  return (
+    relativeDate(sentence, announcedOn) ??
+    namedDate(sentence, FROM, announcedOn) ??
+    (FUTURE_WORDING.test(sentence) ? namedDate(sentence, 'in', announcedOn) : null)
+  );
+}
+
+/**
+ * The effective date in one designating sentence: "with immediate effect" (the announcement date), "from this
+ * month", "next month", "from 1 April 2021", "from April" (the next April), "from December 2020". A date named
+ * only by its month never falls before the announcement itself: "from December 2020" in an article of
+ * 8 December 2020 is 8 December 2020.
+ */
+export function effectiveDate(sentence: string, announcedOn: string): EffectiveDate | null {
+  const stated = statedDate(sentence, announcedOn);
+  if (!stated) return null;
+  if (stated.precision === 'month' && stated.iso < announcedOn) return { ...stated, iso: announcedOn };
+  return stated;
+}

@@ -1,0 +1,270 @@
+import { introAgainst } from './announce.ts';
+import {
+  clauseAt,
+  mainClause,
+  quotationSpans,
+  sentenceSpans,
+  subordinateSpans,
+  withoutQuotations,
+} from './clauses.ts';
+import { introOf, type MentionsByBlock } from './context.ts';
+import { countPhrases } from './counts.ts';
+import {
+  designationCues,
+  earlierBeforeName,
+  earlierDates,
+  icsNouns,
+  negativeCues,
+  pivots,
+  waveReferences,
+} from './cues.ts';
+import type { Block, Mention, MentionDecision, MentionRole } from './model.ts';
+
+/**
+ * Decide, for each mention, whether this page designates the area it names, from the mention's context: its
+ * container, the headings above it, the block that introduces its list, and the clause it sits in.
+ */
+
+export interface DecisionInput {
+  blocks: readonly Block[];
+  byBlock: MentionsByBlock;
+  roles: ReadonlyMap<Mention, MentionRole>;
+  announcedOn: string | null;
+  /** Whether the headline or lead announces designations. */
+  announces: boolean;
+}
+
+type Verdict = Omit<MentionDecision, 'mention' | 'role'>;
+
+const designated = (reason: string, cues: string[], context: string): Verdict => ({
+  verdict: 'designated',
+  reason,
+  cues,
+  context,
+});
+const notDesignated = (reason: string, cues: string[], context: string): Verdict => ({
+  verdict: 'not_designated',
+  reason,
+  cues,
+  context,
+});
+
+/** Names in a quotation, page furniture or brackets repeating the name before never count on their own. */
+function containerVerdict(block: Block, mention: Mention): Verdict | null {
+  if (block.container === 'quote') return notDesignated('in a quotation', [], block.text);
+  if (block.container === 'furniture') return notDesignated('in page furniture', [block.text], block.text);
+  if (mention.repeats !== null)
+    return { ...designated('repeats the name before it', [], block.text), verdict: 'part_of_another' };
+  const quote = quotationSpans(block.text).find(
+    (span) => span.start <= mention.start && mention.start < span.end,
+  );
+  if (quote) return notDesignated('inside quotation marks', [], block.text.slice(quote.start, quote.end));
+  return null;
+}
+
+/** Names under a heading about earlier systems or areas still to come ("Annex: …earlier rounds", "Still to come"). */
+function headingVerdict(input: DecisionInput, block: Block): Verdict | null {
+  for (const index of block.headings) {
+    const heading = input.blocks[index] as Block;
+    const against = introAgainst(heading.text, input.announcedOn);
+    if (against.length > 0)
+      return notDesignated('under a heading about other systems', against, heading.text);
+  }
+  return null;
+}
+
+function lastSentence(text: string): string {
+  return withoutQuotations(sentenceSpans(text).at(-1)?.text ?? text);
+}
+
+/**
+ * Words an item says about its own name: other cells of its row ("Frimley | South East | June 2017"), or its
+ * description, except clauses that describe another name ("– which takes in the … system named last year").
+ */
+function itemOwnAgainst(input: DecisionInput, block: Block, mention: Mention): string[] {
+  const others = (input.byBlock.get(block.index) ?? []).filter((other) => other !== mention);
+  if (block.kind === 'row') {
+    const cells = block.text.split(' | ').filter((cell) => !cell.includes(mention.text));
+    return cells.flatMap((cell) => introAgainst(cell, input.announcedOn));
+  }
+  const blanked =
+    block.text.slice(0, mention.start) +
+    ' '.repeat(mention.end - mention.start) +
+    block.text.slice(mention.end);
+  const foreign = subordinateSpans(blanked).filter((span) =>
+    others.some((other) => span.start <= other.start && other.start < span.end),
+  );
+  let own = blanked;
+  for (const span of foreign)
+    own = own.slice(0, span.start) + ' '.repeat(span.end - span.start) + own.slice(span.end);
+  return [
+    ...negativeCues(own),
+    ...earlierDates(own, input.announcedOn),
+    ...earlierBeforeName(own).map((cue) => cue.word),
+  ];
+}
+
+/** A list item, row or name heading counts when the page announces designations and its introduction agrees. */
+function itemVerdict(input: DecisionInput, block: Block, mention: Mention): Verdict {
+  const own = itemOwnAgainst(input, block, mention);
+  if (own.length > 0)
+    return notDesignated('its own entry places it outside this announcement', own, block.text);
+  const intro = introOf(block, input.blocks, input.byBlock);
+  const introducing = intro ? lastSentence(intro.text) : '';
+  const against = introAgainst(introducing, input.announcedOn);
+  if (against.length > 0)
+    return notDesignated('listed under an introduction about other systems', against, introducing);
+  if (!input.announces)
+    return notDesignated('the page announces no designation', [], intro?.text ?? block.text);
+  const cues = intro ? [...designationCues(intro.text), ...waveReferences(intro.text)] : [];
+  const reason = intro
+    ? 'listed under an introduction to the announced systems'
+    : 'listed in an announcement';
+  return designated(reason, cues, intro?.text ?? block.text);
+}
+
+interface ClauseView {
+  sentence: string;
+  /** The main clause, plus the subordinate clause holding the mention when there is one. */
+  scope: string;
+  offset: number;
+}
+
+function clauseView(block: Block, mention: Mention): ClauseView {
+  const sentence = sentenceSpans(block.text).find(
+    (span) => span.start <= mention.start && mention.start < span.end,
+  ) ?? { start: 0, end: block.text.length, text: block.text };
+  const offset = mention.start - sentence.start;
+  const text = withoutQuotations(sentence.text);
+  const clause = clauseAt(text, offset);
+  const main = mainClause(text);
+  const scope = clause ? `${main} ${text.slice(clause.start, clause.end)}` : main;
+  return { sentence: text, scope, offset };
+}
+
+/** Words in a mention's own clause (or the main clause) that put it outside this announcement. */
+function negativesFor(view: ClauseView, announcedOn: string | null): string[] {
+  const before = [...earlierBeforeName(view.sentence), ...pivots(view.sentence)].filter(
+    (cue) => cue.index < view.offset,
+  );
+  return [
+    ...negativeCues(view.scope),
+    ...earlierDates(view.scope, announcedOn),
+    ...before.map((cue) => cue.word),
+  ];
+}
+
+/** Whether a sentence's main clause is a bare list of names ("Cambridgeshire and Peterborough, and Devon."). */
+function isBareList(view: ClauseView, block: Block, mentions: readonly Mention[]): boolean {
+  const start = block.text.indexOf(view.sentence);
+  let rest = mainClause(view.sentence);
+  for (const mention of mentions) {
+    const at = mention.start - start;
+    if (at >= 0 && at < rest.length)
+      rest = rest.slice(0, at) + ' '.repeat(mention.end - mention.start) + rest.slice(mention.end - start);
+  }
+  const words = rest
+    .replace(/^\s*(?:in|across|elsewhere in)\s+the\s+\w+\s*,/i, ' ')
+    .replace(/\b(?:and|the|also|plus)\b|[\s,.;:()&–—-]/gi, ' ')
+    .trim();
+  return words.length === 0 || words.split(/\s+/).length <= 2;
+}
+
+/** Positive evidence in prose: a status word, a reference back to the wave, a bare list, or a designating section. */
+function prosePositives(input: DecisionInput, block: Block, view: ClauseView): string[] {
+  const cues = [
+    ...designationCues(view.sentence),
+    ...waveReferences(view.sentence),
+    ...countPhrases(view.sentence).map((count) => count.phrase),
+  ];
+  if (isBareList(view, block, input.byBlock.get(block.index) ?? [])) cues.push('(a list of names)');
+  for (const index of block.headings) {
+    const heading = (input.blocks[index] as Block).text;
+    cues.push(
+      ...designationCues(heading),
+      ...waveReferences(heading),
+      ...(/\bnew\b/i.test(heading) ? ['new'] : []),
+    );
+  }
+  if (block.lead) cues.push('(the lead)');
+  return cues;
+}
+
+/**
+ * A name in running prose. Where the page gives its designated areas as a list, table or headings, prose beside
+ * it needs its own designating words ("… will become ICSs"); where the page is all prose, a sentence counts when
+ * it designates, continues the announced list or is a bare list of names.
+ */
+function inlineVerdict(input: DecisionInput, block: Block, mention: Mention, listMode: boolean): Verdict {
+  const view = clauseView(block, mention);
+  const against = negativesFor(view, input.announcedOn);
+  if (against.length > 0) return notDesignated('its clause is about other systems', against, view.sentence);
+  if (!input.announces) return notDesignated('the page announces no designation', [], view.sentence);
+  if (listMode) {
+    const cues = designationCues(view.scope);
+    const status = [...icsNouns(view.sentence), ...(view.sentence.match(/\bstatus\b|\bprogramme\b/i) ?? [])];
+    if (cues.length > 0 && status.length > 0)
+      return designated('its sentence designates', [...cues, ...status], view.sentence);
+    return notDesignated(
+      'commentary beside the listed systems, with no designating words',
+      [],
+      view.sentence,
+    );
+  }
+  const cues = prosePositives(input, block, view);
+  if (cues.length > 0) return designated('its sentence carries the announcement', cues, view.sentence);
+  return notDesignated('nothing in its sentence designates it', [], view.sentence);
+}
+
+function decideOne(input: DecisionInput, mention: Mention, listMode: boolean): MentionDecision {
+  const block = input.blocks[mention.block] as Block;
+  const role = input.roles.get(mention) ?? 'inline';
+  const verdict =
+    containerVerdict(block, mention) ??
+    headingVerdict(input, block) ??
+    (role === 'described'
+      ? notDesignated('describes the listed system it follows', [], block.text)
+      : role === 'item'
+        ? itemVerdict(input, block, mention)
+        : inlineVerdict(input, block, mention, listMode));
+  return { mention, role, ...verdict };
+}
+
+/**
+ * Partial or ambiguous names ("Greater Nottingham and Rushcliffe", "the Cumbria system") of an ICS that a whole
+ * name designates on the same page are part of that area, not further areas.
+ */
+function absorbParts(decisions: MentionDecision[]): MentionDecision[] {
+  const whole = new Map<string, Mention>();
+  for (const decision of decisions) {
+    const { mention } = decision;
+    if (decision.verdict === 'designated' && !mention.partial && mention.ics_code)
+      whole.set(mention.ics_code, mention);
+  }
+  return decisions.map((decision) => {
+    const { mention } = decision;
+    if (decision.verdict !== 'designated' || (!mention.partial && mention.ics_code)) return decision;
+    const container = mention.codes.map((code) => whole.get(code)).find(Boolean);
+    if (!container) return decision;
+    return {
+      ...decision,
+      verdict: 'part_of_another',
+      reason: `part of ${container.text}`,
+      cues: [container.text],
+    };
+  });
+}
+
+/** Decide every mention: items and headings first, then prose (which depends on whether a list designated). */
+export function decideMentions(input: DecisionInput, mentions: readonly Mention[]): MentionDecision[] {
+  const structured = mentions.map((mention) => decideOne(input, mention, false));
+  const listMode = structured.some(
+    (decision) => decision.role === 'item' && decision.verdict === 'designated',
+  );
+  const decisions = mentions.map((mention, index) =>
+    input.roles.get(mention) === 'inline'
+      ? decideOne(input, mention, listMode)
+      : (structured[index] as MentionDecision),
+  );
+  return absorbParts(decisions);
+}

@@ -1,0 +1,127 @@
+import * as cheerio from 'cheerio';
+import type { Element } from 'domhandler';
+import { collapseWhitespace } from '../text.ts';
+
+/**
+ * The article inside a page: its content root, the furniture inside it marked (not deleted, so `--explain` can
+ * say why a name there did not count), quotations marked, and the headline and standfirst found around it.
+ */
+
+/** Where an article's own text usually lives, most specific first. */
+const CONTENT_ROOTS = [
+  '[itemprop="articleBody"]',
+  '.entry-content',
+  '.story__body',
+  '.article__body',
+  '.article-body',
+  '.post-content',
+  '.content-body',
+  'main article',
+  'article',
+  'main',
+  '#content',
+  'body',
+];
+
+/** Elements that never carry article text. */
+const NEVER_TEXT = 'script, style, noscript, template, img, svg, iframe, button, input, select, form';
+
+/** Page furniture that can sit inside an article: each with the label `--explain` gives it. */
+const FURNITURE: readonly (readonly [string, string])[] = [
+  ['nav, [role="navigation"], [class*="breadcrumb"], [class*="on-this-page"], [class*="toc"]', 'navigation'],
+  ['[class*="related"], [class*="read-more"], [class*="readmore"], [class*="most-read"]', 'related stories'],
+  ['[class*="more-on"], [class*="you-may"], [class*="see-also"]', 'related stories'],
+  ['[class*="job"], [class*="vacanc"], [class*="career"]', 'job advert'],
+  ['[class*="advert"], [class*="ad-slot"], [class*="sponsor"], [class*="promo"]', 'advertisement'],
+  ['[class*="newsletter"], [class*="subscribe"], [class*="signup"]', 'newsletter box'],
+  ['[class*="cookie"], [class*="consent"]', 'cookie banner'],
+  ['[class*="share"], [class*="social"], [class*="tags"]', 'sharing links'],
+  ['[class*="byline"], [class*="author"], [class*="post-date"], [class*="meta"]', 'byline'],
+  ['[class*="paywall"], [class*="register"]', 'registration wall'],
+  ['aside, [class*="sidebar"], [class*="widget"], [hidden], [aria-hidden="true"]', 'sidebar'],
+];
+
+const QUOTES = 'blockquote, q, [class*="quote"], [class*="testimonial"]';
+
+/** Attribute carrying the furniture label of an element inside the content root. */
+export const FURNITURE_ATTRIBUTE = 'data-furniture';
+/** Attribute marking a quotation inside the content root. */
+export const QUOTE_ATTRIBUTE = 'data-quote';
+
+/** A page read as an article. */
+export interface ArticleDocument {
+  $: cheerio.CheerioAPI;
+  root: cheerio.Cheerio<Element>;
+  headline: string;
+  /** The headline element when it sits inside the content root (it is then not read again as a heading). */
+  headlineElement: Element | null;
+  /** Standfirst or introduction paragraphs found outside the content root. */
+  standfirst: string[];
+}
+
+function findRoot($: cheerio.CheerioAPI): cheerio.Cheerio<Element> {
+  for (const selector of CONTENT_ROOTS) {
+    const found = $(selector)
+      .toArray()
+      .find((element) => collapseWhitespace($(element).text()).length > 0);
+    if (found) return $(found) as cheerio.Cheerio<Element>;
+  }
+  return $.root().children().first() as cheerio.Cheerio<Element>;
+}
+
+function markContainers(root: cheerio.Cheerio<Element>): void {
+  root.find(NEVER_TEXT).remove();
+  for (const [selector, label] of FURNITURE) {
+    root.find(selector).each((_, element) => {
+      if (!element.attribs[FURNITURE_ATTRIBUTE]) element.attribs[FURNITURE_ATTRIBUTE] = label;
+    });
+  }
+  root.find(QUOTES).each((_, element) => {
+    element.attribs[QUOTE_ATTRIBUTE] = 'true';
+  });
+  // A heading that is wholly a link is a teaser for another page (news indexes, "more on" cards).
+  root.find('h1, h2, h3, h4, h5, h6').each((_, element) => {
+    const heading = root.find(element);
+    const link = heading.children('a');
+    if (link.length === 1 && collapseWhitespace(link.text()) === collapseWhitespace(heading.text())) {
+      element.attribs[FURNITURE_ATTRIBUTE] ??= 'link to another story';
+    }
+  });
+}
+
+function readHeadline($: cheerio.CheerioAPI): { text: string; element: Element | null } {
+  const h1 = $('main h1, article h1').first().get(0) ?? $('h1').first().get(0) ?? null;
+  if (h1) return { text: collapseWhitespace($(h1).text()), element: h1 };
+  const og = $('meta[property="og:title"]').attr('content');
+  const title = og ?? $('title').first().text();
+  // "NHS England » Title", "Title | NHS England", "Title - Healthcare Leader"
+  const cleaned = collapseWhitespace(title)
+    .replace(/^[^»]*»\s*/, '')
+    .replace(/\s+[|–-]\s+[^|–-]+$/, '');
+  return { text: cleaned, element: null };
+}
+
+const STANDFIRST =
+  '[class*="standfirst"], [class*="intro"], [class*="dek"], [class*="summary"], [class*="lede"]';
+
+/** Read a page as an article: content root with furniture and quotations marked, headline and standfirst. */
+export function readArticle(html: string): ArticleDocument {
+  const $ = cheerio.load(html);
+  const headline = readHeadline($);
+  const root = findRoot($);
+  // A standfirst sits beside the content root, within the same article (never in a sidebar or menu).
+  const article = root.parents('article, main').first();
+  const standfirst = article
+    .find(STANDFIRST)
+    .toArray()
+    .filter(
+      (element) => root.has(element).length === 0 && $(element).has(root.get(0) as Element).length === 0,
+    )
+    .filter((element) => $(element).parents('aside, nav, header.site-header, footer').length === 0)
+    .filter((element) => $(element).find(STANDFIRST).length === 0)
+    .map((element) => collapseWhitespace($(element).text()))
+    .filter((text) => text.split(' ').length >= 5);
+  markContainers(root);
+  const headlineElement = headline.element && root.has(headline.element).length > 0 ? headline.element : null;
+  return { $, root, headline: headline.text, headlineElement, standfirst };
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { segmentBlocks } from '../../../lib/parse/designation/blocks.ts';
+import { readArticle } from '../../../lib/parse/designation/document.ts';
+
+const blocksOf = (html: string) =>
+  segmentBlocks(readArticle(html)).map((block) => [block.kind, block.text, block.container, block.lead]);
+
+const page = (body: string, extra = '') =>
+  `<html><body><header><nav><ul><li>Devon</li></ul></nav></header><main><article><h1>Headline here</h1>${extra}<div class="entry-content">${body}</div></article></main><aside class="sidebar"><p>Kent and Medway jobs</p></aside></body></html>`;
+
+describe('readArticle and segmentBlocks', () => {
+  it('reads the headline and the content root only, never the menu or the sidebar', () => {
+    expect(
+      blocksOf(page('<p>Eleven more areas will become integrated care systems from April.</p>')),
+    ).toEqual([
+      ['headline', 'Headline here', 'body', false],
+      ['paragraph', 'Eleven more areas will become integrated care systems from April.', 'body', true],
+    ]);
+  });
+
+  it('gives list items, table rows (cells joined) and captions, each list or table its own group', () => {
+    const blocks = segmentBlocks(
+      readArticle(
+        page(
+          '<ul><li>Devon <ul><li>nested</li></ul></li></ul><table><caption>New</caption><tr><th>System</th><td>Region</td></tr></table>',
+        ),
+      ),
+    );
+    expect(blocks.slice(1).map((block) => [block.kind, block.text, block.group])).toEqual([
+      ['item', 'Devon', 0],
+      ['item', 'nested', 1],
+      ['caption', 'New', 2],
+      ['row', 'System | Region', 2],
+    ]);
+  });
+
+  it('marks quotations and furniture inside the article, with the headings above each block', () => {
+    const blocks = segmentBlocks(
+      readArticle(
+        page(
+          '<h2>Section</h2><h3>Sub</h3><blockquote><p>“Quoted”</p></blockquote><aside class="read-more"><p>Read more: Devon</p></aside><h2>Next</h2><p>After</p>',
+        ),
+      ),
+    );
+    expect(blocks.slice(1).map((block) => [block.text, block.container, block.headings])).toEqual([
+      ['Section', 'body', []],
+      ['Sub', 'body', [1]],
+      ['“Quoted”', 'quote', [2, 1]],
+      ['Read more: Devon', 'furniture', [2, 1]],
+      ['Next', 'body', []],
+      ['After', 'body', [5]],
+    ]);
+  });
+
+  it('reads the standfirst beside the content root as part of the lead, and <br> lines as separate blocks', () => {
+    const html = page(
+      '<p>Intro line:<br>Devon<br>Kent and Medway</p>',
+      '<p class="standfirst">Three London systems and four in the South West are approved</p>',
+    );
+    expect(blocksOf(html).slice(1)).toEqual([
+      ['standfirst', 'Three London systems and four in the South West are approved', 'body', true],
+      ['paragraph', 'Intro line:', 'body', false],
+      ['paragraph', 'Devon', 'body', false],
+      ['paragraph', 'Kent and Medway', 'body', false],
+    ]);
+  });
+
+  it('takes a heading that is wholly a link as a teaser for another story', () => {
+    const blocks = segmentBlocks(readArticle(page('<h2><a href="/x">Eleven new ICSs confirmed</a></h2>')));
+    expect(blocks[1]).toMatchObject({ kind: 'heading', container: 'furniture' });
+  });
+});

@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { countPhrases, pageCount } from '../../../lib/parse/designation/counts.ts';
+
+const counts = (sentence: string) => countPhrases(sentence).map((count) => [count.value, count.kind]);
+
+describe('countPhrases', () => {
+  it('reads the number of areas a sentence announces, in words or digits', () => {
+    expect(counts('Eleven further parts of England will be designated')).toEqual([[11, 'wave']]);
+    expect(counts('The final 13 are Cambridgeshire and Peterborough; …')).toEqual([[13, 'wave']]);
+    expect(counts('NHS England has approved the designation of the 13 systems listed in section 2.')).toEqual(
+      [[13, 'wave']],
+    );
+    expect(counts('Total (13 systems) | – | 15.01')).toEqual([[13, 'wave']]);
+  });
+
+  it('reads a partitive head and "the remaining N" as counts of their own sentence', () => {
+    expect(counts('Two of the eight are neighbours in the Thames Valley')).toEqual([[2, 'part']]);
+    expect(counts('The remaining four are Norfolk and Waveney, …')).toEqual([[4, 'remaining']]);
+  });
+
+  it('does not read running totals, references back, other areas or populations', () => {
+    expect(counts('There are now 29 ICSs, covering more than 35 million people')).toEqual([]);
+    expect(counts('taking the number of integrated care systems in England to 18')).toEqual([]);
+    expect(counts('We are one of 11 systems across England')).toEqual([]);
+    expect(counts('are not among the eight')).toEqual([]);
+    expect(counts('WY&H joins the national programme alongside three other areas')).toEqual([]);
+    expect(counts('joining the 18 already in place; serving 14.5 million people; Nine appointments')).toEqual(
+      [],
+    );
+    expect(counts('42 systems will cover the whole of England')).toEqual([]);
+  });
+});
+
+describe('pageCount', () => {
+  it('takes the announced count of a headline or lead sentence', () => {
+    expect(pageCount('Another four areas have been given ICS status, taking the number to 18')?.value).toBe(
+      4,
+    );
+  });
+
+  it('ignores a count in a clause about other areas', () => {
+    expect(pageCount('Thirteen systems are still to be designated.')).toBeNull();
+    expect(pageCount('At least ten more areas hope to be designated')).toBeNull();
+  });
+});

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import {
+  designationCues,
+  earlierBeforeName,
+  earlierDates,
+  framingCues,
+  icsNouns,
+  isRegionLabel,
+  linkedDesignation,
+  negativeCues,
+  pivots,
+  waveReferences,
+} from '../../../lib/parse/designation/cues.ts';
+
+describe('designation cues', () => {
+  it('finds status words, and status verbs only when the status is named', () => {
+    expect(designationCues('Four more areas have been designated as ICSs')).toEqual(['designated']);
+    expect(designationCues('These 11 new ICSs have been granted their status')).toEqual([
+      'granted their status',
+    ]);
+    expect(designationCues('Devon ICS was granted £2m for a new scanner')).toEqual([]);
+  });
+
+  it('ties a status word to the ICS noun only when they are a few words apart', () => {
+    expect(linkedDesignation('Healthier Together confirmed as an integrated care system')).toEqual([
+      'confirmed',
+      'integrated care system',
+    ]);
+    expect(
+      linkedDesignation(
+        'Devon ICS has confirmed plans for a new community hospital in Exeter, the integrated care system said.',
+        [{ start: 0, end: 9 }],
+      ),
+    ).toEqual([]);
+  });
+
+  it('takes the ICS noun as a modifier when a role, board or boundary follows it', () => {
+    expect(icsNouns('Four new ICSs approved; ICS status')).toEqual(['ICSs', 'ICS']);
+    expect(icsNouns('ICS chief executive named; integrated care system boundaries; ICS Leaders')).toEqual([]);
+  });
+
+  it('finds references back to the announced list, and not ordinary uses of "one"', () => {
+    expect(
+      waveReferences('Gloucestershire is one. The remaining two are … The list is completed by'),
+    ).toEqual(['is one', 'The list']);
+    expect(waveReferences('one of the original wave of systems')).toEqual([]);
+  });
+});
+
+describe('negative cues', () => {
+  it('finds earlier, pending, negated and navigational wording', () => {
+    expect(negativeCues('which already serve one in six')).toEqual(['already']);
+    expect(negativeCues('still to be designated; working towards designation')).toEqual([
+      'still to',
+      'working towards',
+    ]);
+    expect(negativeCues('is not part of the list')).toEqual(['not']);
+    expect(negativeCues('Find out more about the areas')).toEqual(['Find out more']);
+    expect(negativeCues('will become integrated care systems from 1 April 2021')).toEqual([]);
+  });
+
+  it('marks only the names after "existing" and after a pivot', () => {
+    expect(earlierBeforeName('NENC absorbs the existing Cumbria ICS').map((cue) => cue.word)).toEqual([
+      'existing',
+    ]);
+    expect(pivots('becomes the third ICS after Greater Manchester').map((cue) => cue.word)).toEqual([
+      'after',
+    ]);
+    expect(pivots('They join the first-wave systems').map((cue) => cue.word.trim())).toEqual(['join']);
+    expect(pivots('Joining them are Devon and Kent')).toEqual([]);
+    expect(pivots('South Yorkshire is joined by Nottinghamshire')).toEqual([]);
+  });
+
+  it('finds dates before the page: years, months of earlier years, and months earlier this year', () => {
+    expect(earlierDates('South East London was designated in June 2019', '2020-12-08')).toEqual([
+      'June 2019',
+    ]);
+    expect(earlierDates('running since 2016', '2020-12-08')).toEqual(['2016']);
+    expect(earlierDates('South West London followed in May this year', '2020-12-08')).toEqual(['in May']);
+    expect(earlierDates('the 11 systems confirmed in December', '2021-03-23')).toEqual(['in December']);
+  });
+
+  it('does not take the page month, future dates, financial years or mid-year estimates as earlier', () => {
+    expect(earlierDates('Systems designated in December 2020', '2020-12-08')).toEqual([]);
+    expect(earlierDates('will become ICSs in April, from 1 April 2021', '2021-03-19')).toEqual([]);
+    expect(earlierDates('during 2021/22, using mid-2019 estimates', '2021-03-19')).toEqual([]);
+    expect(earlierDates('anything at all', null)).toEqual([]);
+  });
+
+  it('finds framing that makes a headline about something else', () => {
+    expect(framingCues('Chair designates confirmed for nine integrated care boards')).toEqual([
+      'Chair',
+      'integrated care boards',
+    ]);
+    expect(framingCues('Four ICSs named as digital frontrunners and share £20m')).toEqual([
+      'frontrunners',
+      '£',
+    ]);
+    expect(framingCues('Eleven more areas to become integrated care systems')).toEqual([]);
+  });
+});
+
+describe('region labels', () => {
+  it('recognises NHS regions, alone or combined, with "region" or a colon', () => {
+    expect(
+      [
+        'Midlands',
+        'North East and Yorkshire region',
+        'London, North East and Yorkshire',
+        'South West:',
+      ].every(isRegionLabel),
+    ).toBe(true);
+  });
+
+  it('does not take other headings as region labels', () => {
+    expect(
+      ['Next steps', 'The new systems', 'Devon', 'Areas working towards designation'].some(isRegionLabel),
+    ).toBe(false);
+  });
+});

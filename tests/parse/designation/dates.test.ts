@@ -1,0 +1,81 @@
+import * as cheerio from 'cheerio';
+import { describe, expect, it } from 'vitest';
+import { effectiveDate, publishedDate } from '../../../lib/parse/designation/dates.ts';
+
+const published = (head: string, body: string) =>
+  publishedDate(cheerio.load(`<html><head>${head}</head><body>${body}</body></html>`));
+
+describe('publishedDate', () => {
+  it('prefers article:published_time, then JSON-LD datePublished', () => {
+    const ld =
+      '<script type="application/ld+json">{"@graph":[{"@type":"NewsArticle","datePublished":"2018-05-24T11:00:00+01:00"}]}</script>';
+    expect(
+      published('<meta property="article:published_time" content="2021-03-19T10:00:00+00:00">', ''),
+    ).toEqual({
+      iso: '2021-03-19',
+      from: 'meta article:published_time',
+    });
+    expect(published(ld, '<main><p class="post-updated">Last updated: 4 June 2018</p></main>')).toEqual({
+      iso: '2018-05-24',
+      from: 'JSON-LD datePublished',
+    });
+  });
+
+  it('reads <time>, "Published", "Posted on dd/mm/yyyy", "First published:" and month-first bylines', () => {
+    const visible = (body: string) => published('', `<main><article>${body}</article></main>`)?.iso;
+    expect(
+      visible(
+        '<p class="post-date">Date: <time datetime="2020-12-08T09:30:00+00:00">8 December 2020</time></p>',
+      ),
+    ).toBe('2020-12-08');
+    expect(visible('<p class="byline">Published 9 December 2020</p>')).toBe('2020-12-09');
+    expect(visible('<span class="posted">Posted on 23/03/2021</span>')).toBe('2021-03-23');
+    expect(
+      visible(
+        '<dl><dt>Document first published:</dt><dd>19 March 2021</dd><dt>Page updated:</dt><dd>6 April 2021</dd></dl>',
+      ),
+    ).toBe('2021-03-19');
+    expect(visible('<p class="date">Published on December 8, 2020</p>')).toBe('2020-12-08');
+  });
+
+  it('never takes an updated date or the date of a related item', () => {
+    const body =
+      '<main><article><p class="page-updated">Page updated: 12 January 2021</p><aside class="related"><time datetime="2020-05-21">21 May 2020</time></aside></article></main>';
+    expect(published('', body)).toBeNull();
+  });
+});
+
+describe('effectiveDate', () => {
+  it('reads immediate effect, this month, next month, full dates and months', () => {
+    expect(effectiveDate('join in shadow form with immediate effect', '2018-05-24')?.iso).toBe('2018-05-24');
+    expect(effectiveDate('will become ICSs from 1 April 2021', '2020-12-08')).toMatchObject({
+      iso: '2021-04-01',
+      precision: 'day',
+    });
+    expect(effectiveDate('which go live next month', '2021-03-23')?.iso).toBe('2021-04-01');
+    expect(effectiveDate('will formally take on ICS status from April', '2020-12-09')?.iso).toBe(
+      '2021-04-01',
+    );
+    expect(effectiveDate('will become an ICS from 1 April', '2021-03-19')?.iso).toBe('2021-04-01');
+    expect(effectiveDate('to become an integrated care system in April', '2021-03-19')?.iso).toBe(
+      '2021-04-01',
+    );
+  });
+
+  it('never dates a month-only designation before the announcement itself', () => {
+    expect(effectiveDate('designated from December 2020', '2020-12-08')).toMatchObject({
+      iso: '2020-12-08',
+      precision: 'month',
+    });
+    expect(effectiveDate('will operate as ICSs from this month', '2019-06-19')).toMatchObject({
+      iso: '2019-06-19',
+      precision: 'month',
+    });
+  });
+
+  it('does not read targets, past months or a bare "in April" outside future wording', () => {
+    expect(effectiveDate('NHS England wants every area covered by April 2021', '2020-12-08')).toBeNull();
+    expect(effectiveDate('Devon became an ICS in April', '2021-09-02')).toBeNull();
+    expect(effectiveDate('a statutory footing from 2022', '2020-12-08')).toBeNull();
+  });
+});

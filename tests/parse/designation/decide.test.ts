@@ -1,0 +1,142 @@
+import { describe, expect, it } from 'vitest';
+import { findAnnouncement } from '../../../lib/parse/designation/announce.ts';
+import { segmentBlocks } from '../../../lib/parse/designation/blocks.ts';
+import { mentionRoles } from '../../../lib/parse/designation/context.ts';
+import { decideMentions } from '../../../lib/parse/designation/decide.ts';
+import { readArticle } from '../../../lib/parse/designation/document.ts';
+import { findMentions } from '../../../lib/parse/designation/mentions.ts';
+import type { Mention } from '../../../lib/parse/designation/model.ts';
+import { nameFormIndex } from '../../../lib/reference/name-forms.ts';
+import { testGazetteer } from './world.ts';
+
+const ANNOUNCED_ON = '2021-03-19';
+const index = nameFormIndex(testGazetteer(), ANNOUNCED_ON);
+
+function read(headline: string, body: string) {
+  const html = `<html><body><main><article><h1>${headline}</h1><div class="entry-content">${body}</div></article></main></body></html>`;
+  const blocks = segmentBlocks(readArticle(html));
+  const byBlock = new Map<number, Mention[]>(
+    blocks.map((block) => [block.index, findMentions(block.index, block.text, index)]),
+  );
+  return { blocks, byBlock };
+}
+
+function decide(headline: string, body: string) {
+  const { blocks, byBlock } = read(headline, body);
+  const announces = findAnnouncement(blocks, byBlock, ANNOUNCED_ON) !== null;
+  const roles = mentionRoles(blocks, byBlock);
+  const decisions = decideMentions(
+    { blocks, byBlock, roles, announcedOn: ANNOUNCED_ON, announces },
+    [...byBlock.values()].flat(),
+  );
+  return decisions.map((decision) => [decision.mention.text, decision.verdict]);
+}
+
+describe('findAnnouncement', () => {
+  it('finds a status word tied to the ICS noun in the headline or lead', () => {
+    for (const headline of [
+      'Eleven more areas to become integrated care systems',
+      'Four new ICSs approved',
+      'Healthier Together confirmed as an integrated care system',
+      'Four more areas given integrated care system status',
+    ]) {
+      const { blocks, byBlock } = read(headline, '<p>Short.</p>');
+      expect(findAnnouncement(blocks, byBlock, ANNOUNCED_ON), headline).not.toBeNull();
+    }
+  });
+
+  it("does not read appointments, boards, funding, boundaries, speculation, history or a system's own news as announcements", () => {
+    for (const headline of [
+      'Cheshire and Merseyside names first ICS chief executive',
+      'Six new integrated care boards established',
+      'Four ICSs named as digital frontrunners and share £20m',
+      'Government confirms decision on integrated care system boundaries',
+      'Which areas could be the next ICSs?',
+      'Five years since the first accountable care systems were named',
+      'Devon ICS confirms plans for a new hospital',
+      'Integrated care systems: areas working towards designation',
+    ]) {
+      const { blocks, byBlock } = read(headline, '<p>Short.</p>');
+      expect(findAnnouncement(blocks, byBlock, ANNOUNCED_ON), headline).toBeNull();
+    }
+  });
+});
+
+describe('decideMentions', () => {
+  it('designates list items under a designating introduction, not under one about other systems', () => {
+    const body =
+      '<p>The new systems are:</p><ul><li>Devon</li><li>Lincolnshire</li></ul><p>They join the systems already working this way:</p><ul><li>Dorset</li></ul><p>Areas still to be designated:</p><ul><li>Somerset</li></ul>';
+    expect(decide('Two more areas to become integrated care systems', body)).toEqual([
+      ['Devon', 'designated'],
+      ['Lincolnshire', 'designated'],
+      ['Dorset', 'not_designated'],
+      ['Somerset', 'not_designated'],
+    ]);
+  });
+
+  it('never designates on a page that announces nothing, whatever its lists say', () => {
+    expect(
+      decide('Staff survey results published', '<p>The new systems are:</p><ul><li>Devon</li></ul>'),
+    ).toEqual([['Devon', 'not_designated']]);
+  });
+
+  it('leaves out quotations, furniture, headings about other systems, and a row dated in an earlier wave', () => {
+    const body =
+      '<p>Devon and Lincolnshire have been confirmed as integrated care systems.</p><blockquote><p>We follow Dorset.</p></blockquote><p>She said: “Somerset showed the way.”</p><aside class="related"><p>Kent and Medway news</p></aside><h2>Systems designated in earlier rounds</h2><p>Gloucestershire is one.</p>';
+    expect(decide('Two more areas to become integrated care systems', body)).toEqual([
+      ['Devon', 'designated'],
+      ['Lincolnshire', 'designated'],
+      ['Dorset', 'not_designated'],
+      ['Somerset', 'not_designated'],
+      ['Kent and Medway', 'not_designated'],
+      ['Gloucestershire', 'not_designated'],
+    ]);
+    const table =
+      '<p>Two more ICSs were approved:</p><table><tr><td>Devon</td><td>April 2021</td></tr><tr><td>Dorset</td><td>June 2017</td></tr></table>';
+    expect(decide('Two new ICSs approved', table)).toEqual([
+      ['Devon', 'designated'],
+      ['Dorset', 'not_designated'],
+    ]);
+  });
+
+  it('reads prose clause by clause: a cue in a "which" clause speaks only for that clause', () => {
+    const body =
+      '<p>NHS England has named nine areas as accountable care systems.</p><p>The nine are Devon; Dorset; and Surrey Heartlands, which already has a devolution agreement.</p><p>Greater Manchester, which has run its own budget since 2016, is not part of the list.</p>';
+    expect(decide('Nine areas named as first accountable care systems', body)).toEqual([
+      ['Devon', 'designated'],
+      ['Dorset', 'designated'],
+      ['Surrey Heartlands', 'designated'],
+      ['Greater Manchester', 'not_designated'],
+    ]);
+  });
+
+  it('leaves out names after "after", "existing" or "join the …" even in a designating sentence', () => {
+    const body =
+      "<p>Cheshire and Merseyside becomes the region's third ICS after Greater Manchester. North East and North Cumbria absorbs the existing Cumbria ICS.</p>";
+    expect(decide('Two more areas to become integrated care systems', body)).toEqual([
+      ['Cheshire and Merseyside', 'designated'],
+      ['Greater Manchester', 'not_designated'],
+      ['North East and North Cumbria', 'designated'],
+      ['Cumbria ICS', 'not_designated'],
+    ]);
+  });
+
+  it('beside a designating list, designates prose only with its own designating words', () => {
+    const body =
+      '<p>The new systems are:</p><ul><li>Devon</li></ul><p>Lincolnshire will also become an integrated care system.</p><p>Somerset serves half a million people.</p>';
+    expect(decide('Two more areas to become integrated care systems', body)).toEqual([
+      ['Devon', 'designated'],
+      ['Lincolnshire', 'designated'],
+      ['Somerset', 'not_designated'],
+    ]);
+  });
+
+  it('counts a part of a designated system as that system, not as another area', () => {
+    const body =
+      '<p>Nottinghamshire, with an early focus on Greater Nottingham and Rushcliffe, is one of the eight.</p>';
+    expect(decide('Eight areas named as accountable care systems', body)).toEqual([
+      ['Nottinghamshire', 'designated'],
+      ['Greater Nottingham and Rushcliffe', 'part_of_another'],
+    ]);
+  });
+});

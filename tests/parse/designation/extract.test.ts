@@ -1,0 +1,234 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { explainExtraction } from '../../../lib/parse/designation/explain.ts';
+import { extractDesignations } from '../../../lib/parse/designation/extract.ts';
+import { referenceGazetteer } from '../../../lib/parse/dispatch.ts';
+import type { Gazetteer } from '../../../lib/reference/gazetteer.ts';
+
+/**
+ * Whole pages in layouts and wordings the labelled corpus does not have: definition lists, bold name paragraphs,
+ * tables with the region first, accordions, numbered name headings with a month-first date, <br> lines, a news
+ * round-up, Title Case, and distractors (funding, a system's own news, an anniversary).
+ */
+
+let gazetteer: Gazetteer;
+beforeAll(async () => {
+  gazetteer = await referenceGazetteer(new URL('../../../snapshots/', import.meta.url).pathname);
+});
+
+const page = (published: string, headline: string, body: string) =>
+  `<html><head><meta property="article:published_time" content="${published}T09:00:00Z"></head><body><header><nav><ul><li>Devon</li><li>Sussex</li></ul></nav></header><main><article><h1>${headline}</h1><div class="entry-content">${body}</div></article><aside class="related"><h2>Related</h2><ul><li>Frimley named ICS</li></ul></aside></main></body></html>`;
+
+const extract = (html: string) =>
+  extractDesignations(html, 'https://example.org/page/', { sourceId: 'nhse-news', gazetteer });
+const codes = (html: string) =>
+  extract(html)
+    .areas.map((area) => area.ics_code)
+    .sort();
+
+const UNSEEN: [layout: string, html: string, expected: string[]][] = [
+  [
+    'definition list',
+    page(
+      '2021-03-20',
+      'Integrated care systems approved in March 2021',
+      '<p>NHS England has today confirmed that the following four systems will be designated as integrated care systems from 1 April 2021.</p><dl><dt>Devon</dt><dd>Serving 1.2 million people.</dd><dt>Kent and Medway</dt><dd>Includes Medway Council.</dd><dt>Lincolnshire</dt><dd>A rural county.</dd><dt>Northamptonshire</dt><dd>Two unitary councils.</dd></dl>',
+    ),
+    ['QJK', 'QJM', 'QKS', 'QPM'],
+  ],
+  [
+    'bold name paragraphs with abbreviations',
+    page(
+      '2020-12-09',
+      'South West systems gain ICS status',
+      '<p>Four South West partnerships have been given integrated care system status, NHS England confirmed.</p><p><strong>Somerset</strong> – around 560,000 people.</p><p><strong>Cornwall and the Isles of Scilly</strong> – the most westerly system.</p><p><strong>BNSSG</strong> – Bristol and its neighbours.</p><p><strong>BSW</strong> – Bath, Swindon and Wiltshire.</p><p>Dorset and Gloucestershire were already ICSs.</p>',
+    ),
+    ['QOX', 'QSL', 'QT6', 'QUY'],
+  ],
+  [
+    'table with the region first',
+    page(
+      '2020-05-21',
+      'Four new ICSs',
+      '<p>These areas have been designated as integrated care systems (ICSs) this month:</p><table><tr><th>Region</th><th>System</th></tr><tr><td>East of England</td><td>Hertfordshire and West Essex</td></tr><tr><td>London</td><td>South West London</td></tr><tr><td>North East and Yorkshire</td><td>Humber, Coast and Vale</td></tr><tr><td>South East</td><td>Sussex</td></tr></table><p>Frimley and Surrey Heartlands, designated in 2017, continue to lead the way.</p>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+  [
+    'accordion by region',
+    page(
+      '2020-12-08',
+      'Integrated care systems designated in December 2020',
+      '<p>The following systems have been designated as integrated care systems from December 2020. Select a region to see them.</p><details><summary>London</summary><ul><li>North West London</li><li>North Central London</li><li>North East London</li></ul></details><details><summary>Midlands</summary><ul><li>Birmingham and Solihull</li><li>Derbyshire</li></ul></details>',
+    ),
+    ['QHL', 'QJ2', 'QMF', 'QMJ', 'QRV'],
+  ],
+  [
+    'news round-up announcing under its own heading',
+    page(
+      '2020-05-22',
+      'News in brief',
+      '<p>Our weekly round-up of news from across the health and care system in England.</p><h2>Four more areas become integrated care systems</h2><p>Hertfordshire and West Essex, Humber, Coast and Vale, South West London and Sussex have become integrated care systems.</p><h2>Flu jab campaign launched</h2><p>The campaign covers Devon and Cornwall pharmacies.</p>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+  [
+    'Title Case headline naming the areas',
+    page(
+      '2021-03-19',
+      'Devon, Kent And Medway And Lincolnshire Named As Integrated Care Systems',
+      '<p>Three more areas have been named as integrated care systems by NHS England today.</p>',
+    ),
+    ['QJK', 'QJM', 'QKS'],
+  ],
+  [
+    'lines broken with <br>',
+    page(
+      '2021-03-19',
+      'Final ICSs confirmed',
+      '<p>Three more areas have been confirmed as integrated care systems. The new systems are:<br>Devon<br>Kent and Medway<br>Lincolnshire</p>',
+    ),
+    ['QJK', 'QJM', 'QKS'],
+  ],
+  [
+    'speech naming neighbours inside a paragraph',
+    page(
+      '2021-03-19',
+      'Devon becomes an integrated care system',
+      '<p>Devon has been confirmed as an integrated care system from 1 April 2021.</p><p>Jo Bloggs, chair, said: “We are delighted to join Cornwall and Somerset, who have led the way.”</p><p>We will work closely with our neighbours in Dorset on specialist services.</p>',
+    ),
+    ['QJK'],
+  ],
+  [
+    'a second list of areas expected next year',
+    page(
+      '2020-05-21',
+      'Four more areas designated as integrated care systems',
+      '<p>Four more areas have been designated as integrated care systems, NHS England confirmed.</p><ul><li>Hertfordshire and West Essex</li><li>Humber, Coast and Vale</li><li>South West London</li><li>Sussex</li></ul><p>The following areas are expected to become integrated care systems next year:</p><ul><li>Devon</li><li>Kent and Medway</li></ul>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+];
+
+describe('extractDesignations on layouts the corpus does not have', () => {
+  for (const [layout, html, expected] of UNSEEN) {
+    it(`reads a ${layout}`, () => {
+      const extraction = extract(html);
+      expect(extraction.outcome).toBe('designation');
+      expect(codes(html)).toEqual(expected);
+    });
+  }
+
+  it('reads numbered name headings, a month-first date and the effective month', () => {
+    const html = `<html><body><main><h1>Eleven new integrated care systems</h1><p class="date">Published on December 8, 2020</p><p>Eleven more areas will become integrated care systems from April 2021:</p>${[
+      'North West London',
+      'North Central London',
+      'North East London',
+      'Somerset',
+      'Cornwall and the Isles of Scilly',
+      'Bristol, North Somerset and South Gloucestershire',
+      'Bath and North East Somerset, Swindon and Wiltshire',
+      'Norfolk and Waveney',
+      'Birmingham and Solihull',
+      'Derbyshire',
+      'Hampshire and the Isle of Wight',
+    ]
+      .map((name, index) => `<h3>${index + 1}. ${name}</h3><p>About ${index + 1}.</p>`)
+      .join('')}</main></body></html>`;
+    const extraction = extract(html);
+    expect(extraction).toMatchObject({
+      outcome: 'designation',
+      announced_on: '2020-12-08',
+      effective_from: '2021-04-01',
+      stated_count: 11,
+    });
+    expect(extraction.areas).toHaveLength(11);
+  });
+});
+
+describe('extractDesignations on pages that designate nothing', () => {
+  for (const [kind, html] of [
+    [
+      'funding for named systems',
+      page(
+        '2022-03-10',
+        'Four ICSs named as digital frontrunners',
+        '<p>Four integrated care systems have been named as digital frontrunners and will share £20m of funding: Devon, Kent and Medway, Lincolnshire and Somerset.</p>',
+      ),
+    ],
+    [
+      "a system's own news",
+      page(
+        '2021-10-10',
+        'Devon ICS confirms plans for new hospital',
+        '<p>Devon ICS has confirmed plans for a new community hospital in Exeter, the integrated care system said.</p>',
+      ),
+    ],
+    [
+      'an anniversary',
+      page(
+        '2022-06-15',
+        'Five years since the first accountable care systems were named',
+        '<p>Five years ago NHS England named the first eight accountable care systems, including Frimley, Dorset and South Yorkshire and Bassetlaw.</p>',
+      ),
+    ],
+  ] as const) {
+    it(`gives none for ${kind}`, () => {
+      expect(extract(html)).toMatchObject({ outcome: 'none', areas: [], announcement: null });
+    });
+  }
+});
+
+describe('extractDesignations fails closed', () => {
+  it('gives count_mismatch when the stated count differs from the areas found, with the areas found', () => {
+    const html = page(
+      '2021-03-19',
+      'Three more ICSs approved',
+      '<p>The three new systems are:</p><ul><li>Devon</li><li>Lincolnshire</li></ul>',
+    );
+    const extraction = extract(html);
+    expect(extraction.outcome).toBe('count_mismatch');
+    expect(extraction.problem).toMatch(/says 3 areas .* but 2 were found \(Devon, Lincolnshire\)/);
+    expect(extraction.announcement).toBeNull();
+  });
+
+  it('gives layout_drift when the headline announces designations but the areas are only in an image', () => {
+    const html = page(
+      '2020-05-21',
+      'Four more integrated care systems designated',
+      '<p>Another four areas have been designated as integrated care systems.</p><figure><img alt="map"></figure>',
+    );
+    expect(extract(html)).toMatchObject({ outcome: 'layout_drift', areas: [] });
+  });
+
+  it('reports a listed name the closed world does not know as an unresolved area, never dropping it', () => {
+    const html = page(
+      '2021-03-19',
+      'Two more areas to become integrated care systems',
+      '<p>The following areas will become integrated care systems:</p><ul><li>Devon – 1.2 million people</li><li>Atlantis and the Sunken Isles – nowhere</li></ul>',
+    );
+    const extraction = extract(html);
+    expect(extraction.outcome).toBe('designation');
+    expect(extraction.areas.map((area) => [area.name_as_published, area.ics_code])).toEqual([
+      ['Devon', 'QJK'],
+      ['Atlantis and the Sunken Isles', null],
+    ]);
+  });
+});
+
+describe('explainExtraction', () => {
+  it('prints every mention with its decision and the words that drove it, then the counts and the outcome', () => {
+    const html = page(
+      '2021-03-19',
+      'Three more ICSs approved',
+      '<p>The three new systems are:</p><ul><li>Devon</li><li>Lincolnshire</li></ul><blockquote><p>Dorset led the way.</p></blockquote>',
+    );
+    const text = explainExtraction(extract(html));
+    expect(text).toContain('announces designations: "Three more ICSs approved" [approved, ICSs]');
+    expect(text).toMatch(
+      /DESIGNATED\s+Devon \(QJK, item\): listed under an introduction to the announced systems/,
+    );
+    expect(text).toMatch(/not designated\s+Dorset \(QVV, inline\): in a quotation/);
+    expect(text).toContain('count (page): says 3, found 2 DIFFERS');
+    expect(text.trimEnd().split('\n').at(-1)).toMatch(/^outcome: count_mismatch: the page says 3 areas/);
+  });
+});
