@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
@@ -14,8 +14,9 @@ import {
 import { extractArchive, looksLikeZip } from '../sources/archive.ts';
 import { type SourceEntry, sourceById } from '../sources/catalogue.ts';
 import { listSnapshots, loadSnapshot } from '../sources/snapshots.ts';
-import { parseAnnouncement } from './announcement.ts';
+import { failedClosed, parseAnnouncement, readAnnouncementPage } from './announcement.ts';
 import { CODE_LOOKUPS_SOURCE_ID, type LookupDocument, parseLookupDocument } from './code-lookups.ts';
+import { explainExtraction } from './designation/explain.ts';
 import { parseGpPublication } from './gp-publication.ts';
 import type { GpRegistrationAggregate } from './gp-registrations.ts';
 import { parseIcsListing } from './listing.ts';
@@ -41,8 +42,10 @@ export type ParsedDocument =
 export interface ParseDocumentOptions {
   /** The document's URL (live or file://), for provenance and error messages. */
   url: string;
-  /** Says whether a name is a known ICS name; lets announcements split inline lists of areas. */
+  /** Says whether a name is a known ICS name; lets the listing page decide which table lists the bodies. */
   knownNames?: (name: string) => boolean;
+  /** The closed world of ICS names announcements are searched for (default: the bundled snapshots' lookups). */
+  gazetteer?: Gazetteer;
 }
 
 /** Parse one captured document of a catalogue source with the parser for that source's kind. */
@@ -62,14 +65,11 @@ export async function parseDocument(
           ...(options.knownNames && { knownNames: options.knownNames }),
         }),
       };
-    case 'html-announcements':
-      return {
-        kind: 'announcement',
-        announcement: parseAnnouncement(text(), options.url, {
-          sourceId: source.id,
-          ...(options.knownNames && { knownNames: options.knownNames }),
-        }),
-      };
+    case 'html-announcements': {
+      const gazetteer = options.gazetteer ?? (await bundledGazetteer());
+      const announcement = parseAnnouncement(text(), options.url, { sourceId: source.id, gazetteer });
+      return { kind: 'announcement', announcement };
+    }
     case 'csv-lookup':
       return {
         kind: 'lookup',
@@ -107,6 +107,39 @@ async function parseGpDocument(
     aggregates.push({ archive_entry: entry.name, aggregate: await aggregateOf(entry.bytes) });
   }
   return aggregates;
+}
+
+/**
+ * Read a captured document for `ics-lake parse`, refusing before reading it when it is larger than its source's
+ * byte cap (the catalogue's `maxBytes`, the same cap a fetch of that source enforces).
+ */
+export async function readCapturedDocument(file: string, source: SourceEntry): Promise<Uint8Array> {
+  const { size } = await stat(file);
+  if (size > source.maxBytes) {
+    throw new RangeError(
+      `${source.id}: ${file} is ${size} bytes, over the ${source.maxBytes}-byte cap for source ${source.id} (catalogue maxBytes)`,
+    );
+  }
+  return readFile(file);
+}
+
+/** `--explain` for an announcement: the decision on every mention, and whether the page failed closed. */
+export function explainAnnouncement(
+  source: SourceEntry,
+  bytes: Uint8Array,
+  options: { url: string; gazetteer: Gazetteer },
+): { text: string; failure: string | null } {
+  if (source.kind !== 'html-announcements') {
+    throw new RangeError(
+      `${source.id}: --explain reads announcement pages only, not ${source.kind} documents`,
+    );
+  }
+  const html = decodeUtf8(bytes, { sourceId: source.id, url: options.url });
+  const extraction = readAnnouncementPage(html, options.url, {
+    sourceId: source.id,
+    gazetteer: options.gazetteer,
+  });
+  return { text: explainExtraction(extraction), failure: failedClosed(extraction)?.message ?? null };
 }
 
 /** How a published name was (or was not) attached to an ICS code. */
@@ -323,6 +356,15 @@ export async function referenceGazetteer(snapshotsRoot: string): Promise<Gazette
     resolveCode: gazetteer.resolveCode,
   });
   return { ...gazetteer, resolve };
+}
+
+const BUNDLED_SNAPSHOTS = path.resolve(import.meta.dirname, '../../snapshots');
+let bundled: Promise<Gazetteer> | undefined;
+
+/** The gazetteer of the bundled snapshots' newest lookups, built once per process. */
+export function bundledGazetteer(): Promise<Gazetteer> {
+  bundled ??= referenceGazetteer(BUNDLED_SNAPSHOTS);
+  return bundled;
 }
 
 /**

@@ -5,6 +5,7 @@ import { getJson, type LakeStore, putJson } from '../lake/store.ts';
 import type { NormaliseInput, Provenance } from '../normalise/input.ts';
 import { parseAnnouncement } from '../parse/announcement.ts';
 import { parseLookupDocument } from '../parse/code-lookups.ts';
+import { isDesignationCheckError } from '../parse/designation/errors.ts';
 import { parseGpPublication } from '../parse/gp-publication.ts';
 import { parseIcsListing } from '../parse/listing.ts';
 import { parsePopulation } from '../parse/population.ts';
@@ -65,6 +66,8 @@ export const QuarantineRecord = z.object({
   /** For unresolved names: the name and the passage it came from. */
   name: z.string().optional(),
   evidence: z.string().optional(),
+  /** For designation pages that failed closed (count_mismatch, layout_drift): the areas that were found. */
+  areas: z.array(z.object({ name_as_published: z.string(), ics_code: z.string().nullable() })).optional(),
 });
 export type QuarantineRecord = z.infer<typeof QuarantineRecord>;
 
@@ -95,7 +98,7 @@ interface ParseDeps {
   runId: string;
   catalogue: readonly SourceEntry[];
   quarantine: (entry: QuarantineEntry) => void;
-  /** Built from the lookups before announcements are parsed, to split inline lists of area names. */
+  /** Built from the lookups before announcements are parsed: the closed world of names they are searched for. */
   gazetteerFor: (input: ParsedInput) => Gazetteer;
 }
 
@@ -196,12 +199,10 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
                 ...(known && { knownNames: (name: string) => known.isKnownName(name) }),
               }),
             };
+          if (!known) throw new Error(`${source.id}: no gazetteer to search announcements with`);
           return {
             kind: 'announcement',
-            value: parseAnnouncement(html, ref.url, {
-              sourceId: source.id,
-              ...(known && { knownNames: (name: string) => known.isKnownName(name) }),
-            }),
+            value: parseAnnouncement(html, ref.url, { sourceId: source.id, gazetteer: known }),
           };
         }
       : (ref: ParsedRef) => parseCsvCached(store, source, ref);
@@ -350,6 +351,10 @@ async function quarantineDocument(
   const code = error instanceof IcsLakeError ? error.code : 'parse_failed';
   const where = ref.archiveEntry === null ? ref.url : `${ref.url} (entry ${ref.archiveEntry})`;
   const message = describeError(error);
+  // A designation page that failed its checks keeps the areas found, for whoever looks at the quarantine.
+  const areas = isDesignationCheckError(error)
+    ? error.areas.map(({ name_as_published, ics_code }) => ({ name_as_published, ics_code }))
+    : undefined;
   await quarantineRecord(
     deps.store,
     {
@@ -361,6 +366,7 @@ async function quarantineDocument(
       code,
       reason: message.includes(ref.url) ? message : `${source.id}: ${where}: ${message}`,
       firstSeenRunId: deps.runId,
+      ...(areas && { areas }),
     },
     deps.quarantine,
   );
