@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -154,6 +154,102 @@ describe('ics-lake parse: announcements', () => {
     expect(result.stderr).toMatch(
       /^ics-lake parse: trade-press: expected a news article at file:\/\/.*maintenance/,
     );
+  });
+});
+
+describe('ics-lake parse: designation pages that fail closed, --explain and the byte cap', () => {
+  const DESIGNATIONS = path.join(ROOT, 'tests/fixtures/designations');
+
+  it('exits 1 with one line naming the count mismatch and the areas found', async () => {
+    const result = await parse(
+      '--source',
+      'nhse-news',
+      path.join(DESIGNATIONS, 'cm01-nhse-2020-12-truncated-list.html'),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr.trimEnd()).toMatch(
+      /^ics-lake parse: nhse-news: count_mismatch at file:.*: the page says 11 areas .* but 8 were found \(Norfolk and Waveney, .*North East London\)$/,
+    );
+  });
+
+  it('exits 1 with one line on layout drift: the lead announces designations but no area is in the text', async () => {
+    const result = await parse(
+      '--source',
+      'nhse-news',
+      path.join(DESIGNATIONS, 'ld01-nhse-2020-05-map-only.html'),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toMatch(/^ics-lake parse: nhse-news: layout_drift at .*no area was found/);
+  });
+
+  it('--explain prints each mention with its decision and the words that drove it', async () => {
+    const result = await parse(
+      '--source',
+      'nhse-news',
+      '--explain',
+      path.join(DESIGNATIONS, 'nl01-nhse-2020-12-eleven.html'),
+    );
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(
+      /DESIGNATED\s+Norfolk and Waveney \(QMM, item\): listed under an introduction/,
+    );
+    expect(result.stdout).toMatch(
+      /not designated\s+South East London \(QKK, inline\): its clause is about other systems \[June 2019/,
+    );
+    expect(result.stdout).toMatch(/not designated\s+Gloucestershire \(QR1, inline\): in a quotation/);
+    expect(result.stdout).toMatch(/^outcome: designation$/m);
+  });
+
+  it('--explain still explains a page that fails closed, then exits 1 with the one-line reason', async () => {
+    const result = await parse(
+      '--source',
+      'trade-press',
+      '--explain',
+      path.join(DESIGNATIONS, 'cm02-tp-2021-03-paywall.html'),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^count \(page\): says 13, found 7 DIFFERS/m);
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toContain('trade-press: count_mismatch');
+  });
+
+  it('refuses --explain for a source that is not an announcement source', async () => {
+    const result = await parse(
+      '--source',
+      'nhse-ics-list',
+      '--explain',
+      path.join(DESIGNATIONS, 'nl01-nhse-2020-12-eleven.html'),
+    );
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^ics-lake parse: nhse-ics-list: --explain reads announcement pages only/);
+  });
+
+  it("refuses a file over its source's byte cap before reading it, in one line naming the file, the cap and the source", async () => {
+    const file = path.join(scratch, 'huge.html');
+    const cap = catalogue.find((entry) => entry.id === 'nhse-news')?.maxBytes ?? 0;
+    await truncate(file, cap + 1).catch(async () => {
+      await writeFile(file, '');
+      await truncate(file, cap + 1);
+    });
+    const result = await parse('--source', 'nhse-news', file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
+    expect(result.stderr).toBe(
+      `ics-lake parse: nhse-news: ${file} is ${cap + 1} bytes, over the ${cap}-byte cap for source nhse-news (catalogue maxBytes)\n`,
+    );
+  });
+
+  it('documents the byte caps, the fail-closed outcomes and --explain in --help', async () => {
+    const result = await parse('--help');
+    expect(result.stdout).toContain("larger than its source's byte cap");
+    expect(result.stdout).toMatch(/nhse-news\s+5 MiB/);
+    expect(result.stdout).toContain('count_mismatch');
+    expect(result.stdout).toContain('--explain');
   });
 });
 

@@ -1,7 +1,13 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describeError } from '../../core/errors.ts';
-import { documentUrlFor, parseDocument, parseOutput, referenceGazetteer } from '../../parse/dispatch.ts';
+import {
+  documentUrlFor,
+  explainAnnouncement,
+  parseDocument,
+  parseOutput,
+  readCapturedDocument,
+  referenceGazetteer,
+} from '../../parse/dispatch.ts';
 import { catalogue, sourceById } from '../../sources/catalogue.ts';
 import type { RegisterCommand } from './index.ts';
 
@@ -9,6 +15,7 @@ interface ParseOptions {
   source: string;
   url?: string;
   snapshots: string;
+  explain?: boolean;
 }
 
 const BUNDLED_SNAPSHOTS = path.resolve(import.meta.dirname, '../../../snapshots');
@@ -26,7 +33,19 @@ Output (JSON on stdout):
                                           { aggregate: {...}, archive_entry } (per-sub-ICB sums; a ZIP with
                                           several CSVs gives { aggregates: [{ archive_entry, aggregate }] })
 Names resolve to ICS codes through the lookups of the newest snapshot; an unresolved name keeps ics_code null
-and says why in "resolution". A drifted layout exits 1 with one line on stderr.
+and says why in "resolution".
+
+Fails with exit 1 and one line on stderr when:
+  - the file is larger than its source's byte cap (the catalogue's maxBytes, the cap a fetch of the source has);
+    the size is checked before the file is read. Caps:
+${catalogue.map((entry) => `      ${entry.id.padEnd(24)}${entry.maxBytes / 2 ** 20} MiB`).join('\n')}
+  - an announcement fails closed: count_mismatch (the page states a number of areas that differs from the areas
+    found) or layout_drift (the headline or lead announces designations but no area is found, or no publication
+    date); the line names the mismatch and the areas found;
+  - any other layout drift or invalid data.
+
+--explain (announcement sources) prints, instead of JSON, every mention of a known ICS name with the decision
+taken on it and the words that drove it, the counts checked and the outcome; it exits 1 on a fail-closed page.
 `;
 
 /** `ics-lake parse --source <id> <file>`: parse one captured document and print its records as JSON. */
@@ -41,16 +60,22 @@ export const registerParse: RegisterCommand = (program) => {
     )
     .option('--url <url>', 'the URL it was published at (default: from the snapshot manifest, else file://)')
     .option('--snapshots <dir>', 'the snapshots whose newest lookups resolve names', BUNDLED_SNAPSHOTS)
+    .option('--explain', 'announcements: print each mention with its decision and the words that drove it')
     .addHelpText('after', OUTPUT_HELP)
     .action(async (file: string, options: ParseOptions) => {
       const source = sourceById(options.source);
       try {
+        const bytes = await readCapturedDocument(file, source);
         const url = options.url ?? (await documentUrlFor(file));
         const gazetteer = await referenceGazetteer(options.snapshots);
-        const parsed = await parseDocument(source, await readFile(file), {
-          url,
-          knownNames: (name) => gazetteer.isKnownName(name),
-        });
+        if (options.explain) {
+          const { text, failure } = explainAnnouncement(source, bytes, { url, gazetteer });
+          process.stdout.write(text);
+          if (failure) throw new Error(failure);
+          return;
+        }
+        const knownNames = (name: string) => gazetteer.isKnownName(name);
+        const parsed = await parseDocument(source, bytes, { url, gazetteer, knownNames });
         process.stdout.write(`${JSON.stringify(parseOutput(parsed, gazetteer.resolve), null, 2)}\n`);
       } catch (error) {
         const message = describeError(error);
