@@ -1,6 +1,8 @@
 import * as cheerio from 'cheerio';
 import type { Element } from 'domhandler';
-import type { NameForm } from '../reference/gazetteer.ts';
+import type { Gazetteer } from '../reference/gazetteer.ts';
+import { type NameFormIndex, nameFormIndex } from '../reference/name-forms.ts';
+import { findMentions } from './designation/mentions.ts';
 import { type LifecycleClaim, LifecycleDocument, type LifecycleKind } from './records.ts';
 import { collapseWhitespace, parseTextDate, splitSentences } from './text.ts';
 
@@ -8,17 +10,16 @@ import { collapseWhitespace, parseTextDate, splitSentences } from './text.ts';
  * Lifecycle claims: sentences saying that ICBs were (or will be) established, abolished, merged or given a changed
  * boundary, from NHS England news and long-reads, ICB news pages, the trade press and the listing page.
  *
- * Closed world: candidates are mentions of the bodies' own name forms (every name under which the gazetteer knows a
- * body, whole-footprint forms only), found by matching normalised word sequences, longest first; a sentence's
- * wording then decides what it claims. Names are returned as printed; the normalise stage resolves them.
- *
- * This module is separate from designation extraction (lib/parse/announcement.ts, being rewritten around its own
- * mention finder): it shares the gazetteer's name forms, not the designation code.
+ * Closed world, through the same mention finder as designations (lib/parse/designation/mentions.ts over the
+ * gazetteer's name forms, lib/reference/name-forms.ts): candidates are mentions of the bodies' own names, whole
+ * footprints only; the sentence's wording then decides what it claims. Every name form is searched whatever the
+ * page's date, because these sentences name boards before they exist ("will be called NHS West and North London
+ * ICB"). Names are returned as printed; the normalise stage resolves them.
  */
 
 export interface LifecycleParseOptions {
-  /** The gazetteer's name forms (`Gazetteer.nameForms()`). */
-  nameForms: readonly NameForm[];
+  /** The closed world of names to search. */
+  gazetteer: Gazetteer;
 }
 
 const FURNITURE =
@@ -45,84 +46,20 @@ const PLANNED =
 // Clusters share leadership but leave bodies and boundaries as they are: they never yield a claim.
 const CLUSTER =
   /\bclusters?\b|\bclustering\b|\bshared? (?:a )?(?:leadership|chair|chief executive)|\bsharing a\b/i;
-const CONNECTIVES = new Set(['and', 'the']);
-
-interface NameEntry {
-  tokens: string[];
-  codes: Set<string>;
-}
-
-/** Word sequences of whole-footprint names, by first word, longest first. An ambiguous sequence is left out. */
-export function nameIndex(forms: readonly NameForm[]): ReadonlyMap<string, readonly NameEntry[]> {
-  const byKey = new Map<string, Set<string>>();
-  for (const form of forms) {
-    if (form.partial || form.rule === 'code' || form.key.length === 0) continue;
-    const codes = byKey.get(form.key) ?? new Set<string>();
-    codes.add(form.ics_code);
-    byKey.set(form.key, codes);
-  }
-  const index = new Map<string, NameEntry[]>();
-  for (const [key, codes] of byKey) {
-    if (codes.size !== 1) continue;
-    const tokens = key.split(' ');
-    const first = tokens[0] as string;
-    index.set(first, [...(index.get(first) ?? []), { tokens, codes }]);
-  }
-  for (const entries of index.values()) entries.sort((a, b) => b.tokens.length - a.tokens.length);
-  return index;
-}
-
-interface Token {
-  word: string;
-  start: number;
-  end: number;
-}
-
-function tokenise(text: string): Token[] {
-  const tokens: Token[] = [];
-  const pattern = /[\p{L}\p{N}'’‘&]+/gu;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    const raw = match[0];
-    if (raw === '&') {
-      tokens.push({ word: 'and', start: match.index, end: match.index + raw.length });
-      continue;
-    }
-    for (const part of raw.normalize('NFKC').toLowerCase().replace(/['’‘]/g, '').split('&')) {
-      if (part.length > 0) tokens.push({ word: part, start: match.index, end: match.index + raw.length });
-    }
-  }
-  return tokens.filter((token) => !CONNECTIVES.has(token.word));
-}
-
-/** A body name found in a sentence: as printed, and where. */
+/** A body named in a sentence: as printed, and where. */
 export interface NameMention {
   name: string;
   start: number;
   end: number;
 }
 
-/** The body names mentioned in a sentence, in order, longest match first; each name once. */
-export function mentionsIn(
-  sentence: string,
-  index: ReadonlyMap<string, readonly NameEntry[]>,
-): NameMention[] {
-  const tokens = tokenise(sentence);
+/** The whole-footprint bodies a sentence names, in order, each once (partial and ambiguous names are left out). */
+export function mentionsIn(sentence: string, index: NameFormIndex): NameMention[] {
   const names: NameMention[] = [];
-  for (let at = 0; at < tokens.length; ) {
-    const candidates = index.get((tokens[at] as Token).word) ?? [];
-    const match = candidates.find((entry) =>
-      entry.tokens.every((word, offset) => tokens[at + offset]?.word === word),
-    );
-    if (!match) {
-      at += 1;
-      continue;
-    }
-    const first = tokens[at] as Token;
-    const last = tokens[at + match.tokens.length - 1] as Token;
-    const name = sentence.slice(first.start, last.end);
-    if (!names.some((mention) => mention.name === name))
-      names.push({ name, start: first.start, end: last.end });
-    at += match.tokens.length;
+  for (const mention of findMentions(0, sentence, index)) {
+    if (mention.ics_code === null || mention.partial || mention.repeats !== null) continue;
+    if (names.some((known) => known.name === mention.text)) continue;
+    names.push({ name: mention.text, start: mention.start, end: mention.end });
   }
   return names;
 }
@@ -208,11 +145,7 @@ function publishedOn($: cheerio.CheerioAPI): string | null {
   return null;
 }
 
-function claimsOf(
-  block: string,
-  index: ReadonlyMap<string, readonly NameEntry[]>,
-  published: string | null,
-): LifecycleClaim[] {
+function claimsOf(block: string, index: NameFormIndex, published: string | null): LifecycleClaim[] {
   const claims: LifecycleClaim[] = [];
   for (const sentence of splitSentences(block)) {
     if (CLUSTER.test(sentence)) continue;
@@ -245,7 +178,7 @@ export function parseLifecycleClaims(
     $('body')) as cheerio.Cheerio<Element>;
   const title = collapseWhitespace($('h1').first().text() || $('title').first().text());
   root.find(FURNITURE).remove();
-  const index = nameIndex(options.nameForms);
+  const index = nameFormIndex(options.gazetteer, null);
   const published = publishedOn($);
   const seen = new Set<string>();
   const claims = blocksOf($, root)

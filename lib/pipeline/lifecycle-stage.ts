@@ -32,7 +32,6 @@ interface DocumentRef {
 
 /** Extract the lifecycle claims of every HTML document the datasets are built from. */
 export async function extractLifecycleClaims(deps: Deps): Promise<LifecycleInput[]> {
-  const nameForms = deps.gazetteer.nameForms();
   const results: LifecycleInput[] = [];
   for (const source of deps.catalogue) {
     if (source.kind !== 'html-announcements' && source.kind !== 'html-listing') continue;
@@ -48,7 +47,7 @@ export async function extractLifecycleClaims(deps: Deps): Promise<LifecycleInput
       };
       try {
         const html = decodeUtf8(bytes, { sourceId: source.id, url: ref.url });
-        const document = parseLifecycleClaims(html, ref.url, { nameForms });
+        const document = parseLifecycleClaims(html, ref.url, { gazetteer: deps.gazetteer });
         if (document.claims.length > 0) results.push({ provenance, document });
       } catch {
         // Undecodable or unreadable: the parse stage has quarantined it with its reason.

@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseCodeLookup } from '../../lib/parse/code-lookups.ts';
-import { mentionsIn, nameIndex, parseLifecycleClaims } from '../../lib/parse/lifecycle.ts';
+import { mentionsIn, parseLifecycleClaims } from '../../lib/parse/lifecycle.ts';
 import { LifecycleDocument } from '../../lib/parse/records.ts';
 import { buildGazetteer } from '../../lib/reference/gazetteer.ts';
+import { nameFormIndex } from '../../lib/reference/name-forms.ts';
 import { icbNamesFromIcbList, lookupsFromIcbList } from '../normalise/reference.ts';
 
 const april2026 = parseCodeLookup(
@@ -17,19 +18,18 @@ const gazetteer = buildGazetteer({
   lookups: [...lookupsFromIcbList(), ...april2026],
   icbNames: icbNamesFromIcbList(),
 });
-const nameForms = gazetteer.nameForms();
 const page = (name: string) =>
   readFileSync(new URL(`../fixtures/lifecycle/${name}.html`, import.meta.url), 'utf8');
 const parse = (name: string, url = `https://example.org/${name}/`) =>
-  parseLifecycleClaims(page(name), url, { nameForms });
+  parseLifecycleClaims(page(name), url, { gazetteer });
 
 describe("mentions of bodies (closed world: the gazetteer's whole-footprint name forms)", () => {
-  const index = nameIndex(nameForms);
+  const index = nameFormIndex(gazetteer, null);
   const names = (text: string) => mentionsIn(text, index).map((mention) => mention.name);
 
   it('takes the longest name first, so "Surrey and Sussex" is not read as Sussex', () => {
     expect(names('NHS Surrey and Sussex ICB joins Surrey Heartlands and Sussex.')).toEqual([
-      'Surrey and Sussex',
+      'NHS Surrey and Sussex ICB',
       'Surrey Heartlands',
       'Sussex',
     ]);
@@ -52,7 +52,7 @@ describe('parseLifecycleClaims', () => {
     expect(document.claims).toContainEqual({
       kind: 'abolished',
       tense: 'reported',
-      names_as_published: ['Frimley'],
+      names_as_published: ['NHS Frimley Integrated Care Board'],
       effective_from: '2026-03-31',
       evidence: 'NHS Frimley Integrated Care Board closes at the end of today, 31 March 2026.',
     });
@@ -62,8 +62,8 @@ describe('parseLifecycleClaims', () => {
   it('reads an establishment notice: the new board established today, and the boards it took over', () => {
     const { claims } = parse('icb-surrey-and-sussex-welcome');
     expect(claims.map((claim) => [claim.kind, claim.names_as_published, claim.effective_from])).toEqual([
-      ['established', ['Surrey and Sussex'], '2026-04-01'],
-      ['succession', ['Surrey Heartlands', 'Sussex', 'Frimley'], null],
+      ['established', ['NHS Surrey and Sussex Integrated Care Board'], '2026-04-01'],
+      ['succession', ['NHS Surrey Heartlands ICB', 'NHS Sussex ICB', 'NHS Frimley ICB'], null],
     ]);
   });
 
@@ -73,7 +73,11 @@ describe('parseLifecycleClaims', () => {
       expect.objectContaining({
         kind: 'succession',
         tense: 'planned',
-        names_as_published: ['North Central London', 'North West London', 'West and North London'],
+        names_as_published: [
+          'NHS North Central London ICB',
+          'NHS North West London ICB',
+          'NHS West and North London ICB',
+        ],
         effective_from: '2026-04-01',
       }),
     ]);
