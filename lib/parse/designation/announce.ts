@@ -4,7 +4,7 @@ import { earlierBeforeName, earlierDates, framingCues, linkedDesignation, negati
 import type { Block } from './model.ts';
 
 /**
- * Whether a page announces designations at all: the headline, the lead or one of the article's headings ties a
+ * Whether a page announces designations at all: the headline, the lead, a heading or a list's introduction ties a
  * status word to the ICS noun ("Eleven more areas to become integrated care systems"), with nothing putting it
  * elsewhere (an earlier wave, areas still to come, appointments, boards, funding).
  */
@@ -18,6 +18,12 @@ export function introAgainst(text: string, announcedOn: string | null): string[]
   ];
 }
 
+/** Whether a paragraph introduces the list or table after it ("The following are designated as ICSs:"). */
+function introducesList(block: Block, blocks: readonly Block[]): boolean {
+  const next = blocks[block.index + 1];
+  return block.kind === 'paragraph' && /:\s*$/.test(block.text) && next !== undefined && next.group !== null;
+}
+
 /**
  * The sentence that announces designations: in the headline, the lead or a heading of the article (a news
  * round-up announces under its own heading), a status word with the ICS noun, and nothing against it.
@@ -29,7 +35,8 @@ export function findAnnouncement(
 ): { sentence: string; cues: string[] } | null {
   const announcing = blocks.filter(
     (block) =>
-      block.container === 'body' && (block.kind === 'headline' || block.lead || block.kind === 'heading'),
+      block.container === 'body' &&
+      (block.kind === 'headline' || block.lead || block.kind === 'heading' || introducesList(block, blocks)),
   );
   for (const block of announcing) {
     const quotes = quotationSpans(block.text);

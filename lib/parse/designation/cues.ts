@@ -24,9 +24,13 @@ const DESIGNATION =
 const STATUS =
   /\b(?:granted|given|gain(?:s|ed)?|handed|award(?:s|ed)?|achiev(?:e|es|ed)|mov(?:e|es|ed|ing) (?:in)?to|tak(?:e|es|ing|en) (?:on|up)|receiv(?:e|es|ed))\b[^.;:]{0,40}?\bstatus\b/i;
 
+// "will operate as integrated care systems", "to work as an ICS": a role conferred (not ", as an ICS," aside).
+const AS_SYSTEM =
+  /(?<!,\s*)\bas (?:an? |the )?(?:(?:first|new|shadow|full|one of the)\s+)*(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)\b(?!\s*,)/;
+
 /** Words that confer status: "designated", "confirmed as", "will become", "granted … status", "join". */
 export function designationCues(text: string): string[] {
-  return [...matches(text, DESIGNATION), ...matches(text, STATUS)];
+  return [...matches(text, DESIGNATION), ...matches(text, STATUS), ...matches(text, AS_SYSTEM)];
 }
 
 const ICS_NOUN = /\b(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)\b/;
@@ -49,13 +53,14 @@ export function linkedDesignation(
       !MODIFIED.test(text.slice(match.index + match[0].length)) &&
       !excluded.some((span) => span.start <= match.index && match.index < span.end),
   );
-  const cues = [DESIGNATION, STATUS].flatMap((pattern) => [
-    ...text.matchAll(new RegExp(pattern.source, 'gi')),
+  const cues = [DESIGNATION, STATUS, AS_SYSTEM].flatMap((pattern) => [
+    ...text.matchAll(new RegExp(pattern.source, pattern === AS_SYSTEM ? 'g' : 'gi')),
   ]);
-  return cues.flatMap((cue) => {
+  const linked = cues.flatMap((cue) => {
     const noun = nouns.find((match) => Math.abs(wordAt(match.index) - wordAt(cue.index)) <= 6);
     return noun ? [cue[0], noun[0]] : [];
   });
+  return [...new Set(linked)];
 }
 
 /**

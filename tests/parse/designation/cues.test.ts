@@ -14,17 +14,23 @@ import {
 
 describe('designation cues', () => {
   it('finds status words, and status verbs only when the status is named', () => {
-    expect(designationCues('Four more areas have been designated as ICSs')).toEqual(['designated']);
+    expect(designationCues('Four more areas have been designated as ICSs')).toEqual([
+      'designated',
+      'as ICSs',
+    ]);
     expect(designationCues('These 11 new ICSs have been granted their status')).toEqual([
       'granted their status',
     ]);
     expect(designationCues('Devon ICS was granted £2m for a new scanner')).toEqual([]);
+    expect(designationCues('will work as integrated care systems')).toEqual(['as integrated care systems']);
+    expect(designationCues('Devon, as an integrated care system, has launched a plan')).toEqual([]);
   });
 
   it('ties a status word to the ICS noun only when they are a few words apart', () => {
     expect(linkedDesignation('Healthier Together confirmed as an integrated care system')).toEqual([
       'confirmed',
       'integrated care system',
+      'as an integrated care system',
     ]);
     expect(
       linkedDesignation(

@@ -107,6 +107,33 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     ),
     ['QM7', 'QNX', 'QOQ', 'QWE'],
   ],
+  [
+    'board news whose list introduction announces',
+    page(
+      '2021-03-19',
+      'Board meeting: March 2021',
+      '<p>The board met on 18 March and agreed its plans for the coming year.</p><p>The following systems are designated as integrated care systems from 1 April 2021:</p><ul><li>Devon</li><li>Kent and Medway</li></ul><p>The board also approved the budget.</p>',
+    ),
+    ['QJK', 'QKS'],
+  ],
+  [
+    'headline conferring a role ("will work as")',
+    page(
+      '2021-03-19',
+      'Two more areas will work as integrated care systems from April',
+      '<p>Devon and Lincolnshire will take on greater responsibility for their populations from April.</p>',
+    ),
+    ['QJK', 'QJM'],
+  ],
+  [
+    'sentence of short names and abbreviations',
+    page(
+      '2020-12-09',
+      'Four South West areas become ICSs',
+      '<p>Somerset, Cornwall, BNSSG and BSW have become integrated care systems, NHS England said.</p>',
+    ),
+    ['QOX', 'QSL', 'QT6', 'QUY'],
+  ],
 ];
 
 describe('extractDesignations on layouts the corpus does not have', () => {
@@ -161,6 +188,14 @@ describe('extractDesignations on pages that designate nothing', () => {
         '2021-10-10',
         'Devon ICS confirms plans for new hospital',
         '<p>Devon ICS has confirmed plans for a new community hospital in Exeter, the integrated care system said.</p>',
+      ),
+    ],
+    [
+      'a system described "as an ICS" in passing',
+      page(
+        '2021-10-01',
+        'Devon, as an ICS, launches digital plan',
+        '<p>Devon, as an integrated care system, has launched a new digital plan for its population.</p>',
       ),
     ],
     [
