@@ -1,4 +1,4 @@
-import { MONTH_PATTERN } from '../text.ts';
+import { MONTH_PATTERN, NUMBER_PATTERN } from '../text.ts';
 
 /**
  * The words that decide whether a sentence designates. Candidates come from the closed world of ICS names; these
@@ -28,9 +28,28 @@ const STATUS =
 const AS_SYSTEM =
   /(?<!,\s*)\bas (?:an? |the )?(?:(?:first|new|shadow|full|one of the)\s+)*(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)\b(?!\s*,)/;
 
+const SYSTEM_NOUN = '(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)';
+const COUNT_WORD = `(?:${NUMBER_PATTERN}|another)`;
+// "four more ICSs", "the final 13 integrated care systems", "three newest ICSs": a wave of new systems.
+const NEW_SYSTEMS = new RegExp(
+  `\\b(?:(?:(?:first|final|last)\\s+${COUNT_WORD})|(?:${COUNT_WORD}\\s+(?:(?:more|new|further|additional|final|last|newest|latest|shadow)\\s+)+))\\s*${SYSTEM_NOUN}\\b`,
+  'i',
+);
+// "Devon is now an integrated care system".
+const NOW_A_SYSTEM = new RegExp(`\\b(?:is|are) (?:now|officially|formally) (?:an? )?${SYSTEM_NOUN}\\b`);
+
 /** Words that confer status: "designated", "confirmed as", "will become", "granted … status", "join". */
 export function designationCues(text: string): string[] {
-  return [...matches(text, DESIGNATION), ...matches(text, STATUS), ...matches(text, AS_SYSTEM)];
+  const waves = [...text.matchAll(new RegExp(NEW_SYSTEMS.source, 'gi'))]
+    .filter((match) => !MODIFIED.test(text.slice(match.index + match[0].length)))
+    .map((match) => match[0]);
+  return [
+    ...matches(text, DESIGNATION),
+    ...matches(text, STATUS),
+    ...matches(text, AS_SYSTEM),
+    ...matches(text, NOW_A_SYSTEM),
+    ...waves,
+  ];
 }
 
 const ICS_NOUN = /\b(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)\b/;
@@ -53,8 +72,9 @@ export function linkedDesignation(
       !MODIFIED.test(text.slice(match.index + match[0].length)) &&
       !excluded.some((span) => span.start <= match.index && match.index < span.end),
   );
-  const cues = [DESIGNATION, STATUS, AS_SYSTEM].flatMap((pattern) => [
-    ...text.matchAll(new RegExp(pattern.source, pattern === AS_SYSTEM ? 'g' : 'gi')),
+  const caseSensitive = [AS_SYSTEM, NOW_A_SYSTEM];
+  const cues = [DESIGNATION, STATUS, AS_SYSTEM, NOW_A_SYSTEM, NEW_SYSTEMS].flatMap((pattern) => [
+    ...text.matchAll(new RegExp(pattern.source, caseSensitive.includes(pattern) ? 'g' : 'gi')),
   ]);
   const linked = cues.flatMap((cue) => {
     const noun = nouns.find((match) => Math.abs(wordAt(match.index) - wordAt(cue.index)) <= 6);
@@ -126,7 +146,7 @@ export function pivots(text: string): PositionalCue[] {
 }
 
 const FRAMES =
-  /£|\b(?:fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|chief executives?|chairs?|chairman|chairwoman|director|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|bill|legislation|boundar(?:y|ies)|review|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|integrated care boards?|ICBs?|statutory|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
+  /£|\b(?:fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|chief executives?|chairs?|chairman|chairwoman|director|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|boundar(?:y|ies)|review|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|integrated care boards?|ICBs?|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
 
 /** Words that make a headline or lead about something other than designating systems (appointments, boards…). */
 export function framingCues(text: string): string[] {

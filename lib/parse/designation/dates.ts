@@ -205,10 +205,25 @@ function namedDate(sentence: string, preposition: string, announcedOn: string): 
   return { iso, precision: noYear[1] ? 'day' : 'month', words: noYear[0] };
 }
 
+/** "from April 1", "on April 1, 2021": month-first dates, as some releases write them. */
+function monthFirstEffective(sentence: string, announcedOn: string): EffectiveDate | null {
+  const match = new RegExp(
+    `\\b${FROM}\\s+(${MONTH_PATTERN})\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4}))?`,
+  ).exec(sentence);
+  if (!match?.[1]) return null;
+  const month = MONTH_INDEX.get(match[1].toLowerCase()) ?? 1;
+  const day = Number(match[2]);
+  const iso = match[3]
+    ? `${match[3]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
+    : nextOccurrence(announcedOn, month, day);
+  return { iso, precision: 'day', words: match[0] };
+}
+
 /** A date a phrase makes effective, before clamping; "in April" counts only in future wording. */
 function statedDate(sentence: string, announcedOn: string): EffectiveDate | null {
   return (
     relativeDate(sentence, announcedOn) ??
+    monthFirstEffective(sentence, announcedOn) ??
     namedDate(sentence, FROM, announcedOn) ??
     (FUTURE_WORDING.test(sentence) ? namedDate(sentence, 'in', announcedOn) : null)
   );

@@ -232,19 +232,28 @@ function decideOne(input: DecisionInput, mention: Mention, listMode: boolean): M
 
 /**
  * Partial or ambiguous names ("Greater Nottingham and Rushcliffe", "the Cumbria system") of an ICS that a whole
- * name designates on the same page are part of that area, not further areas.
+ * name designates on the same page are part of that area, not further areas; an ambiguous name ("Cumbria") is
+ * also the area of any designated name that resolves to one of its ICSs ("West, North and East Cumbria").
  */
 function absorbParts(decisions: MentionDecision[]): MentionDecision[] {
-  const whole = new Map<string, Mention>();
-  for (const decision of decisions) {
-    const { mention } = decision;
-    if (decision.verdict === 'designated' && !mention.partial && mention.ics_code)
-      whole.set(mention.ics_code, mention);
-  }
+  const designated = decisions
+    .filter((decision) => decision.verdict === 'designated')
+    .map((decision) => decision.mention);
+  const whole = new Map(
+    designated
+      .filter((mention) => !mention.partial && mention.ics_code)
+      .map((mention) => [mention.ics_code, mention]),
+  );
+  const resolved = new Map(
+    designated.filter((mention) => mention.ics_code).map((mention) => [mention.ics_code, mention]),
+  );
   return decisions.map((decision) => {
     const { mention } = decision;
     if (decision.verdict !== 'designated' || (!mention.partial && mention.ics_code)) return decision;
-    const container = mention.codes.map((code) => whole.get(code)).find(Boolean);
+    const ambiguous = mention.ics_code === null;
+    const container = mention.codes
+      .map((code) => whole.get(code) ?? (ambiguous ? resolved.get(code) : undefined))
+      .find((other) => other !== undefined && other !== mention);
     if (!container) return decision;
     return {
       ...decision,

@@ -20,6 +20,7 @@ describe('designation cues', () => {
     ]);
     expect(designationCues('These 11 new ICSs have been granted their status')).toEqual([
       'granted their status',
+      '11 new ICSs',
     ]);
     expect(designationCues('Devon ICS was granted £2m for a new scanner')).toEqual([]);
     expect(designationCues('will work as integrated care systems')).toEqual(['as integrated care systems']);

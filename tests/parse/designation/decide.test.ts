@@ -131,6 +131,17 @@ describe('decideMentions', () => {
     ]);
   });
 
+  it('reads an ambiguous short name beside a designated name of one of its ICSs as that area', () => {
+    const body =
+      '<p>The new systems are:</p><ul><li>West, North and East Cumbria</li><li>Gloucestershire</li></ul>';
+    expect(decide('Cumbria and Gloucestershire among two new integrated care systems', body)).toEqual([
+      ['Cumbria', 'part_of_another'],
+      ['Gloucestershire', 'designated'],
+      ['West, North and East Cumbria', 'designated'],
+      ['Gloucestershire', 'designated'],
+    ]);
+  });
+
   it('counts a part of a designated system as that system, not as another area', () => {
     const body =
       '<p>Nottinghamshire, with an early focus on Greater Nottingham and Rushcliffe, is one of the eight.</p>';

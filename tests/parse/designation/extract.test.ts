@@ -134,6 +134,33 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     ),
     ['QOX', 'QSL', 'QT6', 'QUY'],
   ],
+  [
+    'headline outside the verb list ("get the nod")',
+    page(
+      '2020-05-22',
+      'Four more ICSs get the nod',
+      '<p>NHS England has given the nod to four more integrated care systems: Hertfordshire and West Essex, Humber, Coast and Vale, South West London and Sussex.</p>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+  [
+    'table with a decision column',
+    page(
+      '2020-12-09',
+      'Integrated care systems: December 2020 decisions',
+      '<p>NHS England has designated the following as integrated care systems from December 2020:</p><table><tr><th>Area</th><th>Decision</th></tr><tr><td>Somerset</td><td>Designated</td></tr><tr><td>Devon</td><td>Working towards designation</td></tr><tr><td>Norfolk and Waveney</td><td>Designated</td></tr></table>',
+    ),
+    ['QMM', 'QSL'],
+  ],
+  [
+    'list nested under region items',
+    page(
+      '2020-12-09',
+      'Three more ICSs named',
+      '<p>The following systems become integrated care systems:</p><ul><li>South West<ul><li>Somerset</li><li>BSW</li></ul></li><li>London<ul><li>North West London</li></ul></li></ul>',
+    ),
+    ['QOX', 'QRV', 'QSL'],
+  ],
 ];
 
 describe('extractDesignations on layouts the corpus does not have', () => {
@@ -258,7 +285,9 @@ describe('explainExtraction', () => {
       '<p>The three new systems are:</p><ul><li>Devon</li><li>Lincolnshire</li></ul><blockquote><p>Dorset led the way.</p></blockquote>',
     );
     const text = explainExtraction(extract(html));
-    expect(text).toContain('announces designations: "Three more ICSs approved" [approved, ICSs]');
+    expect(text).toContain(
+      'announces designations: "Three more ICSs approved" [approved, ICSs, Three more ICSs]',
+    );
     expect(text).toMatch(
       /DESIGNATED\s+Devon \(QJK, item\): listed under an introduction to the announced systems/,
     );
