@@ -25,6 +25,11 @@ describe('designation cues', () => {
     expect(designationCues('Devon ICS was granted £2m for a new scanner')).toEqual([]);
     expect(designationCues('will work as integrated care systems')).toEqual(['as integrated care systems']);
     expect(designationCues('Devon, as an integrated care system, has launched a plan')).toEqual([]);
+    expect(designationCues('Four more ICSs get the nod')).toEqual(['Four more ICSs']);
+    expect(designationCues('Four new ICS chairs appointed; the 42 ICSs')).toEqual([]);
+    expect(designationCues('Devon is now an integrated care system')).toEqual([
+      'is now an integrated care system',
+    ]);
   });
 
   it('ties a status word to the ICS noun only when they are a few words apart', () => {

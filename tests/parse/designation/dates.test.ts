@@ -60,6 +60,8 @@ describe('effectiveDate', () => {
     expect(effectiveDate('to become an integrated care system in April', '2021-03-19')?.iso).toBe(
       '2021-04-01',
     );
+    expect(effectiveDate('will become an ICS from April 15', '2021-03-19')?.iso).toBe('2021-04-15');
+    expect(effectiveDate('will become an ICS on April 1, 2021', '2021-03-19')?.iso).toBe('2021-04-01');
   });
 
   it('never dates a month-only designation before the announcement itself', () => {
