@@ -55,7 +55,7 @@ export function designationCues(text: string): string[] {
 const ICS_NOUN = /\b(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)\b/;
 // A noun after "ICS" that makes it a modifier: "ICS chief executive", "integrated care system boundaries".
 const MODIFIED =
-  /^(?:\s*\((?:ICSs?|ACSs?)\))?\s+(?:leaders?|leadership|chief|chairs?|chairman|director|directors|leads?|boards?|bodies|body|boundar(?:y|ies)|models?|bill|budgets?|funding|footprints?|teams?|roles?|jobs?|partners?|polic(?:y|ies)|guidance|reviews?|networks?|plans?|convener|designation|process|framework|performance|data)\b/i;
+  /^(?:\s*\((?:ICSs?|ACSs?)\))?\s+(?:leaders?|leadership|chief|chairs?|chairman|director|directors|leads?|boards?|bodies|body|boundar(?:y|ies)|models?|bill|budgets?|funding|footprints?|teams?|roles?|jobs?|partners?|polic(?:y|ies)|guidance|reviews?|networks?|plans?|convener|process|framework|performance|data)\b/i;
 
 /**
  * Status words tied to an ICS noun within a few words ("confirmed as an integrated care system", "four more ICSs
@@ -108,7 +108,7 @@ const PENDING =
   /\b(?:working towards|work towards|works towards|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to)\b/i;
 const NEGATION = /\b(?:not|no longer|no|never|neither|nor|excluding|except|apart from|other than)\b|n't\b/i;
 const NAVIGATION =
-  /\b(?:related (?:articles?|news|stories|links)|read more|see also|more on|you may also like|further reading|find out more)\b/i;
+  /\b(?:related (?:articles?|news|stories|links)|read more|see also|more on|you may also like|further reading|find out more|latest (?:news|stories|articles)|most read|more (?:stories|news)|popular|trending|recommended|other news)\b/i;
 
 /** Words that put a whole clause's names outside this announcement: earlier, still to come, not, navigation. */
 export function negativeCues(text: string): string[] {
@@ -135,6 +135,15 @@ function positions(text: string, pattern: RegExp): PositionalCue[] {
   }));
 }
 
+// "There are now 18 integrated care systems:": a list of every system so far, not of the wave.
+const RUNNING_TOTAL =
+  /\b(?:there (?:are|will be) now|in total|altogether|all \d+|all (?:forty-two|twenty-nine|eighteen))\b/i;
+
+/** Words saying a list holds every system so far, not the ones announced ("There are now 18 ICSs:"). */
+export function runningTotalCues(text: string): string[] {
+  return matches(text, RUNNING_TOTAL);
+}
+
 /** "existing", "original", "pioneers" …: earlier systems, for the names after them. */
 export function earlierBeforeName(text: string): PositionalCue[] {
   return positions(text, EARLIER_BEFORE_NAME);
@@ -146,7 +155,7 @@ export function pivots(text: string): PositionalCue[] {
 }
 
 const FRAMES =
-  /£|\b(?:fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|chief executives?|chairs?|chairman|chairwoman|director|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|boundar(?:y|ies)|review|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|integrated care boards?|ICBs?|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
+  /£|\b(?:explain\w*|guide to|what is|q&a|fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|chief executives?|chairs?|chairman|chairwoman|director|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|boundar(?:y|ies)|review|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|integrated care boards?|ICBs?|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
 
 /** Words that make a headline or lead about something other than designating systems (appointments, boards…). */
 export function framingCues(text: string): string[] {

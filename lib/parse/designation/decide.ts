@@ -16,6 +16,7 @@ import {
   icsNouns,
   negativeCues,
   pivots,
+  runningTotalCues,
   waveReferences,
 } from './cues.ts';
 import type { Block, Mention, MentionDecision, MentionRole } from './model.ts';
@@ -73,8 +74,13 @@ function headingVerdict(input: DecisionInput, block: Block): Verdict | null {
   return null;
 }
 
-function lastSentence(text: string): string {
-  return withoutQuotations(sentenceSpans(text).at(-1)?.text ?? text);
+/** The sentence of an introduction that points at the list: the one ending in a colon, or saying "below". */
+function introducingSentence(text: string): string {
+  const sentences = sentenceSpans(text).map((span) => withoutQuotations(span.text));
+  const pointing =
+    sentences.findLast((sentence) => /:\s*$/.test(sentence)) ??
+    sentences.findLast((sentence) => /\b(?:below|following|as follows|listed|set out)\b/i.test(sentence));
+  return pointing ?? sentences.at(-1) ?? text;
 }
 
 /**
@@ -110,8 +116,9 @@ function itemVerdict(input: DecisionInput, block: Block, mention: Mention): Verd
   if (own.length > 0)
     return notDesignated('its own entry places it outside this announcement', own, block.text);
   const intro = introOf(block, input.blocks, input.byBlock);
-  const introducing = intro ? lastSentence(intro.text) : '';
-  const against = introAgainst(introducing, input.announcedOn);
+  const introducing = intro ? introducingSentence(intro.text) : '';
+  const totals = /:\s*$/.test(introducing) ? runningTotalCues(introducing) : [];
+  const against = [...introAgainst(introducing, input.announcedOn), ...totals];
   if (against.length > 0)
     return notDesignated('listed under an introduction about other systems', against, introducing);
   if (!input.announces)

@@ -9,6 +9,7 @@ import {
   linkedDesignation,
   negativeCues,
   pivots,
+  runningTotalCues,
   waveReferences,
 } from '../../../lib/parse/designation/cues.ts';
 
@@ -68,6 +69,7 @@ describe('negative cues', () => {
     ]);
     expect(negativeCues('is not part of the list')).toEqual(['not']);
     expect(negativeCues('Find out more about the areas')).toEqual(['Find out more']);
+    expect(negativeCues('Latest news')).toEqual(['Latest news']);
     expect(negativeCues('will become integrated care systems from 1 April 2021')).toEqual([]);
   });
 
@@ -109,6 +111,13 @@ describe('negative cues', () => {
       '£',
     ]);
     expect(framingCues('Eleven more areas to become integrated care systems')).toEqual([]);
+  });
+});
+
+describe('running totals', () => {
+  it('marks an introduction to every system so far, not to the wave', () => {
+    expect(runningTotalCues('There are now 18 integrated care systems:')).toEqual(['There are now']);
+    expect(runningTotalCues('The new systems are:')).toEqual([]);
   });
 });
 

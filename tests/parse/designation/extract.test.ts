@@ -161,6 +161,33 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     ),
     ['QOX', 'QRV', 'QSL'],
   ],
+  [
+    'headline naming the area after "ICS designation:"',
+    page(
+      '2021-03-19',
+      'ICS designation: Kent and Medway confirmed',
+      '<p>The partnership serves 1.9 million people.</p>',
+    ),
+    ['QKS'],
+  ],
+  [
+    'page whose "Latest news" list names other systems',
+    page(
+      '2021-03-19',
+      'Devon confirmed as an integrated care system',
+      '<p>Devon has been confirmed as an integrated care system from 1 April 2021.</p><h2>Latest news</h2><ul><li>Kent and Medway confirmed as an ICS</li><li>Lincolnshire confirmed as an ICS</li></ul>',
+    ),
+    ['QJK'],
+  ],
+  [
+    'note listing every system so far after the announced ones',
+    page(
+      '2020-05-21',
+      'Four more areas designated as integrated care systems',
+      '<p>Four more areas have been designated as ICSs: Hertfordshire and West Essex; Humber, Coast and Vale; South West London; and Sussex.</p><h2>Notes to editors</h2><p>There are now 18 integrated care systems:</p><ul><li>Dorset</li><li>Frimley</li><li>Gloucestershire</li></ul>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
 ];
 
 describe('extractDesignations on layouts the corpus does not have', () => {
@@ -223,6 +250,22 @@ describe('extractDesignations on pages that designate nothing', () => {
         '2021-10-01',
         'Devon, as an ICS, launches digital plan',
         '<p>Devon, as an integrated care system, has launched a new digital plan for its population.</p>',
+      ),
+    ],
+    [
+      'a "more stories" box full of designation headlines',
+      page(
+        '2021-03-11',
+        'Staff survey results published',
+        '<p>Results of the staff survey were published today for every integrated care system.</p><div class="more-stories"><h3>More stories</h3><ul><li>Devon and Kent named as integrated care systems</li></ul></div>',
+      ),
+    ],
+    [
+      'an explainer',
+      page(
+        '2021-03-19',
+        'ICS designation process explained',
+        '<p>Devon and Kent and Medway went through the process last year.</p>',
       ),
     ],
     [
