@@ -39,6 +39,12 @@ const FURNITURE: readonly (readonly [string, string])[] = [
   ['[class*="byline"], [class*="author"], [class*="post-date"], [class*="meta"]', 'byline'],
   ['[class*="paywall"], [class*="register"]', 'registration wall'],
   ['aside, [class*="sidebar"], [class*="widget"], [hidden], [aria-hidden="true"]', 'sidebar'],
+  ['[style*="display:none"], [style*="display: none"]', 'hidden text'],
+  // When no article element exists the root is the body: its banner and footer are not the article.
+  [
+    '[role="banner"], [role="contentinfo"], [class*="masthead"], [class*="site-header"], footer',
+    'page header or footer',
+  ],
 ];
 
 const QUOTES = 'blockquote, q, [class*="quote"], [class*="testimonial"]';

@@ -65,6 +65,21 @@ describe('readArticle and segmentBlocks', () => {
     ]);
   });
 
+  it('reads a page with no article element from its body, its banner, footer and hidden text marked as furniture', () => {
+    const html =
+      '<html><body><header class="site-header"><p>Dorset</p></header><div id="wrap"><h1>Headline</h1><p>Devon is now an ICS.</p></div><footer><p>Kent office</p></footer><div style="display:none">Hidden</div></body></html>';
+    expect(
+      blocksOf(html)
+        .slice(1)
+        .map(([kind, text, container]) => [kind, text, container]),
+    ).toEqual([
+      ['paragraph', 'Dorset', 'furniture'],
+      ['paragraph', 'Devon is now an ICS.', 'body'],
+      ['paragraph', 'Kent office', 'furniture'],
+      ['paragraph', 'Hidden', 'furniture'],
+    ]);
+  });
+
   it('takes a heading that is wholly a link as a teaser for another story', () => {
     const blocks = segmentBlocks(readArticle(page('<h2><a href="/x">Eleven new ICSs confirmed</a></h2>')));
     expect(blocks[1]).toMatchObject({ kind: 'heading', container: 'furniture' });
