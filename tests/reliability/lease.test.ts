@@ -117,6 +117,8 @@ describe('two runs started at once against one folder lake', () => {
       'ics',
       'ics_coverage',
       'ics_designations',
+      'ics_lifecycle_claims',
+      'ics_lineage',
       'ics_population',
       'published_claims',
     ]);
