@@ -102,6 +102,58 @@ interface Comparison {
   patientsBefore: ReadonlyMap<string, number>;
 }
 
+/** What the lookups alone say changed between two vintages, on ODS codes. */
+interface StructuralChange {
+  established: string[];
+  abolished: string[];
+  /** Sub-ICB locations in both vintages whose parent changed: code -> [old parent, new parent]. */
+  movedWhole: Map<string, [string, string]>;
+  closed: Set<string>;
+  opened: Set<string>;
+}
+
+function structuralChange(before: Footprint, after: Footprint): StructuralChange {
+  const movedWhole = new Map<string, [string, string]>();
+  for (const [sub, row] of before.subIcbs) {
+    const next = after.subIcbs.get(sub);
+    if (next !== undefined && next.icb_code !== row.icb_code)
+      movedWhole.set(sub, [row.icb_code, next.icb_code]);
+  }
+  return {
+    established: [...after.bodies.keys()].filter((code) => !before.bodies.has(code)).sort(compareText),
+    abolished: [...before.bodies.keys()].filter((code) => !after.bodies.has(code)).sort(compareText),
+    movedWhole,
+    closed: new Set([...before.subIcbs.keys()].filter((sub) => !after.subIcbs.has(sub))),
+    opened: new Set([...after.subIcbs.keys()].filter((sub) => !before.subIcbs.has(sub))),
+  };
+}
+
+/** Movements keyed by predecessor and successor, created on first use. */
+function movementTable(): { of(predecessor: string, successor: string): Movement; all(): Movement[] } {
+  const movements = new Map<string, Movement>();
+  return {
+    of(predecessor, successor) {
+      const key = `${predecessor}|${successor}`;
+      let movement = movements.get(key);
+      if (!movement) {
+        movement = {
+          predecessor,
+          successor,
+          wholeSubIcbs: new Set(),
+          partialSubIcbs: new Set(),
+          practices: new Map(),
+          followedPractices: false,
+        };
+        movements.set(key, movement);
+      }
+      return movement;
+    },
+    all: () => [...movements.values()],
+  };
+}
+
+type Report = (name: string, reason: string, evidence: string) => void;
+
 function compareFootprints(context: {
   inputs: ResolvedInputs;
   before: Footprint;
@@ -110,131 +162,160 @@ function compareFootprints(context: {
   editionAfter: GpEdition | undefined;
 }): Comparison {
   const { inputs, before, after, editionBefore, editionAfter } = context;
-  const effective = after.start;
-  const established = [...after.bodies.keys()].filter((code) => !before.bodies.has(code)).sort(compareText);
-  const abolished = [...before.bodies.keys()].filter((code) => !after.bodies.has(code)).sort(compareText);
-  const movedWhole = new Set(
-    [...before.subIcbs].filter(([sub, row]) => {
-      const next = after.subIcbs.get(sub);
-      return next !== undefined && next.icb_code !== row.icb_code;
-    }),
-  );
-  const movedWholeCodes = new Set([...movedWhole].map(([sub]) => sub));
-  const closed = new Set([...before.subIcbs.keys()].filter((sub) => !after.subIcbs.has(sub)));
-  const opened = new Set([...after.subIcbs.keys()].filter((sub) => !before.subIcbs.has(sub)));
-  const movements = new Map<string, Movement>();
-  const movementOf = (predecessor: string, successor: string): Movement => {
-    const key = `${predecessor}|${successor}`;
-    let movement = movements.get(key);
-    if (!movement) {
-      movement = {
-        predecessor,
-        successor,
-        wholeSubIcbs: new Set(),
-        partialSubIcbs: new Set(),
-        practices: new Map(),
-        followedPractices: false,
-      };
-      movements.set(key, movement);
-    }
-    return movement;
-  };
+  const change = structuralChange(before, after);
+  const movements = movementTable();
   const unresolved: UnresolvedEntry[] = [];
-  const report = (name: string, reason: string, evidence: string) =>
+  const report: Report = (name, reason, evidence) =>
     unresolved.push(unresolvedEntry(after, name, reason, evidence));
-
   // The footprint that placed the practices of the edition before (its codes may predate `before`).
   const placedBefore = editionBefore ? footprintOn(inputs.footprints, editionBefore.extract_date) : undefined;
   const beforeParent = (sub: string): string | undefined =>
     before.subIcbs.get(sub)?.icb_code ?? placedBefore?.subIcbs.get(sub)?.icb_code;
-  const practicesBefore = new Map((editionBefore?.practices ?? []).map((p) => [p.practice_code, p] as const));
 
-  // 1. Whole sub-ICB locations that changed parent.
-  for (const [sub, row] of movedWhole) {
-    const next = after.subIcbs.get(sub);
-    if (!next) continue;
-    const movement = movementOf(row.icb_code, next.icb_code);
+  addWholeMoves(change, editionBefore, movements);
+  if (editionAfter)
+    followPractices({ change, after, editionBefore, editionAfter, beforeParent, movements, report });
+  else reportUnfollowed(change, before, after, report);
+  const found = movements.all();
+  reportUntraced(change, before, after, found, unresolved, report);
+  return {
+    movements: found,
+    established: change.established,
+    abolished: change.abolished,
+    unresolved,
+    patientsBefore: patientsByParent(editionBefore, beforeParent),
+  };
+}
+
+/** 1. Sub-ICB locations that changed parent move whole, with the practices the edition before places in them. */
+function addWholeMoves(
+  change: StructuralChange,
+  editionBefore: GpEdition | undefined,
+  movements: ReturnType<typeof movementTable>,
+): void {
+  for (const [sub, [from, to]] of change.movedWhole) {
+    const movement = movements.of(from, to);
     movement.wholeSubIcbs.add(sub);
     for (const practice of editionBefore?.practices ?? []) {
       if (practice.sub_icb_code === sub) movement.practices.set(practice.practice_code, practice.patients);
     }
   }
+}
 
-  // 2. Practices of closed and opened locations, followed across the change.
-  if (editionAfter) {
-    for (const practice of editionAfter.practices) {
-      const previous = practicesBefore.get(practice.practice_code);
-      if (!previous) continue;
-      const involved =
-        closed.has(previous.sub_icb_code) ||
-        opened.has(practice.sub_icb_code) ||
-        movedWholeCodes.has(practice.sub_icb_code);
-      if (!involved) continue;
-      const from = beforeParent(previous.sub_icb_code);
-      const to = after.subIcbs.get(practice.sub_icb_code)?.icb_code;
-      if (to === undefined) {
-        report(
-          practice.sub_icb_code,
-          `the GP edition of ${editionAfter.extract_date} places practice ${practice.practice_code} in sub-ICB location ${practice.sub_icb_code}, which lookup ${after.vintage} does not hold; not guessed`,
-          `${practice.practice_code}: ${practice.patients} patients`,
-        );
-        continue;
-      }
-      if (from === undefined || from === to) continue;
-      const movement = movementOf(from, to);
-      movement.practices.set(practice.practice_code, previous.patients);
-      if (!movedWholeCodes.has(previous.sub_icb_code)) {
-        movement.partialSubIcbs.add(previous.sub_icb_code);
-        movement.followedPractices = true;
-      }
-    }
-  } else {
-    for (const sub of [...closed].sort(compareText)) {
-      const parent = before.subIcbs.get(sub)?.icb_code ?? '';
-      if (after.bodies.has(parent)) continue; // its ICB continues: taken to have stayed within it
+/** 2. The practices of closed, opened and moved locations, followed from the edition before to the one after. */
+function followPractices(context: {
+  change: StructuralChange;
+  after: Footprint;
+  editionBefore: GpEdition | undefined;
+  editionAfter: GpEdition;
+  beforeParent: (sub: string) => string | undefined;
+  movements: ReturnType<typeof movementTable>;
+  report: Report;
+}): void {
+  const { change, after, editionAfter, beforeParent, movements, report } = context;
+  const practicesBefore = new Map(
+    (context.editionBefore?.practices ?? []).map((practice) => [practice.practice_code, practice] as const),
+  );
+  for (const practice of editionAfter.practices) {
+    const previous = practicesBefore.get(practice.practice_code);
+    if (!previous) continue;
+    const involved =
+      change.closed.has(previous.sub_icb_code) ||
+      change.opened.has(practice.sub_icb_code) ||
+      change.movedWhole.has(practice.sub_icb_code);
+    if (!involved) continue;
+    const to = after.subIcbs.get(practice.sub_icb_code)?.icb_code;
+    if (to === undefined) {
       report(
-        sub,
-        `sub-ICB location ${sub} of ${parent} closed on ${effective} with its ICB, and no GP edition on or after that date shows where its practices went; no lineage guessed`,
-        `${before.vintage} -> ${after.vintage}`,
+        practice.sub_icb_code,
+        `the GP edition of ${editionAfter.extract_date} places practice ${practice.practice_code} in sub-ICB location ${practice.sub_icb_code}, which lookup ${after.vintage} does not hold; not guessed`,
+        `${practice.practice_code}: ${practice.patients} patients`,
       );
+      continue;
     }
-    for (const sub of [...opened].sort(compareText)) {
-      const parent = after.subIcbs.get(sub)?.icb_code ?? '';
-      if (before.bodies.has(parent)) continue;
-      report(
-        sub,
-        `sub-ICB location ${sub} of the new ${parent} opened on ${effective}, and no GP edition on or after that date shows where its practices came from; no lineage guessed`,
-        `${before.vintage} -> ${after.vintage}`,
-      );
+    const from = beforeParent(previous.sub_icb_code);
+    if (from === undefined || from === to) continue;
+    const movement = movements.of(from, to);
+    movement.practices.set(practice.practice_code, previous.patients);
+    if (!change.movedWhole.has(previous.sub_icb_code)) {
+      movement.partialSubIcbs.add(previous.sub_icb_code);
+      movement.followedPractices = true;
     }
   }
+}
 
-  const found = [...movements.values()];
-  for (const code of abolished) {
+/**
+ * With no GP edition after the change: a closed location whose ICB continues is taken to have stayed within it (a
+ * CCG merger); one that closed with its ICB, or opened under a new ICB, cannot be traced and is reported.
+ */
+function reportUnfollowed(
+  change: StructuralChange,
+  before: Footprint,
+  after: Footprint,
+  report: Report,
+): void {
+  const between = `${before.vintage} -> ${after.vintage}`;
+  for (const sub of [...change.closed].sort(compareText)) {
+    const parent = before.subIcbs.get(sub)?.icb_code ?? '';
+    if (after.bodies.has(parent)) continue;
+    report(
+      sub,
+      `sub-ICB location ${sub} of ${parent} closed on ${after.start} with its ICB, and no GP edition on or after that date shows where its practices went; no lineage guessed`,
+      between,
+    );
+  }
+  for (const sub of [...change.opened].sort(compareText)) {
+    const parent = after.subIcbs.get(sub)?.icb_code ?? '';
+    if (before.bodies.has(parent)) continue;
+    report(
+      sub,
+      `sub-ICB location ${sub} of the new ${parent} opened on ${after.start}, and no GP edition on or after that date shows where its practices came from; no lineage guessed`,
+      between,
+    );
+  }
+}
+
+/** An abolished body none of whose area was placed, or a new one none of whose area was traced, is reported. */
+function reportUntraced(
+  change: StructuralChange,
+  before: Footprint,
+  after: Footprint,
+  found: readonly Movement[],
+  unresolved: readonly UnresolvedEntry[],
+  report: Report,
+): void {
+  const between = `${before.vintage} -> ${after.vintage}`;
+  for (const code of change.abolished) {
     if (found.some((movement) => movement.predecessor === code)) continue;
     if (unresolved.some((entry) => entry.reason.includes(` of ${code} `))) continue;
     report(
       code,
       `${code} is not in lookup ${after.vintage}, and none of its area was found in another body`,
-      `${before.vintage} -> ${after.vintage}`,
+      between,
     );
   }
-  for (const code of established) {
+  for (const code of change.established) {
     if (found.some((movement) => movement.successor === code)) continue;
     if (unresolved.some((entry) => entry.reason.includes(` new ${code} `))) continue;
     report(
       code,
       `${code} is new in lookup ${after.vintage}, and none of its area was traced to an earlier body`,
-      `${before.vintage} -> ${after.vintage}`,
+      between,
     );
   }
-  const patientsBefore = new Map<string, number>();
-  for (const practice of editionBefore?.practices ?? []) {
-    const parent = beforeParent(practice.sub_icb_code);
-    if (parent !== undefined)
-      patientsBefore.set(parent, (patientsBefore.get(parent) ?? 0) + practice.patients);
+}
+
+/** Registered patients per ICB in an edition, each practice placed as that edition's date places it. */
+function patientsByParent(
+  edition: GpEdition | undefined,
+  parentOf: (sub: string) => string | undefined,
+): ReadonlyMap<string, number> {
+  const patients = new Map<string, number>();
+  for (const practice of edition?.practices ?? []) {
+    const parent = parentOf(practice.sub_icb_code);
+    if (parent !== undefined) patients.set(parent, (patients.get(parent) ?? 0) + practice.patients);
   }
-  return { movements: found, established, abolished, unresolved, patientsBefore };
+  return patients;
 }
 
 function kindOf(
