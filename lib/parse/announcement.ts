@@ -9,8 +9,9 @@
  * - the page fails closed: a stated count that differs from the areas found throws `count_mismatch`, and a
  *   headline or lead announcing designations with no area found throws `layout_drift`, each with the areas found;
  * - `announced_on` comes from the page's metadata, `effective_from` from the designating wording. A date named
- *   only by its month never falls before the announcement ("from December 2020" on 8 December 2020 is
- *   2020-12-08); `effective_precision` says `month` for such dates.
+ *   only by its month is the first day of that month ("from December 2020" on 8 December 2020 is 2020-12-01,
+ *   "from this month" the first of the page's month), with `effective_precision` `month`; "immediately" is the
+ *   announcement date.
  */
 import * as cheerio from 'cheerio';
 import { SourceLayoutError } from '../core/errors.ts';

@@ -71,7 +71,8 @@ describe('ics-lake parse: announcements', () => {
     for (const record of output.records) {
       expect(record).toMatchObject({
         announced_on: '2020-12-08',
-        effective_from: '2020-12-08',
+        // "from December 2020": the first day of the month it names.
+        effective_from: '2020-12-01',
         source_url: url,
         resolution: { status: 'resolved' },
       });

@@ -148,7 +148,8 @@ describe('the replayed history in the lake', () => {
     const coverage = await latestRows('ics_coverage');
     const steps = coverage.map((row) => [row.date, row.ics_count, row.coverage_pct]);
     expect(steps).toContainEqual(['2020-05-28', 18, expect.any(Number)]);
-    expect(steps).toContainEqual(['2020-12-08', 29, expect.any(Number)]);
+    // NHS England designated the December 2020 wave "from December 2020": from its first day.
+    expect(steps).toContainEqual(['2020-12-01', 29, expect.any(Number)]);
     expect(steps).toContainEqual(['2021-04-01', 42, 100]);
     const counts = coverage.map((row) => row.ics_count as number);
     expect(counts).toEqual([...counts].sort((a, b) => a - b));
@@ -210,7 +211,7 @@ describe('the replayed history in the lake', () => {
     expect(rows.filter((row) => row.designated_from !== null)).toHaveLength(29);
   });
 
-  it('`ics-lake diff ics 1 2` shows the eleven designations of 8 December 2020', async () => {
+  it('`ics-lake diff ics 1 2` shows the eleven designations announced on 8 December 2020', async () => {
     const { code, stdout } = await cli('diff', 'ics', '1', '2', '--json', '--lake', lakeDir);
     expect(code).toBe(0);
     const diff = JSON.parse(stdout) as {
@@ -223,10 +224,10 @@ describe('the replayed history in the lake', () => {
     expect(diff.updated.map((update) => update.key).sort()).toEqual(DECEMBER_2020_WAVE);
     for (const update of diff.updated) {
       expect(update.before).toMatchObject({ status: 'stp', designated_from: null });
-      expect(update.after).toMatchObject({ status: 'ics', designated_from: '2020-12-08' });
+      expect(update.after).toMatchObject({ status: 'ics', designated_from: '2020-12-01' });
     }
     const human = await cli('diff', 'ics', '1', '2', '--lake', lakeDir);
-    expect(human.stdout).toContain('designated_from: null -> "2020-12-08"');
+    expect(human.stdout).toContain('designated_from: null -> "2020-12-01"');
   });
 
   it('keeps both claims for each December 2020 ICS and takes designated_from from NHS England', async () => {
@@ -237,10 +238,10 @@ describe('the replayed history in the lake', () => {
         .filter((row) => row.ics_code === code && row.wave === '2020-12')
         .map((row) => [row.authority, row.effective_from]);
       expect(claims.sort(), code).toEqual([
-        ['official', '2020-12-08'],
+        ['official', '2020-12-01'],
         ['trade-press', '2021-04-01'],
       ]);
-      expect(ics.get(code)?.designated_from, code).toBe('2020-12-08');
+      expect(ics.get(code)?.designated_from, code).toBe('2020-12-01');
     }
   });
 

@@ -152,14 +152,14 @@ describe('parseAnnouncement over the snapshot articles', () => {
     }
   });
 
-  it('keeps both effective dates of the December 2020 wave: NHS England says December 2020, the trade press April 2021', () => {
+  it('keeps both effective dates of the December 2020 wave: NHS England says December 2020 (its first day), the trade press April 2021', () => {
     const effective = articles
       .filter(
         (document) =>
           document.date === '2020-12-14' && document.resource.url.includes('11-new-integrated-care'),
       )
       .map((document) => parse(document.html, document.resource.url)?.effective_from);
-    expect(effective.sort()).toEqual(['2020-12-08', '2021-04-01']);
+    expect(effective.sort()).toEqual(['2020-12-01', '2021-04-01']);
   });
 
   it('serves an article with the same bytes and Last-Modified in every snapshot it appears in', () => {

@@ -1,4 +1,5 @@
 import type * as cheerio from 'cheerio';
+import type { Element } from 'domhandler';
 import { collapseWhitespace, MONTH_PATTERN, parseTextDate } from '../text.ts';
 
 /**
@@ -35,7 +36,8 @@ function monthFirstDate(text: string): string | null {
 
 function dayDate(text: string | undefined): string | null {
   if (!text) return null;
-  const parsed = parseTextDate(text);
+  // "28 May, 2020": a comma after the month is punctuation, not a break in the date.
+  const parsed = parseTextDate(text.replace(new RegExp(`(${MONTH_PATTERN}),(?=\\s*\\d{4})`, 'g'), '$1'));
   if (parsed?.precision === 'day') return parsed.iso;
   return numericDate(text) ?? monthFirstDate(text);
 }
@@ -47,6 +49,8 @@ function jsonLdDates($: cheerio.CheerioAPI): string[] {
     else if (value && typeof value === 'object') {
       const record = value as Record<string, unknown>;
       if (typeof record.datePublished === 'string') dates.push(record.datePublished);
+      // A job advert (schema.org JobPosting) is published when it is posted.
+      else if (typeof record.datePosted === 'string') dates.push(record.datePosted);
       if (record['@graph']) visit(record['@graph']);
     }
   };
@@ -61,31 +65,52 @@ function jsonLdDates($: cheerio.CheerioAPI): string[] {
 }
 
 const OUTSIDE_ARTICLE = 'aside, nav, footer, [class*="related"], [class*="sidebar"], [class*="widget"]';
+// A label saying a date is the publication date ("Published", "Posted", "Date", "Issued").
+const PUBLICATION_LABEL = /\b(?:published|posted|date|issued)\b/i;
+
+/** Whether an element sits in furniture between itself and the article (a page-wide `has-sidebar` class does not count). */
+function outsideArticle($: cheerio.CheerioAPI, element: Element, article: cheerio.Cheerio<Element>): boolean {
+  return $(element).parentsUntil(article).filter(OUTSIDE_ARTICLE).length > 0;
+}
+
+/** Dates labelled as publication in a term/value structure: `<dt>`/`<dd>`, or a table row's `<th>`/`<td>`. */
+function labelledValues($: cheerio.CheerioAPI, article: cheerio.Cheerio<Element>) {
+  const found: { text: string; from: string }[] = [];
+  const labels = article.find('dt, th').toArray();
+  for (const label of labels) {
+    const text = collapseWhitespace($(label).text());
+    if (!PUBLICATION_LABEL.test(text) || NOT_PUBLICATION.test(text) || /closing|deadline/i.test(text))
+      continue;
+    const value = label.name === 'dt' ? $(label).next('dd') : $(label).nextAll('td').first();
+    found.push({ text: value.text(), from: `"${text}"` });
+  }
+  return found;
+}
 
 /** Visible dated lines of the article: `<time>`, "Published …", "Posted on …", "First published:", bylines. */
 function visibleDates($: cheerio.CheerioAPI): { text: string; from: string }[] {
   const found: { text: string; from: string }[] = [];
-  const article = $('main, article').first().length > 0 ? $('main, article').first() : $('body');
+  const container = $('main, article').first();
+  const article = (container.length > 0 ? container : $('body')) as cheerio.Cheerio<Element>;
   for (const time of article.find('time').toArray()) {
-    if ($(time).parents(OUTSIDE_ARTICLE).length > 0) continue;
+    if (outsideArticle($, time, article)) continue;
     const label = collapseWhitespace($(time).parent().text());
     if (!NOT_PUBLICATION.test(label))
       found.push({ text: $(time).attr('datetime') ?? $(time).text(), from: '<time>' });
   }
-  for (const term of article.find('dt').toArray()) {
-    if (/published/i.test($(term).text()) && !/updated/i.test($(term).text()))
-      found.push({ text: $(term).next('dd').text(), from: `"${collapseWhitespace($(term).text())}"` });
-  }
+  found.push(...labelledValues($, article));
   const dated = article.find(
     '[class*="date"], [class*="byline"], [class*="posted"], [class*="published"], [class*="meta"]',
   );
   for (const element of dated.toArray()) {
     const text = collapseWhitespace($(element).text());
-    if ($(element).parents(OUTSIDE_ARTICLE).length > 0 || NOT_PUBLICATION.test(text)) continue;
-    found.push({ text, from: 'byline' });
+    if (outsideArticle($, element, article)) continue;
+    // "Date published: 19 March, 2021 · Date last updated: 26 March, 2021": the part before the update label.
+    const published = text.split(NOT_PUBLICATION)[0] ?? '';
+    if (published.trim().length > 0) found.push({ text: published, from: 'byline' });
   }
   const labelled = new RegExp(
-    `\\b(?:(?:First )?[Pp]ublished|Posted|Date)(?: on)?:?\\s+((?:\\d{1,2}\\s+${MONTH_PATTERN}\\s+\\d{4})|\\d{1,2}/\\d{1,2}/\\d{4}|${MONTH_PATTERN}\\s+\\d{1,2},?\\s+\\d{4})`,
+    `\\b(?:(?:First )?[Pp]ublished|Posted|Date|Issued)(?: on)?:?\\s+((?:\\d{1,2}\\s+${MONTH_PATTERN},?\\s+\\d{4})|\\d{1,2}/\\d{1,2}/\\d{4}|${MONTH_PATTERN}\\s+\\d{1,2},?\\s+\\d{4})`,
   );
   const match = labelled.exec(collapseWhitespace(article.text()));
   if (match?.[1]) found.push({ text: match[1], from: `"${match[0]}"` });
@@ -167,7 +192,10 @@ function nextOccurrence(announcedOn: string, month: number, day: number): string
   return `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
 
-const FROM = '(?:from|on|as of|with effect from|effective(?: from)?|taking effect from|starting)';
+const FROM = '(?:from|as of|with effect from|effective(?: from)?|taking effect from|starting)';
+// "on 1 April", "in April": a date of effect only in future wording ("will become ICSs on 1 April"); in a report
+// ("were named on 15 June") it dates the event reported.
+const AT = '(?:on|in)';
 const FUTURE_WORDING = /\b(?:will|to become|to be|to join|to operate)\b/i;
 
 /** "with immediate effect", "from this month", "next month": dates relative to the announcement. */
@@ -206,9 +234,13 @@ function namedDate(sentence: string, preposition: string, announcedOn: string): 
 }
 
 /** "from April 1", "on April 1, 2021": month-first dates, as some releases write them. */
-function monthFirstEffective(sentence: string, announcedOn: string): EffectiveDate | null {
+function monthFirstEffective(
+  sentence: string,
+  preposition: string,
+  announcedOn: string,
+): EffectiveDate | null {
   const match = new RegExp(
-    `\\b${FROM}\\s+(${MONTH_PATTERN})\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4}))?`,
+    `\\b${preposition}\\s+(${MONTH_PATTERN})\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4}))?`,
   ).exec(sentence);
   if (!match?.[1]) return null;
   const month = MONTH_INDEX.get(match[1].toLowerCase()) ?? 1;
@@ -219,25 +251,22 @@ function monthFirstEffective(sentence: string, announcedOn: string): EffectiveDa
   return { iso, precision: 'day', words: match[0] };
 }
 
-/** A date a phrase makes effective, before clamping; "in April" counts only in future wording. */
+/** A date a phrase makes effective; "on" and "in" count only in future wording. */
 function statedDate(sentence: string, announcedOn: string): EffectiveDate | null {
+  const dated = (preposition: string) =>
+    monthFirstEffective(sentence, preposition, announcedOn) ?? namedDate(sentence, preposition, announcedOn);
   return (
-    relativeDate(sentence, announcedOn) ??
-    monthFirstEffective(sentence, announcedOn) ??
-    namedDate(sentence, FROM, announcedOn) ??
-    (FUTURE_WORDING.test(sentence) ? namedDate(sentence, 'in', announcedOn) : null)
+    relativeDate(sentence, announcedOn) ?? dated(FROM) ?? (FUTURE_WORDING.test(sentence) ? dated(AT) : null)
   );
 }
 
 /**
  * The effective date in one designating sentence: "with immediate effect" (the announcement date), "from this
- * month", "next month", "from 1 April 2021", "from April" (the next April), "from December 2020". A date named
- * only by its month never falls before the announcement itself: "from December 2020" in an article of
- * 8 December 2020 is 8 December 2020.
+ * month" and "next month" (the first of that month), "from 1 April 2021", "from April" (the next April), "from
+ * December 2020". A date named only by its month is the first day of that month, with precision `month`, even
+ * when that day lies before the announcement: "from December 2020" in an article of 8 December 2020 is
+ * 1 December 2020, as readers of the page take it.
  */
 export function effectiveDate(sentence: string, announcedOn: string): EffectiveDate | null {
-  const stated = statedDate(sentence, announcedOn);
-  if (!stated) return null;
-  if (stated.precision === 'month' && stated.iso < announcedOn) return { ...stated, iso: announcedOn };
-  return stated;
+  return statedDate(sentence, announcedOn);
 }

@@ -77,12 +77,22 @@ function designatingSentences(
     .filter((block) => block.container === 'body' && block.kind !== 'headline')
     .flatMap(sentencesOf);
   const headline = sentencesOf(blocks[0]);
-  return [...lead, ...intros, ...named, ...body, ...headline].filter(
-    (sentence) => designationCues(sentence).length > 0 && negativeCues(mainClause(sentence)).length === 0,
+  const open = (sentence: string) => negativeCues(mainClause(sentence)).length === 0;
+  const designating = [...lead, ...intros, ...named, ...body, ...headline].filter(
+    (sentence) => designationCues(sentence).length > 0 && open(sentence),
   );
+  // Then the sentences around the announcement that speak of the status without a status verb ("They will begin
+  // operating in shadow form from this month", "They hold their new status from April").
+  const around = [...lead, ...intros, ...named].filter(
+    (sentence) => (STATUS_TALK.test(sentence) || icsNouns(sentence).length > 0) && open(sentence),
+  );
+  return [...designating, ...around];
 }
 
-/** When the designation takes effect, from the first designating sentence that says so. */
+const STATUS_TALK =
+  /\b(?:status|shadow form|operat\w*|go(?:es)? live|tak(?:e|es) effect|come(?:s)? into effect|begin|start)\b/i;
+
+/** When the designation takes effect: from the first designating sentence that says so, else one beside it. */
 export function announcementDates(
   blocks: readonly Block[],
   decisions: readonly MentionDecision[],

@@ -36,6 +36,24 @@ describe('publishedDate', () => {
       ),
     ).toBe('2021-03-19');
     expect(visible('<p class="date">Published on December 8, 2020</p>')).toBe('2020-12-08');
+    expect(visible('<span class="date">Date published: 28 May, 2020</span>')).toBe('2020-05-28');
+    expect(
+      visible('<p class="page-meta">Date published: 19 March, 2021 · Date last updated: 26 March, 2021</p>'),
+    ).toBe('2021-03-19');
+    expect(
+      visible(
+        '<table><tr><th>Closing date</th><td>9 May 2021</td></tr><tr><th>Posted</th><td>12 April 2021</td></tr></table>',
+      ),
+    ).toBe('2021-04-12');
+  });
+
+  it("reads a job advert's datePosted, and a <time> on a page whose body class names a sidebar", () => {
+    const posting =
+      '<script type="application/ld+json">{"@type":"JobPosting","datePosted":"2021-04-12","validThrough":"2021-05-09"}</script>';
+    expect(published(posting, '')?.iso).toBe('2021-04-12');
+    const html =
+      '<html><body class="single has-sidebar"><main><article><p class="meta">By A · <time datetime="2021-02-03T10:15:00+00:00">3 February 2021</time></p></article></main></body></html>';
+    expect(publishedDate(cheerio.load(html))?.iso).toBe('2021-02-03');
   });
 
   it('never takes an updated date or the date of a related item', () => {
@@ -64,15 +82,28 @@ describe('effectiveDate', () => {
     expect(effectiveDate('will become an ICS on April 1, 2021', '2021-03-19')?.iso).toBe('2021-04-01');
   });
 
-  it('never dates a month-only designation before the announcement itself', () => {
+  it('reads a month-only date as the first of that month, even before the announcement itself', () => {
     expect(effectiveDate('designated from December 2020', '2020-12-08')).toMatchObject({
-      iso: '2020-12-08',
+      iso: '2020-12-01',
       precision: 'month',
     });
     expect(effectiveDate('will operate as ICSs from this month', '2019-06-19')).toMatchObject({
-      iso: '2019-06-19',
+      iso: '2019-06-01',
       precision: 'month',
     });
+    expect(effectiveDate('join in shadow form immediately', '2018-05-24')).toMatchObject({
+      iso: '2018-05-24',
+      precision: 'day',
+    });
+  });
+
+  it('reads "on" and "in" a date as effective only in future wording, not as the date of an event reported', () => {
+    expect(
+      effectiveDate('The eight areas named on 15 June as accountable care systems', '2017-06-20'),
+    ).toBeNull();
+    expect(effectiveDate('will become integrated care systems on 1 April', '2021-03-22')?.iso).toBe(
+      '2021-04-01',
+    );
   });
 
   it('does not read targets, past months or a bare "in April" outside future wording', () => {
