@@ -87,6 +87,26 @@ function walkList(walk: Walk, list: Element, container: Container): void {
   }
 }
 
+/**
+ * A table row's cells as rows of text: one row, or, when a cell holds several lines broken with <br> ("Black
+ * Country & West Birmingham<br>Coventry & Warwickshire"), one row per line, each with the row's other cells.
+ */
+function rowTexts(walk: Walk, row: Element): string[] {
+  const $ = walk.article.$;
+  const cells = $(row)
+    .children('td, th')
+    .toArray()
+    .map((cell) => linesOf(walk, cell))
+    .filter((lines) => lines.length > 0);
+  const height = Math.max(1, ...cells.map((lines) => lines.length));
+  return Array.from({ length: height }, (_, line) =>
+    cells
+      .map((lines) => (lines.length === height ? lines[line] : lines.join(' ')))
+      .filter(Boolean)
+      .join(' | '),
+  );
+}
+
 function walkTable(walk: Walk, table: Element, container: Container): void {
   const group = walk.groups++;
   const $ = walk.article.$;
@@ -94,12 +114,8 @@ function walkTable(walk: Walk, table: Element, container: Container): void {
     emit(walk, { kind: 'caption', text: textOf(walk, caption), group, container });
   }
   for (const row of $(table).find('tr').toArray()) {
-    const cells = $(row)
-      .children('td, th')
-      .toArray()
-      .map((cell) => collapseWhitespace($(cell).text()))
-      .filter(Boolean);
-    emit(walk, { kind: 'row', text: cells.join(' | '), group, container: containerOf(row, container) });
+    for (const text of rowTexts(walk, row))
+      emit(walk, { kind: 'row', text, group, container: containerOf(row, container) });
   }
 }
 

@@ -38,7 +38,7 @@ const FURNITURE: readonly (readonly [string, string])[] = [
   ['[class*="share"], [class*="social"], [class*="tags"]', 'sharing links'],
   ['[class*="byline"], [class*="author"], [class*="post-date"], [class*="meta"]', 'byline'],
   ['[class*="paywall"], [class*="register"]', 'registration wall'],
-  ['aside, [class*="sidebar"], [class*="widget"], [hidden], [aria-hidden="true"]', 'sidebar'],
+  ['[class*="sidebar"], [class*="widget"], [hidden], [aria-hidden="true"]', 'sidebar'],
   ['[style*="display:none"], [style*="display: none"]', 'hidden text'],
   // When no article element exists the root is the body: its banner and footer are not the article.
   [
@@ -75,6 +75,16 @@ function findRoot($: cheerio.CheerioAPI): cheerio.Cheerio<Element> {
   return $.root().children().first() as cheerio.Cheerio<Element>;
 }
 
+/** Whether at least half of an element's text is the text of its links. */
+function isMostlyLinks(element: cheerio.Cheerio<Element>): boolean {
+  const text = collapseWhitespace(element.text()).length;
+  const linked = element
+    .find('a')
+    .toArray()
+    .reduce((sum, link) => sum + collapseWhitespace(element.find(link).text()).length, 0);
+  return text === 0 || linked * 2 >= text;
+}
+
 function markContainers(root: cheerio.Cheerio<Element>): void {
   root.find(NEVER_TEXT).remove();
   for (const [selector, label] of FURNITURE) {
@@ -82,6 +92,11 @@ function markContainers(root: cheerio.Cheerio<Element>): void {
       if (!element.attribs[FURNITURE_ATTRIBUTE]) element.attribs[FURNITURE_ATTRIBUTE] = label;
     });
   }
+  // An aside inside the article is furniture when it is mostly links (related stories, "more on"); a box of
+  // plain text (a fact box, "Key facts: the first wave") is part of the story.
+  root.find('aside').each((_, element) => {
+    if (isMostlyLinks(root.find(element))) element.attribs[FURNITURE_ATTRIBUTE] ??= 'sidebar';
+  });
   root.find(QUOTES).each((_, element) => {
     element.attribs[QUOTE_ATTRIBUTE] = 'true';
   });
@@ -108,7 +123,7 @@ function readHeadline($: cheerio.CheerioAPI): { text: string; element: Element |
 }
 
 const STANDFIRST =
-  '[class*="standfirst"], [class*="intro"], [class*="dek"], [class*="summary"], [class*="lede"]';
+  '[class*="standfirst"], [class*="intro"], [class*="dek"], [class*="summary"], [class*="lede"], [class~="lead"], [class*="lead-text"], [class*="__lead"]';
 
 /** Read a page as an article: content root with furniture and quotations marked, headline and standfirst. */
 export function readArticle(html: string): ArticleDocument {

@@ -80,6 +80,52 @@ describe('readArticle and segmentBlocks', () => {
     ]);
   });
 
+  it("reads a table cell of <br>-separated areas as one row per area, each with the row's other cells", () => {
+    const blocks = segmentBlocks(
+      readArticle(
+        page(
+          '<table><tr><th>Region</th><th>Areas</th></tr><tr><td>Midlands</td><td>Black Country &amp; West Birmingham<br>Lincolnshire</td></tr><tr><td>South West</td><td>Devon</td></tr></table>',
+        ),
+      ),
+    );
+    expect(blocks.slice(1).map((block) => [block.kind, block.text, block.group])).toEqual([
+      ['row', 'Region | Areas', 0],
+      ['row', 'Midlands | Black Country & West Birmingham', 0],
+      ['row', 'Midlands | Lincolnshire', 0],
+      ['row', 'South West | Devon', 0],
+    ]);
+  });
+
+  it('keeps a fact box inside the article as story, and an aside of links as furniture', () => {
+    const blocks = segmentBlocks(
+      readArticle(
+        page(
+          '<aside class="factbox"><h3>Key facts</h3><ul><li>Devon</li><li>Dorset</li></ul></aside><aside><ul><li><a href="/a">Devon news</a></li><li><a href="/b">Kent news</a></li></ul></aside>',
+        ),
+      ),
+    );
+    expect(blocks.slice(1).map((block) => [block.text, block.container])).toEqual([
+      ['Key facts', 'body'],
+      ['Devon', 'body'],
+      ['Dorset', 'body'],
+      ['Devon news', 'furniture'],
+      ['Kent news', 'furniture'],
+    ]);
+  });
+
+  it('reads a paragraph classed "lead" beside the content root as the standfirst', () => {
+    const html = page(
+      '<ul><li>Devon</li></ul>',
+      '<p class="lead">Four more parts of England will join the programme.</p>',
+    );
+    expect(blocksOf(html)[1]).toEqual([
+      'standfirst',
+      'Four more parts of England will join the programme.',
+      'body',
+      true,
+    ]);
+  });
+
   it('takes a heading that is wholly a link as a teaser for another story', () => {
     const blocks = segmentBlocks(readArticle(page('<h2><a href="/x">Eleven new ICSs confirmed</a></h2>')));
     expect(blocks[1]).toMatchObject({ kind: 'heading', container: 'furniture' });
