@@ -57,7 +57,7 @@ export function withoutQuotations(text: string): string {
 
 // Words that open a subordinate clause after a comma.
 const SUBORDINATE_OPENERS =
-  /,\s+(?:which|who|whose|where|while|whereas|although|though|with|home to|absorbing|bringing|taking|covering|serving|meaning|making|joining|including|among them|formerly|starting|now|part of|both|each|a footprint)\b/g;
+  /,\s+(?:which|who|whose|where|while|whereas|although|though|before|until|with|home to|absorbing|bringing|taking|covering|serving|meaning|making|joining|including|among them|formerly|starting|now|part of|both|each|a footprint)\b/g;
 
 /** Subordinate clauses of one sentence (offsets into the sentence): brackets, dash pairs, ", which …" clauses. */
 export function subordinateSpans(sentence: string): Span[] {

@@ -22,8 +22,9 @@ export interface CountPhrase {
 
 const DETERMINER = '(?:(the|these|those|all|another|a further|further)\\s+)?';
 const ADJECTIVE = '(?:(first|final|last|remaining|other|next|newest|latest)\\s+)?';
+// Words between the number and its noun: "four more", "eight Midlands", "four South West".
 const TRAILING =
-  '((?:\\s+(?:more|new|further|additional|final|last|remaining|other|shadow|newest|latest|newly designated|local))*)';
+  '((?:\\s+(?:more|new|further|additional|final|last|remaining|other|shadow|newest|latest|newly designated|local|north|south|east|west|midlands|london|yorkshire|english))*)';
 const NOUN =
   '(\\s+(?:ICS\\s+)?(?:areas?|systems?|partnerships?|parts? of (?:England|the country)|footprints?|STPs|sustainability and transformation partnerships|ICSs?|integrated care systems?|accountable care systems?|ACSs?)\\b)?';
 const COUNT = new RegExp(`\\b${DETERMINER}${ADJECTIVE}(${NUMBER_PATTERN})\\b${TRAILING}${NOUN}`, 'gi');
@@ -37,6 +38,10 @@ const REFERENCE = new RegExp(
 // "42 systems will cover the whole of England": a total, not a wave.
 const COVERS_ENGLAND =
   /^[^,.;:]*\b(?:cover\w*|serv\w*)\b[^,.;:]*\b(?:whole of England|every part of|all of England)\b/i;
+// "all of England will be covered by 42 ICSs", "completing coverage of England with 42 systems": the total again.
+const COVERED_BY = /\b(?:covered|served) by\s+$|\bcoverage\b[^,.;:]*\bwith\s+$/i;
+// "There are 18 systems", "there will be 42": how many exist, not how many are announced.
+const THERE_ARE = /\bthere (?:are|were|will be)(?: now)?\s+$/i;
 
 function kindOf(sentence: string, match: RegExpMatchArray): CountPhrase['kind'] | null {
   const [, determiner, adjective, , trailing, noun] = match;
@@ -44,6 +49,9 @@ function kindOf(sentence: string, match: RegExpMatchArray): CountPhrase['kind'] 
   const after = sentence.slice((match.index ?? 0) + match[0].length);
   const adjectives = `${adjective ?? ''} ${trailing ?? ''}`.toLowerCase();
   if (REFERENCE.test(before) || /\bother\b/.test(adjectives) || COVERS_ENGLAND.test(after)) return null;
+  if (COVERED_BY.test(before) || THERE_ARE.test(before)) return null;
+  // "Four: Hertfordshire & West Essex, …": a number opening the sentence and its list.
+  if (noun === undefined && /^\s*$/.test(before) && /^\s*:/.test(after)) return 'wave';
   if (/^\s*of\s+(?:the|those|them|these)\b/i.test(after)) return 'part';
   if (noun === undefined && !(determiner && BARE_FOLLOWER.test(after))) return null;
   return /\bremaining\b/.test(adjectives) ? 'remaining' : 'wave';
@@ -59,6 +67,20 @@ export function countPhrases(sentence: string): CountPhrase[] {
     if (kind) found.push({ value, phrase: match[0].trim(), index: match.index, kind });
   }
   return found;
+}
+
+// "We are one of four areas confirmed", "named as one of 13 new systems": the page's own area is one of a wave.
+const MEMBER_OF = new RegExp(
+  `\\b(?:are|is|be|being|was|were|as)\\s+one of (?:the )?(${NUMBER_PATTERN})${TRAILING}${NOUN}`,
+  'i',
+);
+
+/** The size of the wave a sentence says its own area belongs to ("We are one of four areas confirmed"), or null. */
+export function memberOfCount(sentence: string): { value: number; phrase: string } | null {
+  const match = MEMBER_OF.exec(sentence);
+  if (!match?.[3]) return null;
+  const value = parseNumber(match[1] ?? '');
+  return value !== null && value >= 2 ? { value, phrase: match[0] } : null;
 }
 
 /** The count a headline or lead sentence states for the whole page, unless its clause is about other areas. */

@@ -19,37 +19,73 @@ function matches(text: string, pattern: RegExp): string[] {
 }
 
 const DESIGNATION =
-  /\b(?:designat(?:e|ed|es|ing|ion|ions)|confirm(?:s|ed|ation)?|approv(?:e|es|ed|al)|nam(?:ed|es|ing)|select(?:s|ed)|chosen|picked|recogni[sz](?:e|es|ed|ing|tion)|accredit(?:s|ed|ation)?|sign(?:s|ed)? off|becom(?:e|es|ing)|became|join(?:s|ed|ing)?|go(?:es)? live|operat(?:e|es|ing) as|run as|lead the way as|green light|go-ahead|rubber-stamp(?:s|ed)?)\b/i;
-// Verbs that confer a status only when the status is named: "granted ICS status", "take on their new status".
+  /\b(?:designat(?:e|ed|es|ing|ion|ions)|confirm(?:s|ed|ation)?|approv(?:e|es|ed|al)|nam(?:ed|es|ing)|select(?:s|ed)|chosen|picked|recogni[sz](?:e|es|ed|ing|tion)|accredit(?:s|ed|ation)?|accepted (?:onto|on to|into|as)|sign(?:s|ed)? off|becom(?:e|es|ing)|became|join(?:s|ed|ing)?|go(?:es)? live|operat(?:e|es|ing) as|run as|lead the way as|green light|go-ahead|rubber-stamp(?:s|ed)?)\b/i;
+// Verbs that confer a status only when the status is named: "granted ICS status", "hold their new status".
 const STATUS =
-  /\b(?:granted|given|gain(?:s|ed)?|handed|award(?:s|ed)?|achiev(?:e|es|ed)|mov(?:e|es|ed|ing) (?:in)?to|tak(?:e|es|ing|en) (?:on|up)|receiv(?:e|es|ed))\b[^.;:]{0,40}?\bstatus\b/i;
-
-// "will operate as integrated care systems", "to work as an ICS": a role conferred (not ", as an ICS," aside).
-const AS_SYSTEM =
-  /(?<!,\s*)\bas (?:an? |the )?(?:(?:first|new|shadow|full|one of the)\s+)*(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)\b(?!\s*,)/;
+  /\b(?:granted|given|gain(?:s|ed)?|handed|award(?:s|ed)?|achiev(?:e|es|ed)|hold(?:s|ing)?|mov(?:e|es|ed|ing) (?:in)?to|tak(?:e|es|ing|en) (?:on|up)|receiv(?:e|es|ed))\b[^.;:]{0,40}?\bstatus\b/i;
 
 const SYSTEM_NOUN = '(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)';
+// "will operate as integrated care systems", "to work as an ICS": a role conferred.
+const AS_SYSTEM = new RegExp(
+  `\\bas (?:an? |the )?(?:(?:first|new|shadow|full|one of the)\\s+)*${SYSTEM_NOUN}\\b`,
+  'g',
+);
 const COUNT_WORD = `(?:${NUMBER_PATTERN}|another)`;
+const NEW_WORDS = '(?:more|new|further|additional|final|last|newest|latest|shadow|newly designated)';
 // "four more ICSs", "the final 13 integrated care systems", "three newest ICSs": a wave of new systems.
 const NEW_SYSTEMS = new RegExp(
-  `\\b(?:(?:(?:first|final|last)\\s+${COUNT_WORD})|(?:${COUNT_WORD}\\s+(?:(?:more|new|further|additional|final|last|newest|latest|shadow)\\s+)+))\\s*${SYSTEM_NOUN}\\b`,
-  'i',
+  `\\b(?:(?:(?:first|final|last)\\s+${COUNT_WORD})|(?:${COUNT_WORD}\\s+(?:${NEW_WORDS}\\s+)+))\\s*${SYSTEM_NOUN}\\b`,
+  'gi',
+);
+// "three new systems", "four more local partnerships", "the final 13 areas": a wave, in the page's own nouns.
+const NEW_AREAS = new RegExp(
+  `\\b(?:(?:first|final|last)\\s+${COUNT_WORD}|${COUNT_WORD}\\s+(?:${NEW_WORDS}\\s+)+)(?:local\\s+)?(?:areas|systems|partnerships|parts of (?:England|the country))\\b`,
+  'gi',
 );
 // "Devon is now an integrated care system".
-const NOW_A_SYSTEM = new RegExp(`\\b(?:is|are) (?:now|officially|formally) (?:an? )?${SYSTEM_NOUN}\\b`);
+const NOW_A_SYSTEM = new RegExp(`\\b(?:is|are) (?:now|officially|formally) (?:an? )?${SYSTEM_NOUN}\\b`, 'g');
+
+/** A cue word and where it stands in its text. */
+interface Found {
+  index: number;
+  word: string;
+}
+
+function found(text: string, pattern: RegExp): Found[] {
+  const flags = pattern.flags.includes('g') ? pattern.flags : `${pattern.flags}g`;
+  return [...text.matchAll(new RegExp(pattern.source, flags))].map((match) => ({
+    index: match.index,
+    word: match[0],
+  }));
+}
+
+/** ", as an ICS," set off by commas on both sides is an aside about a system, not a role conferred on it. */
+function isAside(text: string, cue: Found): boolean {
+  return /,\s*$/.test(text.slice(0, cue.index)) && /^\s*,/.test(text.slice(cue.index + cue.word.length));
+}
+
+/** Every status cue of a text with its position: status words, roles conferred, waves of new systems. */
+function statusCues(text: string): Found[] {
+  const waves = found(text, NEW_SYSTEMS).filter(
+    (cue) => !MODIFIED.test(text.slice(cue.index + cue.word.length)),
+  );
+  return [
+    ...found(text, DESIGNATION),
+    ...found(text, STATUS),
+    ...found(text, AS_SYSTEM).filter((cue) => !isAside(text, cue)),
+    ...found(text, NOW_A_SYSTEM),
+    ...waves,
+  ];
+}
 
 /** Words that confer status: "designated", "confirmed as", "will become", "granted … status", "join". */
 export function designationCues(text: string): string[] {
-  const waves = [...text.matchAll(new RegExp(NEW_SYSTEMS.source, 'gi'))]
-    .filter((match) => !MODIFIED.test(text.slice(match.index + match[0].length)))
-    .map((match) => match[0]);
-  return [
-    ...matches(text, DESIGNATION),
-    ...matches(text, STATUS),
-    ...matches(text, AS_SYSTEM),
-    ...matches(text, NOW_A_SYSTEM),
-    ...waves,
-  ];
+  return statusCues(text).map((cue) => cue.word.trim());
+}
+
+/** "three new systems", "four more local partnerships": a wave of new areas, whatever the page calls them. */
+export function newAreaCues(text: string): string[] {
+  return found(text, NEW_AREAS).map((cue) => cue.word);
 }
 
 const ICS_NOUN = /\b(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)\b/;
@@ -72,13 +108,10 @@ export function linkedDesignation(
       !MODIFIED.test(text.slice(match.index + match[0].length)) &&
       !excluded.some((span) => span.start <= match.index && match.index < span.end),
   );
-  const caseSensitive = [AS_SYSTEM, NOW_A_SYSTEM];
-  const cues = [DESIGNATION, STATUS, AS_SYSTEM, NOW_A_SYSTEM, NEW_SYSTEMS].flatMap((pattern) => [
-    ...text.matchAll(new RegExp(pattern.source, caseSensitive.includes(pattern) ? 'g' : 'gi')),
-  ]);
+  const cues = [...statusCues(text), ...found(text, NEW_AREAS)];
   const linked = cues.flatMap((cue) => {
     const noun = nouns.find((match) => Math.abs(wordAt(match.index) - wordAt(cue.index)) <= 6);
-    return noun ? [cue[0], noun[0]] : [];
+    return noun ? [cue.word.trim(), noun[0]] : [];
   });
   return [...new Set(linked)];
 }
@@ -95,7 +128,7 @@ export function icsNouns(text: string, excluded: readonly { start: number; end: 
 }
 
 const WAVE_REFERENCE =
-  /\b(?:is one\b(?! of)|one of (?:those|them|these)|another|the other|the others|the rest|(?:on|completes?) the (?:list|set|group)|the (?:list|set|group|batch|wave|quartet|trio)|quartet|trio|among those (?:approved|named|confirmed|designated)|(?:the|these) (?:new )?(?:areas|systems|partnerships|ICSs) (?:are|include)|they are|these are|completes?)\b/i;
+  /\b(?:(?:this|the same) (?:step|milestone|status|news|designation)|at the same time|alongside us|is one\b(?! of)|one of (?:those|them|these)|another|the other|the others|the rest|(?:on|completes?) the (?:list|set|group)|the (?:list|set|group|batch|wave|quartet|trio)|quartet|trio|among those (?:approved|named|confirmed|designated)|(?:the|these) (?:new )?(?:areas|systems|partnerships|ICSs) (?:are|include)|they are|these are|completes?)\b/i;
 
 /** Words by which a sentence continues the announced list ("the remaining four are", "is another", "the list"). */
 export function waveReferences(text: string): string[] {
@@ -103,9 +136,9 @@ export function waveReferences(text: string): string[] {
 }
 
 const EARLIER =
-  /\b(?:already|previously|earlier|originally|last (?:year|month)|before this round|so far|to date|ago|years since|years on)\b/i;
+  /\b(?:(?:days?|weeks?|months?|years?|shortly|soon|just) after|already|previously|earlier|originally|last (?:year|month)|before this round|so far|to date|ago|years since|years on)\b/i;
 const PENDING =
-  /\b(?:working towards|work towards|works towards|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to)\b/i;
+  /\b(?:(?:work|works|working|develop|develops|developing|mov(?:e|es|ing)|progress(?:es|ing)?|journey|path) towards|on (?:the|their|its|a) (?:journey|path|road)\b|appl(?:y|ies|ying|ication|ications) (?:to|for)|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to)\b/i;
 const NEGATION = /\b(?:not|no longer|no|never|neither|nor|excluding|except|apart from|other than)\b|n't\b/i;
 const NAVIGATION =
   /\b(?:related (?:articles?|news|stories|links)|read more|see also|more on|you may also like|further reading|find out more|latest (?:news|stories|articles)|most read|more (?:stories|news)|popular|trending|recommended|other news)\b/i;
@@ -117,10 +150,10 @@ export function negativeCues(text: string): string[] {
 
 // Adjectives and nouns that mark only the names after them: "absorbs the existing Cumbria ICS".
 const EARLIER_BEFORE_NAME = /\b(?:existing|original|first-wave|earliest|previous|pioneers?)\b/i;
-// Words after which names are the systems compared with or joined: "third ICS after Greater Manchester".
-// "join"/"follow" only with an object after it and a subject before it ("Joining them are …" is not a pivot).
-const PIVOT =
-  /\b(?:after|than|(?<=\S\s+)(?:join(?:s|ing)?|follow(?:s|ing|ed)?) (?=the\b|them\b|these\b|those\b|an?\b|\d|(?:two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen)\b))/i;
+// Words after which names are the systems compared with or joined: "third ICS after Greater Manchester", "they
+// join Dorset". "join"/"follow" only with a subject before it ("Joining them are …" is not a pivot) and not in the
+// passive ("is joined by Kent", "followed by Devon": those names share the status).
+const PIVOT = /\b(?:after|than|(?<=\S\s+)(?:join(?:s|ed|ing)?|follow(?:s|ed|ing)?)\b(?!\s+by\b))/i;
 
 /** A cue that speaks only for the names written after it. */
 export interface PositionalCue {
@@ -155,11 +188,23 @@ export function pivots(text: string): PositionalCue[] {
 }
 
 const FRAMES =
-  /£|\b(?:explain\w*|guide to|what is|q&a|fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|chief executives?|chairs?|chairman|chairwoman|director|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|boundar(?:y|ies)|review|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|integrated care boards?|ICBs?|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
+  /£|\b(?:explain\w*|what is|q&a|fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|boundar(?:y|ies)|review|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|integrated care boards?|ICBs?|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
+// People's roles frame a sentence only as what is named, not as who names: "names first ICS chief executive", not
+// "NHS chief executive names first areas to become accountable care systems".
+const ROLES = /\b(?:chief executives?|chairs?|chairman|chairwoman|director)\b/i;
 
-/** Words that make a headline or lead about something other than designating systems (appointments, boards…). */
-export function framingCues(text: string): string[] {
-  return matches(text, FRAMES);
+/**
+ * Words that make a headline or lead about something other than designating systems (appointments, boards…);
+ * role words count only after the first status word (`from`), where they are what the sentence names.
+ */
+export function framingCues(text: string, from = 0): string[] {
+  const roles = found(text, ROLES).filter((cue) => cue.index >= from);
+  return [...matches(text, FRAMES), ...roles.map((cue) => cue.word)];
+}
+
+/** Where the first status word of a text stands, or the text's length when it has none. */
+export function firstStatusCue(text: string): number {
+  return Math.min(text.length, ...statusCues(text).map((cue) => cue.index));
 }
 
 const MONTHS = [

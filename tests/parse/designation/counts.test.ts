@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countPhrases, pageCount } from '../../../lib/parse/designation/counts.ts';
+import { countPhrases, memberOfCount, pageCount } from '../../../lib/parse/designation/counts.ts';
 
 const counts = (sentence: string) => countPhrases(sentence).map((count) => [count.value, count.kind]);
 
@@ -28,6 +28,24 @@ describe('countPhrases', () => {
       [],
     );
     expect(counts('42 systems will cover the whole of England')).toEqual([]);
+    expect(counts('all of England will be covered by 42 ICSs from April')).toEqual([]);
+    expect(counts('completing coverage of England with 42 systems')).toEqual([]);
+    expect(counts('There are 18 systems, shown on the map below')).toEqual([]);
+  });
+
+  it('reads a number opening its list ("Four: …") and a number before a region ("four South West systems")', () => {
+    expect(counts('Four: Hertfordshire & West Essex, Sussex, and Devon.')).toEqual([[4, 'wave']]);
+    expect(counts('Integrated care: four South West systems confirmed')).toEqual([[4, 'wave']]);
+    expect(counts('Eight Midlands partnerships confirmed as integrated care systems')).toEqual([[8, 'wave']]);
+  });
+});
+
+describe('memberOfCount', () => {
+  it("reads the wave the page's own area belongs to", () => {
+    expect(memberOfCount('We are delighted to be one of four areas confirmed yesterday')?.value).toBe(4);
+    expect(memberOfCount('We are one of three new systems announced today')?.value).toBe(3);
+    expect(memberOfCount('NENC is one of the largest systems in the country')).toBeNull();
+    expect(memberOfCount('one of 44 footprints')).toBeNull();
   });
 });
 

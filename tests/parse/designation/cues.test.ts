@@ -3,11 +3,13 @@ import {
   designationCues,
   earlierBeforeName,
   earlierDates,
+  firstStatusCue,
   framingCues,
   icsNouns,
   isRegionLabel,
   linkedDesignation,
   negativeCues,
+  newAreaCues,
   pivots,
   runningTotalCues,
   waveReferences,
@@ -52,6 +54,28 @@ describe('designation cues', () => {
     expect(icsNouns('ICS chief executive named; integrated care system boundaries; ICS Leaders')).toEqual([]);
   });
 
+  it('reads a role conferred even when a comma follows it, but not an aside set off by commas', () => {
+    expect(designationCues('will work as shadow accountable care systems, covering seven million')).toEqual([
+      'as shadow accountable care systems',
+    ]);
+    expect(designationCues('Devon, as an ICS, has launched a plan')).toEqual([]);
+    expect(designationCues('four more local partnerships have been accepted onto the programme')).toEqual([
+      'accepted onto',
+    ]);
+    expect(designationCues('They hold their new status from this month')).toEqual(['hold their new status']);
+  });
+
+  it("finds a wave of new areas in the page's own nouns, with or without the ICS noun", () => {
+    expect(newAreaCues('We are one of three new systems announced today')).toEqual(['three new systems']);
+    expect(newAreaCues('Four more local partnerships have been accepted')).toEqual([
+      'Four more local partnerships',
+    ]);
+    expect(newAreaCues('The three systems confirmed last week')).toEqual([]);
+    expect(
+      linkedDesignation('London has its first integrated care system, one of three new systems'),
+    ).toEqual(['three new systems', 'integrated care system']);
+  });
+
   it('finds references back to the announced list, and not ordinary uses of "one"', () => {
     expect(
       waveReferences('Gloucestershire is one. The remaining two are … The list is completed by'),
@@ -61,6 +85,21 @@ describe('designation cues', () => {
 });
 
 describe('negative cues', () => {
+  it('reads work, development or applications towards the status as still to come', () => {
+    expect(negativeCues('areas that are developing towards integrated care system status')).toEqual([
+      'developing towards',
+    ]);
+    expect(negativeCues('Becoming an integrated care system: areas on the journey')).toEqual([
+      'on the journey',
+    ]);
+    expect(negativeCues('an update on their application to become an integrated care system')).toEqual([
+      'application to',
+    ]);
+    expect(negativeCues('The response lands a month after 11 more areas were made ICSs')).toEqual([
+      'month after',
+    ]);
+  });
+
   it('finds earlier, pending, negated and navigational wording', () => {
     expect(negativeCues('which already serve one in six')).toEqual(['already']);
     expect(negativeCues('still to be designated; working towards designation')).toEqual([
@@ -83,6 +122,8 @@ describe('negative cues', () => {
     expect(pivots('They join the first-wave systems').map((cue) => cue.word.trim())).toEqual(['join']);
     expect(pivots('Joining them are Devon and Kent')).toEqual([]);
     expect(pivots('South Yorkshire is joined by Nottinghamshire')).toEqual([]);
+    expect(pivots('We join our neighbours in Greater Manchester').map((cue) => cue.word)).toEqual(['join']);
+    expect(pivots('The three join South East London').map((cue) => cue.word)).toEqual(['join']);
   });
 
   it('finds dates before the page: years, months of earlier years, and months earlier this year', () => {
@@ -103,14 +144,21 @@ describe('negative cues', () => {
 
   it('finds framing that makes a headline about something else', () => {
     expect(framingCues('Chair designates confirmed for nine integrated care boards')).toEqual([
-      'Chair',
       'integrated care boards',
+      'Chair',
     ]);
     expect(framingCues('Four ICSs named as digital frontrunners and share £20m')).toEqual([
       'frontrunners',
       '£',
     ]);
     expect(framingCues('Eleven more areas to become integrated care systems')).toEqual([]);
+  });
+
+  it('takes a role as framing only where it is what is named, not who names', () => {
+    const subject = 'NHS chief executive names first areas to become accountable care systems';
+    expect(framingCues(subject, firstStatusCue(subject))).toEqual([]);
+    const object = 'Cheshire and Merseyside names first ICS chief executive';
+    expect(framingCues(object, firstStatusCue(object))).toEqual(['chief executive']);
   });
 });
 
