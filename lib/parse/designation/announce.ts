@@ -1,12 +1,31 @@
-import { mainClause, quotationSpans, sentenceSpans, within, withoutQuotations } from './clauses.ts';
+import {
+  mainClause,
+  quotationSpans,
+  sentenceSpans,
+  subordinateSpans,
+  within,
+  withoutQuotations,
+} from './clauses.ts';
 import type { MentionsByBlock } from './context.ts';
-import { earlierBeforeName, earlierDates, framingCues, linkedDesignation, negativeCues } from './cues.ts';
-import type { Block } from './model.ts';
+import {
+  earlierBeforeName,
+  earlierDates,
+  firstStatusCue,
+  framingCues,
+  linkedDesignation,
+  negativeCues,
+} from './cues.ts';
+import type { Announcing, Block } from './model.ts';
 
 /**
- * Whether a page announces designations at all: the headline, the lead, a heading or a list's introduction ties a
- * status word to the ICS noun ("Eleven more areas to become integrated care systems"), with nothing putting it
- * elsewhere (an earlier wave, areas still to come, appointments, boards, funding).
+ * Whether a page announces designations at all, read from the whole article: the headline, the standfirst and
+ * lead, any heading, the paragraph introducing a list, or any sentence of the text that ties a status word to the
+ * ICS noun ("Eleven more areas to become integrated care systems", "we have today been confirmed as an integrated
+ * care system", "have been designated as ICSs, NHS England announced"), with nothing putting it elsewhere (an
+ * earlier wave, areas still to come, appointments, boards, funding, a heading about other systems).
+ *
+ * Where the sentence stands matters for failing closed: only a headline or lead that announces makes a page with
+ * no area found `layout_drift`; a sentence deeper in the text announces only the names the page actually gives.
  */
 
 /** Words in an introduction or heading that make what follows it other systems than the announced ones. */
@@ -18,41 +37,99 @@ export function introAgainst(text: string, announcedOn: string | null): string[]
   ];
 }
 
-/** Whether a paragraph introduces the list or table after it ("The following are designated as ICSs:"). */
-function introducesList(block: Block, blocks: readonly Block[]): boolean {
-  const next = blocks[block.index + 1];
-  return block.kind === 'paragraph' && /:\s*$/.test(block.text) && next !== undefined && next.group !== null;
+/** Where an announcing sentence stands: the headline and lead speak for the page, the rest for their names. */
+function placeOf(block: Block): Announcing['place'] {
+  if (block.kind === 'headline') return 'headline';
+  if (block.lead) return 'lead';
+  return block.kind === 'heading' ? 'heading' : 'text';
+}
+
+const READ = new Set<Block['kind']>(['headline', 'standfirst', 'paragraph', 'heading', 'caption', 'item']);
+
+/** The article's own blocks in the order a reader weighs them: headline and lead first, then the text in order. */
+function announcingCandidates(blocks: readonly Block[]): Block[] {
+  const own = blocks.filter((block) => block.container === 'body' && READ.has(block.kind));
+  const first = own.filter((block) => block.kind === 'headline' || block.lead);
+  return [...first, ...own.filter((block) => !first.includes(block))];
+}
+
+/** Whether a heading above the block puts its section outside this announcement ("Already on the programme"). */
+function underHeadingAgainst(block: Block, blocks: readonly Block[], announcedOn: string | null): boolean {
+  return block.headings.some((index) => introAgainst((blocks[index] as Block).text, announcedOn).length > 0);
+}
+
+/** A sentence's clauses: its main clause, then each subordinate clause alone (offsets kept, the rest blanked). */
+function clausesOf(sentence: string): string[] {
+  const blank = (text: string) => ' '.repeat(text.length);
+  const subordinate = subordinateSpans(sentence).map(
+    (span) =>
+      blank(sentence.slice(0, span.start)) +
+      sentence.slice(span.start, span.end) +
+      blank(sentence.slice(span.end)),
+  );
+  return [mainClause(sentence), ...subordinate];
 }
 
 /**
- * The sentence that announces designations: in the headline, the lead or a heading of the article (a news
- * round-up announces under its own heading), a status word with the ICS noun, and nothing against it.
+ * The cues of a clause that announces: a status word tied to the ICS noun, and nothing in the same clause
+ * against it. Each clause speaks for itself: "Devon, which became an ICS this April, …" is background (an
+ * earlier month in its own clause), not an announcement.
+ */
+function announcingCues(
+  sentence: string,
+  names: readonly { start: number; end: number }[],
+  announcedOn: string | null,
+): string[] {
+  for (const clause of clausesOf(sentence)) {
+    const cues = linkedDesignation(clause, names);
+    if (cues.length === 0) continue;
+    const against = [
+      ...framingCues(clause, firstStatusCue(clause)),
+      ...negativeCues(clause),
+      ...earlierBeforeName(clause).map((cue) => cue.word),
+      ...earlierDates(clause, announcedOn),
+      // A status word in a subordinate clause is read with the main clause's framing ("…, which …").
+      ...framingCues(mainClause(sentence), firstStatusCue(mainClause(sentence))),
+      ...negativeCues(mainClause(sentence)),
+    ];
+    if (against.length === 0) return cues;
+  }
+  return [];
+}
+
+/** The announcing sentence of one block, if it has one. */
+function announcingSentence(
+  block: Block,
+  byBlock: MentionsByBlock,
+  announcedOn: string | null,
+): { sentence: string; cues: string[] } | null {
+  const quotes = quotationSpans(block.text);
+  const names = byBlock.get(block.index) ?? [];
+  for (const sentence of sentenceSpans(block.text)) {
+    if (within(quotes, sentence.start)) continue;
+    const inSentence = names.map((name) => ({
+      start: name.start - sentence.start,
+      end: name.end - sentence.start,
+    }));
+    const cues = announcingCues(withoutQuotations(sentence.text), inSentence, announcedOn);
+    if (cues.length > 0) return { sentence: sentence.text, cues: [...new Set(cues)] };
+  }
+  return null;
+}
+
+/**
+ * The sentence that announces designations, and where it stands: the first in the headline or lead, else the
+ * first in the article's text (a heading, a list's introduction, a digest item, a paragraph).
  */
 export function findAnnouncement(
   blocks: readonly Block[],
   byBlock: MentionsByBlock,
   announcedOn: string | null,
-): { sentence: string; cues: string[] } | null {
-  const announcing = blocks.filter(
-    (block) =>
-      block.container === 'body' &&
-      (block.kind === 'headline' || block.lead || block.kind === 'heading' || introducesList(block, blocks)),
-  );
-  for (const block of announcing) {
-    const quotes = quotationSpans(block.text);
-    const names = byBlock.get(block.index) ?? [];
-    for (const sentence of sentenceSpans(block.text)) {
-      if (within(quotes, sentence.start)) continue;
-      const inSentence = names.map((name) => ({
-        start: name.start - sentence.start,
-        end: name.end - sentence.start,
-      }));
-      const text = withoutQuotations(sentence.text);
-      const cues = linkedDesignation(text, inSentence);
-      if (cues.length === 0) continue;
-      const against = [...framingCues(text), ...introAgainst(text, announcedOn)];
-      if (against.length === 0) return { sentence: sentence.text, cues: [...new Set(cues)] };
-    }
+): Announcing | null {
+  for (const block of announcingCandidates(blocks)) {
+    if (underHeadingAgainst(block, blocks, announcedOn)) continue;
+    const found = announcingSentence(block, byBlock, announcedOn);
+    if (found) return { ...found, place: placeOf(block) };
   }
   return null;
 }

@@ -1,4 +1,5 @@
-import { isRegionLabel } from './cues.ts';
+import { countPhrases } from './counts.ts';
+import { isRegionLabel, newAreaCues, waveReferences } from './cues.ts';
 import type { Block, Mention, MentionRole } from './model.ts';
 
 /**
@@ -53,10 +54,63 @@ export function nameBlocks(blocks: readonly Block[], byBlock: MentionsByBlock): 
     (block) => block.kind === 'paragraph' && opensWithName(block, mentionsOf(block), PARAGRAPH_TAIL),
   );
   const names = new Set(
-    [...headings, ...(paragraphs.length >= 2 ? paragraphs : [])].map((block) => block.index),
+    [
+      ...headings,
+      ...(paragraphs.length >= 2 ? paragraphs : []),
+      ...paragraphRuns(blocks, byBlock).flat(),
+    ].map((block) => block.index),
   );
   cache.set(blocks, names);
   return names;
+}
+
+// What may stand before the name that opens a paragraph about one area: "In", "The", "NHS".
+const OPENING = /^\s*(?:in\s+)?(?:the\s+|nhs\s+)?$/i;
+
+/**
+ * Whether the text just before a run of paragraphs announces a plural wave ("Together the three new systems serve
+ * …", "after eight more partnerships were confirmed today"): only then are the paragraphs after it its entries.
+ */
+function introducesWave(blocks: readonly Block[], first: Block): boolean {
+  const before = blocks
+    .slice(0, first.index)
+    .findLast((block) => block.container === 'body' && block.kind !== 'caption');
+  if (!before || (before.kind !== 'paragraph' && before.kind !== 'heading' && before.kind !== 'standfirst'))
+    return false;
+  return (
+    countPhrases(before.text).some((count) => count.kind === 'wave') ||
+    newAreaCues(before.text).length > 0 ||
+    waveReferences(before.text).length > 0
+  );
+}
+
+/**
+ * Runs of consecutive paragraphs that each open with the name of a different area ("The Black Country and West
+ * Birmingham brings together …", "In Coventry and Warwickshire, the partnership …"): one area per paragraph, a
+ * list written as prose, whose entries are the names they open with.
+ */
+function paragraphRuns(blocks: readonly Block[], byBlock: MentionsByBlock): Block[][] {
+  const runs: Block[][] = [];
+  let run: Block[] = [];
+  const close = () => {
+    const areas = new Set(run.map((block) => byBlock.get(block.index)?.[0]?.area));
+    if (run.length >= 2 && areas.size === run.length && introducesWave(blocks, run[0] as Block))
+      runs.push(run);
+    run = [];
+  };
+  for (const block of blocks) {
+    const first = byBlock.get(block.index)?.[0];
+    const opens =
+      block.kind === 'paragraph' &&
+      block.container === 'body' &&
+      first !== undefined &&
+      first.ics_code !== null &&
+      OPENING.test(block.text.slice(0, first.start));
+    if (opens) run.push(block);
+    else close();
+  }
+  close();
+  return runs;
 }
 
 /** Whether a block only labels a group of what follows (a region name, "Midlands:"). */
@@ -90,6 +144,23 @@ function entryRoles(block: Block, mentions: readonly Mention[]): MentionRole[] {
   });
 }
 
+// Closed-class words that make what follows a name a clause: auxiliaries and modals.
+const AUXILIARY =
+  /^(?:is|are|was|were|will|would|has|have|had|can|could|should|may|might|must|shall|does|do|did)$/;
+
+/**
+ * Whether a list item that opens with a name is a sentence about it ("NENC will publish its first strategy",
+ * "Devon covers 1.2 million people") rather than an entry naming it ("Devon – 1.2 million people"): the word after
+ * its leading names is a verb (an auxiliary, or a lower-case word in -s or -ed).
+ */
+function isSentence(block: Block, mentions: readonly Mention[]): boolean {
+  const roles = entryRoles(block, mentions);
+  const lastEntry = mentions[roles.lastIndexOf('item')] ?? mentions[0];
+  if (!lastEntry) return false;
+  const next = /^\s+(\p{Ll}+)\b/u.exec(block.text.slice(lastEntry.end))?.[1];
+  return next !== undefined && (AUXILIARY.test(next) || /(?:[^s]s|ed)$/.test(next));
+}
+
 /** Roles of the mentions of one block (item names, described names, or prose). */
 function rolesInBlock(
   block: Block,
@@ -105,7 +176,7 @@ function rolesInBlock(
     const named = mentions.findIndex((mention) => fillsCell(block, mention));
     return mentions.map((_, index) => (named < 0 ? 'inline' : index === named ? 'item' : 'described'));
   }
-  if (block.kind === 'item' && mentions[0] && leadsBlock(block, mentions[0]))
+  if (block.kind === 'item' && mentions[0] && leadsBlock(block, mentions[0]) && !isSentence(block, mentions))
     return entryRoles(block, mentions);
   return mentions.map(() => 'inline');
 }

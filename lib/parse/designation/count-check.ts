@@ -1,7 +1,7 @@
 import { mainClause, quotationSpans, sentenceSpans, within } from './clauses.ts';
 import { introOf, type MentionsByBlock } from './context.ts';
-import { countPhrases, pageCount } from './counts.ts';
-import { negativeCues } from './cues.ts';
+import { countPhrases, memberOfCount, pageCount } from './counts.ts';
+import { designationCues, negativeCues, newAreaCues } from './cues.ts';
 import type { Block, CountCheck, MentionDecision } from './model.ts';
 
 /**
@@ -31,14 +31,49 @@ function openSentences(block: Block): string[] {
     .map((sentence) => sentence.text);
 }
 
-/** Counts stated in the headline and lead, for the whole page. */
-function pageScopes(blocks: readonly Block[]): { value: number; evidence: string }[] {
+// Words after a count that add named areas to it: "Eight areas …, with Surrey Heartlands joining them".
+const ADDING = /\b(?:with|plus|alongside|as well as|together with)\b/i;
+
+/**
+ * The designated areas a counted sentence adds to its count by name after an "adding" word ("Eight areas will
+ * take on shared budgets, with Surrey Heartlands joining them": nine in all).
+ */
+function addedByName(
+  block: Block,
+  sentence: { start: number; end: number },
+  countEnd: number,
+  decisions: readonly MentionDecision[],
+): number {
+  const designated = areasOf(decisions);
+  const added = decisions.filter(
+    ({ mention }) =>
+      designated.has(mention.area) &&
+      mention.block === block.index &&
+      mention.start >= countEnd &&
+      mention.start < sentence.end &&
+      ADDING.test(block.text.slice(countEnd, mention.start)),
+  );
+  return new Set(added.map((decision) => decision.mention.area)).size;
+}
+
+/** Counts stated in the headline and lead, for the whole page, with the areas each adds by name. */
+function pageScopes(
+  blocks: readonly Block[],
+  decisions: readonly MentionDecision[],
+): { value: number; evidence: string }[] {
   return blocks
     .filter((block) => block.kind === 'headline' || block.lead)
-    .flatMap(openSentences)
-    .flatMap((sentence) => {
-      const count = pageCount(sentence);
-      return count ? [{ value: count.value, evidence: sentence }] : [];
+    .flatMap((block) => {
+      const quotes = quotationSpans(block.text);
+      return sentenceSpans(block.text)
+        .filter((sentence) => !within(quotes, sentence.start))
+        .flatMap((sentence) => {
+          const count = pageCount(sentence.text);
+          if (!count) return [];
+          const countEnd = sentence.start + count.index + count.phrase.length;
+          const value = count.value + addedByName(block, sentence, countEnd, decisions);
+          return [{ value, evidence: sentence.text }];
+        });
     });
 }
 
@@ -61,7 +96,9 @@ function groupScopes(
     if (block.kind === 'row' && block.group !== null) group.tables.add(block.group);
     groups.set(key, group);
   }
-  return [...groups.values()].map(({ intro, decisions: listed, tables }) => {
+  // A group none of whose entries is designated is about other systems: its numbers count those.
+  const designating = [...groups.values()].filter(({ decisions: listed }) => areasOf(listed).size > 0);
+  return designating.map(({ intro, decisions: listed, tables }) => {
     const totalRows = blocks.filter(
       (block) =>
         block.kind === 'row' &&
@@ -105,6 +142,58 @@ function sentenceScopes(blocks: readonly Block[], decisions: readonly MentionDec
   return [...scopes.values()];
 }
 
+/** Count phrases of the kind that state a wave, in the open (unquoted, not negated) sentences of some texts. */
+function waveValues(texts: readonly string[]): number[] {
+  return texts
+    .filter((text) => negativeCues(mainClause(text)).length === 0)
+    .flatMap((text) => countPhrases(text).filter((count) => count.kind === 'wave'))
+    .map((count) => count.value);
+}
+
+/**
+ * Sections holding designated names, with the counts stated before the first of them: in the section's heading
+ * ("Integrated care: four South West systems confirmed") or the paragraphs opening it ("3.1 All 13 partnerships
+ * met the criteria." above the list in 3.2).
+ */
+function sectionScopes(blocks: readonly Block[], decisions: readonly MentionDecision[]): Scope[] {
+  const designated = decisions.filter((decision) => decision.verdict === 'designated');
+  const headings = new Set(
+    designated.flatMap((decision) => blocks[decision.mention.block]?.headings.slice(0, 1) ?? []),
+  );
+  return [...headings].map((index) => {
+    const heading = blocks[index] as Block;
+    const inSection = (block: Block) => block.headings.includes(index);
+    const named = designated.filter((decision) => inSection(blocks[decision.mention.block] as Block));
+    const first = Math.min(...named.map((decision) => decision.mention.block));
+    const opening = blocks.filter(
+      (block) =>
+        block.index < first && inSection(block) && block.kind === 'paragraph' && block.container === 'body',
+    );
+    const texts = [heading.text, ...opening.flatMap(openSentences)];
+    return { evidence: texts.join(' / '), values: waveValues(texts), areas: areasOf(named) };
+  });
+}
+
+/**
+ * "We are one of four areas confirmed today": the wave the page's own area belongs to, a count of the page only
+ * when the page also names the others with it (a release naming only itself says where it stands, not who else).
+ */
+function memberScopes(blocks: readonly Block[], decisions: readonly MentionDecision[]): Scope[] {
+  const areas = areasOf(decisions);
+  if (areas.size < 2) return [];
+  return blocks
+    .filter(
+      (block) => block.container === 'body' && (block.kind === 'paragraph' || block.kind === 'standfirst'),
+    )
+    .flatMap(openSentences)
+    .filter((sentence) => negativeCues(mainClause(sentence)).length === 0)
+    .flatMap((sentence) => {
+      const member = memberOfCount(sentence);
+      const status = designationCues(sentence).length > 0 || newAreaCues(sentence).length > 0;
+      return member && status ? [{ evidence: sentence, values: [member.value], areas }] : [];
+    });
+}
+
 /** Every stated count set against the areas found in its scope. */
 export function countChecks(
   blocks: readonly Block[],
@@ -131,14 +220,40 @@ export function countChecks(
     ),
   ].map((check) => ({ ...check, agrees: check.value === check.found }));
   const total = areasOf(decisions).size + unknown;
+  // A section's count may be the page's ("The eleven new systems are:" above the first of several regions).
+  const sections = sectionScopes(blocks, decisions).flatMap((scope) =>
+    scope.values.map((value) => ({
+      value,
+      scope: 'group' as const,
+      evidence: scope.evidence,
+      found: scope.areas.size,
+      agrees: value === scope.areas.size || value === total,
+    })),
+  );
   // A page count may name one group of several ("Eight parts of England …" above a list of eight and a list of two).
   const groupTotals = new Set(scoped.filter((check) => check.agrees).map((check) => check.value));
-  const page = pageScopes(blocks).map(({ value, evidence }) => ({
+  const page = [
+    ...pageScopes(blocks, decisions),
+    ...memberScopes(blocks, decisions).flatMap(({ values, evidence }) =>
+      values.map((value) => ({ value, evidence })),
+    ),
+  ].map(({ value, evidence }) => ({
     value,
     scope: 'page' as const,
     evidence,
     found: total,
     agrees: value === total || groupTotals.has(value),
   }));
-  return [...page, ...scoped];
+  return [...page, ...scoped, ...sections];
+}
+
+/**
+ * The number of areas the page says it designates: a count of the page (headline, lead, "one of four"), else a
+ * count of one group, section or sentence that holds every designated area.
+ */
+export function statedCount(counts: readonly CountCheck[]): number | null {
+  const page = counts.find((check) => check.scope === 'page');
+  if (page) return page.value;
+  const total = Math.max(0, ...counts.map((check) => check.found));
+  return counts.find((check) => check.agrees && check.found === total)?.value ?? null;
 }

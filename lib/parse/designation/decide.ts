@@ -1,12 +1,6 @@
 import { introAgainst } from './announce.ts';
-import {
-  clauseAt,
-  mainClause,
-  quotationSpans,
-  sentenceSpans,
-  subordinateSpans,
-  withoutQuotations,
-} from './clauses.ts';
+import { type ClauseView, clauseView, negativesFor } from './clause-view.ts';
+import { mainClause, quotationSpans, sentenceSpans, subordinateSpans, withoutQuotations } from './clauses.ts';
 import { introOf, type MentionsByBlock } from './context.ts';
 import { countPhrases } from './counts.ts';
 import {
@@ -15,7 +9,7 @@ import {
   earlierDates,
   icsNouns,
   negativeCues,
-  pivots,
+  newAreaCues,
   runningTotalCues,
   waveReferences,
 } from './cues.ts';
@@ -31,8 +25,10 @@ export interface DecisionInput {
   byBlock: MentionsByBlock;
   roles: ReadonlyMap<Mention, MentionRole>;
   announcedOn: string | null;
-  /** Whether the headline or lead announces designations. */
+  /** Whether the page announces designations (in any of its sentences). */
   announces: boolean;
+  /** Whether the headline or lead itself announces them (then a name in the lead shares the announcement). */
+  leadAnnounces?: boolean;
 }
 
 type Verdict = Omit<MentionDecision, 'mention' | 'role'>;
@@ -93,21 +89,24 @@ function itemOwnAgainst(input: DecisionInput, block: Block, mention: Mention): s
     const cells = block.text.split(' | ').filter((cell) => !cell.includes(mention.text));
     return cells.flatMap((cell) => introAgainst(cell, input.announcedOn));
   }
+  // A paragraph entry speaks for its name in the sentence that names it, never in what someone is quoted saying.
+  const sentence =
+    block.kind === 'paragraph'
+      ? sentenceSpans(block.text).find((span) => span.start <= mention.start && mention.start < span.end)
+      : undefined;
+  const text = withoutQuotations(block.text);
+  const entry = sentence ? ' '.repeat(sentence.start) + text.slice(sentence.start, sentence.end) : text;
   const blanked =
-    block.text.slice(0, mention.start) +
-    ' '.repeat(mention.end - mention.start) +
-    block.text.slice(mention.end);
+    entry.slice(0, mention.start) + ' '.repeat(mention.end - mention.start) + entry.slice(mention.end);
   const foreign = subordinateSpans(blanked).filter((span) =>
     others.some((other) => span.start <= other.start && other.start < span.end),
   );
   let own = blanked;
   for (const span of foreign)
     own = own.slice(0, span.start) + ' '.repeat(span.end - span.start) + own.slice(span.end);
-  return [
-    ...negativeCues(own),
-    ...earlierDates(own, input.announcedOn),
-    ...earlierBeforeName(own).map((cue) => cue.word),
-  ];
+  // "existing", "pioneers" speak only for the names after them: "BOB: two pioneers and a newcomer" is not earlier.
+  const earlier = earlierBeforeName(own).filter((cue) => cue.index < mention.start);
+  return [...negativeCues(own), ...earlierDates(own, input.announcedOn), ...earlier.map((cue) => cue.word)];
 }
 
 /** A list item, row or name heading counts when the page announces designations and its introduction agrees. */
@@ -128,37 +127,6 @@ function itemVerdict(input: DecisionInput, block: Block, mention: Mention): Verd
     ? 'listed under an introduction to the announced systems'
     : 'listed in an announcement';
   return designated(reason, cues, intro?.text ?? block.text);
-}
-
-interface ClauseView {
-  sentence: string;
-  /** The main clause, plus the subordinate clause holding the mention when there is one. */
-  scope: string;
-  offset: number;
-}
-
-function clauseView(block: Block, mention: Mention): ClauseView {
-  const sentence = sentenceSpans(block.text).find(
-    (span) => span.start <= mention.start && mention.start < span.end,
-  ) ?? { start: 0, end: block.text.length, text: block.text };
-  const offset = mention.start - sentence.start;
-  const text = withoutQuotations(sentence.text);
-  const clause = clauseAt(text, offset);
-  const main = mainClause(text);
-  const scope = clause ? `${main} ${text.slice(clause.start, clause.end)}` : main;
-  return { sentence: text, scope, offset };
-}
-
-/** Words in a mention's own clause (or the main clause) that put it outside this announcement. */
-function negativesFor(view: ClauseView, announcedOn: string | null): string[] {
-  const before = [...earlierBeforeName(view.sentence), ...pivots(view.sentence)].filter(
-    (cue) => cue.index < view.offset,
-  );
-  return [
-    ...negativeCues(view.scope),
-    ...earlierDates(view.scope, announcedOn),
-    ...before.map((cue) => cue.word),
-  ];
 }
 
 /** Whether a sentence's main clause is a bare list of names ("Cambridgeshire and Peterborough, and Devon."). */
@@ -183,6 +151,7 @@ function prosePositives(input: DecisionInput, block: Block, view: ClauseView): s
     ...designationCues(view.sentence),
     ...waveReferences(view.sentence),
     ...countPhrases(view.sentence).map((count) => count.phrase),
+    ...newAreaCues(view.sentence),
   ];
   if (isBareList(view, block, input.byBlock.get(block.index) ?? [])) cues.push('(a list of names)');
   for (const index of block.headings) {
@@ -193,7 +162,7 @@ function prosePositives(input: DecisionInput, block: Block, view: ClauseView): s
       ...(/\bnew\b/i.test(heading) ? ['new'] : []),
     );
   }
-  if (block.lead) cues.push('(the lead)');
+  if (block.lead && (input.leadAnnounces ?? input.announces)) cues.push('(the lead)');
   return cues;
 }
 
@@ -203,7 +172,7 @@ function prosePositives(input: DecisionInput, block: Block, view: ClauseView): s
  * it designates, continues the announced list or is a bare list of names.
  */
 function inlineVerdict(input: DecisionInput, block: Block, mention: Mention, listMode: boolean): Verdict {
-  const view = clauseView(block, mention);
+  const view = clauseView(block, mention, input.byBlock.get(block.index) ?? []);
   const against = negativesFor(view, input.announcedOn);
   if (against.length > 0) return notDesignated('its clause is about other systems', against, view.sentence);
   if (!input.announces) return notDesignated('the page announces no designation', [], view.sentence);

@@ -29,8 +29,8 @@ export function explainExtraction(extraction: DesignationExtraction): string {
     `headline: ${quoteShort(extraction.headline)}`,
     `published: ${extraction.announced_on ?? 'not found'}${extraction.announced_from ? ` (from ${extraction.announced_from})` : ''}`,
     extraction.announces
-      ? `announces designations: ${quoteShort(extraction.announces.sentence)} [${extraction.announces.cues.join(', ')}]`
-      : 'announces designations: no (no headline or lead sentence ties a status word to the ICS noun)',
+      ? `announces designations (${extraction.announces.place}): ${quoteShort(extraction.announces.sentence)} [${extraction.announces.cues.join(', ')}]`
+      : 'announces designations: no (no sentence of the article ties a status word to the ICS noun)',
     `mentions of known ICS names: ${extraction.decisions.length}`,
     ...extraction.decisions.map(decisionLine),
     ...extraction.counts.map(

@@ -5,12 +5,13 @@ import { findAnnouncement } from './announce.ts';
 import { designatedAreas } from './areas.ts';
 import { segmentBlocks } from './blocks.ts';
 import { type MentionsByBlock, mentionRoles } from './context.ts';
-import { countChecks } from './count-check.ts';
+import { countChecks, statedCount } from './count-check.ts';
 import { type EffectiveDate, type PublishedDate, publishedDate } from './dates.ts';
 import { decideMentions } from './decide.ts';
 import { readArticle } from './document.ts';
 import { findMentions } from './mentions.ts';
 import type {
+  Announcing,
   Block,
   CountCheck,
   DesignatedArea,
@@ -44,7 +45,7 @@ interface ReadPage {
 
 /** What was decided about a page. */
 interface Findings {
-  announces: { sentence: string; cues: string[] } | null;
+  announces: Announcing | null;
   decisions: MentionDecision[];
   areas: DesignatedArea[];
   counts: CountCheck[];
@@ -72,7 +73,14 @@ function decidePage({ blocks, byBlock, published }: ReadPage): Findings {
   const roles = mentionRoles(blocks, byBlock);
   const mentions = [...byBlock.values()].flat();
   const decisions = decideMentions(
-    { blocks, byBlock, roles, announcedOn, announces: announces !== null },
+    {
+      blocks,
+      byBlock,
+      roles,
+      announcedOn,
+      announces: announces !== null,
+      leadAnnounces: announces?.place === 'headline' || announces?.place === 'lead',
+    },
     mentions,
   );
   if (!announces) return { announces, decisions, areas: [], counts: [], effective: null };
@@ -90,6 +98,9 @@ function outcomeOf(
   if (!found.announces) return { outcome: 'none', problem: null };
   const names = found.areas.map((area) => area.name_as_published).join(', ');
   if (found.areas.length === 0) {
+    // A sentence deep in the text announces only the names it gives; the headline or lead speaks for the page.
+    if (found.announces.place !== 'headline' && found.announces.place !== 'lead')
+      return { outcome: 'none', problem: null };
     return {
       outcome: 'layout_drift',
       problem: 'the headline or lead announces designations but no area was found',
@@ -134,10 +145,6 @@ function announcementOf(url: string, page: ReadPage, found: Findings, announcedO
     stated_count: statedCount(found.counts),
     statements,
   });
-}
-
-function statedCount(counts: readonly CountCheck[]): number | null {
-  return counts.find((check) => check.scope === 'page')?.value ?? null;
 }
 
 /** Read one page and decide what it designates; a page that fails its checks is an outcome, not an exception. */

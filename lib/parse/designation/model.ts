@@ -93,6 +93,15 @@ export const CountCheck = z.object({
 });
 export type CountCheck = z.infer<typeof CountCheck>;
 
+/** The sentence that announces designations, its cue words, and where it stands in the page. */
+export const Announcing = z.object({
+  sentence: z.string(),
+  cues: z.array(z.string()),
+  /** `headline` and `lead` speak for the whole page (and fail it closed when no area is found); `heading`, `text` do not. */
+  place: z.enum(['headline', 'lead', 'heading', 'text']),
+});
+export type Announcing = z.infer<typeof Announcing>;
+
 /**
  * The page's verdict: `designation` (an announcement with its areas), `none` (the page designates nothing),
  * or a fail-closed outcome: `count_mismatch` (a stated count differs from the areas found) or `layout_drift`
@@ -109,8 +118,8 @@ export const DesignationExtraction = z.object({
   /** One line saying what failed, for fail-closed outcomes. */
   problem: z.string().nullable(),
   headline: z.string(),
-  /** The headline or lead sentence that announces designations, with its cue words, if any. */
-  announces: z.object({ sentence: z.string(), cues: z.array(z.string()) }).nullable(),
+  /** The sentence that announces designations, with its cue words and place, if any. */
+  announces: Announcing.nullable(),
   announced_on: z.iso.date().nullable(),
   /** Where the publication date was read from (`meta article:published_time`, `JSON-LD datePublished`, …). */
   announced_from: z.string().nullable(),

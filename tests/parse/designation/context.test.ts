@@ -62,6 +62,33 @@ describe('mention roles', () => {
     ]);
   });
 
+  it('reads a list item that is a sentence about a system as prose, not as an entry naming it', () => {
+    expect(
+      read(
+        '<ul><li>Devon will publish its first plan in the summer.</li><li>Somerset – 0.56 million</li></ul>',
+      ).roleOf,
+    ).toEqual([
+      ['Devon', 'inline'],
+      ['Somerset', 'item'],
+    ]);
+  });
+
+  it('reads one paragraph per area as entries when the text before them announces a wave', () => {
+    const run =
+      '<p>Together the three new systems serve six million people.</p><p>In Devon, partners have worked together for years.</p><p>Dorset covers the county.</p><p>Somerset, which includes Taunton, has a plan.</p>';
+    expect(read(run).roleOf).toEqual([
+      ['Devon', 'item'],
+      ['Dorset', 'item'],
+      ['Somerset', 'item'],
+    ]);
+    const prose =
+      '<p>Other news follows.</p><p>Devon will become an ICS.</p><p>Somerset serves half a million people.</p>';
+    expect(read(prose).roleOf).toEqual([
+      ['Devon', 'inline'],
+      ['Somerset', 'inline'],
+    ]);
+  });
+
   it('takes the cell a name fills as a table row item, and other names in the row as description', () => {
     expect(
       read(

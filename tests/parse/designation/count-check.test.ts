@@ -65,6 +65,37 @@ describe('countChecks', () => {
     expect(found).toContainEqual(['group', 2, 2, true]);
   });
 
+  it('adds the areas a counted sentence names after "with" or "plus" to its count', () => {
+    const found = checks(
+      'Accountable care systems named',
+      '<p class="standfirst">Two areas will take on shared budgets, with Dorset joining them through its own deal.</p><p>Devon and Somerset will operate as accountable care systems. Dorset will too.</p>',
+    );
+    expect(found).toContainEqual(['page', 3, 3, true]);
+  });
+
+  it("sets a count in a section's heading or opening paragraphs against the areas of that section", () => {
+    const body =
+      '<h2>Flu campaign</h2><p>Pharmacies in Kent and Medway are busy.</p><h2>Integrated care: three South West systems confirmed</h2><p>Devon, Dorset and Somerset have been designated as accountable care systems.</p>';
+    expect(checks('Stakeholder bulletin', body)).toContainEqual(['group', 3, 3, true]);
+    const numbered =
+      '<h2>3. Outcome</h2><p>All 3 partnerships met the criteria.</p><p>The following are designated as accountable care systems:</p><ul><li>Devon</li><li>Dorset</li></ul>';
+    expect(checks('Board paper', numbered)).toContainEqual(['group', 3, 2, false]);
+  });
+
+  it('counts "one of four areas" for the page only when the page names the others with it', () => {
+    const alone =
+      '<p>We are delighted to be one of four areas confirmed today as an accountable care system.</p><p>Devon has worked towards this for years.</p>';
+    expect(checks('Devon confirmed as an accountable care system', alone)).toEqual([]);
+    const named =
+      '<p>We are delighted to be one of four areas confirmed today as accountable care systems, alongside Dorset and Somerset.</p>';
+    expect(checks('Devon confirmed as an accountable care system', named)).toContainEqual([
+      'page',
+      4,
+      3,
+      false,
+    ]);
+  });
+
   it('flags a list shorter than its introduction says, and a sentence naming fewer than it counts', () => {
     expect(
       checks('New ICSs named', '<p>The three new systems are:</p><ul><li>Devon</li><li>Dorset</li></ul>'),

@@ -62,7 +62,65 @@ describe('findAnnouncement', () => {
   });
 });
 
+describe('findAnnouncement over the whole article', () => {
+  it('finds the announcing sentence anywhere in the text, and says where it stands', () => {
+    const { blocks, byBlock } = read(
+      'South West stakeholder bulletin',
+      "<p>Welcome to this week's bulletin for partners and colleagues across the region.</p><h2>Flu</h2><p>Uptake is up.</p><h2>Integrated care</h2><p>Devon and Somerset have been designated as integrated care systems, NHS England announced.</p>",
+    );
+    expect(findAnnouncement(blocks, byBlock, ANNOUNCED_ON)).toMatchObject({
+      place: 'text',
+      cues: ['designated', 'integrated care systems', 'as integrated care systems'],
+    });
+    const lead = read('Four more ICSs', '<p>Short.</p>');
+    expect(findAnnouncement(lead.blocks, lead.byBlock, ANNOUNCED_ON)?.place).toBe('headline');
+  });
+
+  it('reads a status in a clause about the past, or under a heading about other systems, as background', () => {
+    for (const body of [
+      '<p>Devon, which became an integrated care system in January, opened a new unit.</p>',
+      '<p>The response lands a month after 11 more areas were made integrated care systems.</p>',
+      '<h2>Already on the programme</h2><p>Dorset became an accountable care system.</p>',
+      '<p>Partners in Devon published an update on their application to become an integrated care system.</p>',
+    ]) {
+      const { blocks, byBlock } = read('Hospital opens new unit', body);
+      expect(findAnnouncement(blocks, byBlock, ANNOUNCED_ON), body).toBeNull();
+    }
+  });
+});
+
 describe('decideMentions', () => {
+  it('leaves the object of "join" when a comma turns to something else, and keeps it over a list of names', () => {
+    expect(
+      decide(
+        'Three more areas to become integrated care systems',
+        '<p>Devon joins them, alongside Lincolnshire and Somerset.</p><p>The three join Dorset, Gloucestershire and Kent and Medway, which were already integrated care systems.</p>',
+      ),
+    ).toEqual([
+      ['Devon', 'designated'],
+      ['Lincolnshire', 'designated'],
+      ['Somerset', 'designated'],
+      ['Dorset', 'not_designated'],
+      ['Gloucestershire', 'not_designated'],
+      ['Kent and Medway', 'not_designated'],
+    ]);
+  });
+
+  it('reads a clause describing a run of names for them when it is about their status', () => {
+    expect(
+      decide(
+        'Two more areas to become integrated care systems',
+        '<p>Devon and Lincolnshire have been confirmed as integrated care systems.</p><p>Dorset and Gloucestershire, both of which joined in 2018, are often cited.</p><p>Somerset, which already has a devolution deal, joins them as an integrated care system.</p>',
+      ),
+    ).toEqual([
+      ['Devon', 'designated'],
+      ['Lincolnshire', 'designated'],
+      ['Dorset', 'not_designated'],
+      ['Gloucestershire', 'not_designated'],
+      ['Somerset', 'designated'],
+    ]);
+  });
+
   it('designates list items under a designating introduction, not under one about other systems', () => {
     const body =
       '<p>The new systems are:</p><ul><li>Devon</li><li>Lincolnshire</li></ul><p>They join the systems already working this way:</p><ul><li>Dorset</li></ul><p>Areas still to be designated:</p><ul><li>Somerset</li></ul>';

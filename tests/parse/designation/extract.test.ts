@@ -188,6 +188,42 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     ),
     ['QM7', 'QNX', 'QOQ', 'QWE'],
   ],
+  [
+    'accordion whose summaries are the names, beside a collapsed list of earlier systems',
+    page(
+      '2018-05-24',
+      'Integrated care programme grows',
+      '<p>Four more local partnerships have been accepted onto the national integrated care system development programme today.</p><details><summary>Gloucestershire</summary><p>A county-wide partnership.</p></details><details><summary>Suffolk and North East Essex</summary><p>Three CCGs.</p></details><details><summary>West, North and East Cumbria</summary><p>Rural.</p></details><details><summary>West Yorkshire and Harrogate</summary><p>The largest.</p></details><h2>Already on the programme</h2><details><summary>Show the systems that joined in 2017</summary><ul><li>Dorset</li><li>Frimley Health</li></ul></details>',
+    ),
+    ['QHM', 'QJG', 'QR1', 'QWO'],
+  ],
+  [
+    'bulletin digest whose designating item is one section among others',
+    page(
+      '2020-12-10',
+      'South West stakeholder bulletin',
+      "<p>Welcome to this week's bulletin for partners and colleagues across the South West.</p><h2>Vaccinations begin</h2><p>The first patients were vaccinated this week.</p><h2>Integrated care: four South West systems confirmed</h2><p>Bath and North East Somerset, Swindon and Wiltshire; Bristol, North Somerset and South Gloucestershire; Cornwall and the Isles of Scilly; and Somerset have been designated as integrated care systems.</p><p>They join Dorset and Gloucestershire, which were already integrated care systems.</p><h2>Devon sets out next steps</h2><p>Partners in Devon published an update on their application to become an integrated care system.</p>",
+    ),
+    ['QOX', 'QSL', 'QT6', 'QUY'],
+  ],
+  [
+    'first-person partner release naming the neighbours confirmed with it and those it joins',
+    page(
+      '2020-12-09',
+      'Bristol, North Somerset and South Gloucestershire to become an integrated care system',
+      '<p>We are delighted to be one of four areas in the South West confirmed yesterday as an integrated care system.</p><p>We are proud to be taking this step alongside our neighbours in Somerset, and in Cornwall and the Isles of Scilly, as well as Bath and North East Somerset, Swindon and Wiltshire.</p><p>We join our neighbours in Dorset and Gloucestershire, who have been integrated care systems for some time.</p>',
+    ),
+    ['QOX', 'QSL', 'QT6', 'QUY'],
+  ],
+  [
+    'one area per paragraph after the wave is announced',
+    page(
+      '2020-12-08',
+      'All of London now covered by integrated care systems',
+      "<p>The capital's three remaining partnerships have been confirmed as integrated care systems from this month.</p><p>Together the three new systems serve around six million people.</p><p>In North West London, eight boroughs have worked together since the spring.</p><p>North Central London covers five boroughs. “We are ready,” said its chair.</p><p>North East London, which includes the City, brings together seven boroughs.</p><p>The three join South East London, which became an integrated care system in June 2019, and South West London, which followed in May 2020.</p>",
+    ),
+    ['QMF', 'QMJ', 'QRV'],
+  ],
 ];
 
 describe('extractDesignations on layouts the corpus does not have', () => {
@@ -269,6 +305,22 @@ describe('extractDesignations on pages that designate nothing', () => {
       ),
     ],
     [
+      'a guide to areas working towards the status (not layout drift)',
+      page(
+        '2020-09-14',
+        'Becoming an integrated care system: areas on the journey',
+        '<p>Integrated care systems now serve around half of the population, and every other area is developing towards integrated care system status.</p><h2>Find out more about some areas that are working towards it:</h2><ul><li>Devon</li><li>Kent and Medway</li></ul>',
+      ),
+    ],
+    [
+      'a local story mentioning a designation of an earlier month in passing',
+      page(
+        '2021-09-02',
+        'Hospital opens same-day emergency care unit',
+        "<p>A new unit opened this week. Devon, which became one of the country's 42 integrated care systems in April, has made admissions a priority.</p>",
+      ),
+    ],
+    [
       'an anniversary',
       page(
         '2022-06-15',
@@ -329,7 +381,7 @@ describe('explainExtraction', () => {
     );
     const text = explainExtraction(extract(html));
     expect(text).toContain(
-      'announces designations: "Three more ICSs approved" [approved, ICSs, Three more ICSs]',
+      'announces designations (headline): "Three more ICSs approved" [approved, ICSs, Three more ICSs]',
     );
     expect(text).toMatch(
       /DESIGNATED\s+Devon \(QJK, item\): listed under an introduction to the announced systems/,
