@@ -1,5 +1,5 @@
 import { countPhrases } from './counts.ts';
-import { isRegionLabel, newAreaCues, waveReferences } from './cues.ts';
+import { isRegionLabel, linkedDesignation, newAreaCues, waveReferences } from './cues.ts';
 import type { Block, Mention, MentionRole } from './model.ts';
 
 /**
@@ -39,8 +39,9 @@ const cache = new WeakMap<readonly Block[], Set<number>>();
 
 /**
  * The blocks that are entries of a list written without list markup: headings that are names ("Suffolk & North
- * East Essex", "2. Somerset (BNSSG)"), and paragraphs that open with a name and a colon or dash when there are at
- * least two of them ("Devon – 1.2 million people").
+ * East Essex", "2. Somerset (BNSSG)"), paragraphs that open with a name and a colon or dash when there are at
+ * least two of them ("Devon – 1.2 million people"), paragraphs of nothing but names, and runs of paragraphs that
+ * each open with the name of the area they describe.
  */
 export function nameBlocks(blocks: readonly Block[], byBlock: MentionsByBlock): Set<number> {
   const cached = cache.get(blocks);
@@ -53,10 +54,12 @@ export function nameBlocks(blocks: readonly Block[], byBlock: MentionsByBlock): 
   const paragraphs = body.filter(
     (block) => block.kind === 'paragraph' && opensWithName(block, mentionsOf(block), PARAGRAPH_TAIL),
   );
+  const lists = body.filter((block) => block.kind === 'paragraph' && onlyNames(block, mentionsOf(block)));
   const names = new Set(
     [
       ...headings,
       ...(paragraphs.length >= 2 ? paragraphs : []),
+      ...lists,
       ...paragraphRuns(blocks, byBlock).flat(),
     ].map((block) => block.index),
   );
@@ -64,12 +67,28 @@ export function nameBlocks(blocks: readonly Block[], byBlock: MentionsByBlock): 
   return names;
 }
 
+/**
+ * Whether a paragraph is nothing but names, with commas, semicolons and "and" between them and at most a region
+ * label before them ("North West London, North Central London and North East London.", "Midlands: Derbyshire;
+ * Lincolnshire"): a list written without list markup.
+ */
+function onlyNames(block: Block, mentions: readonly Mention[]): boolean {
+  if (mentions.length === 0) return false;
+  let rest = block.text;
+  for (const mention of mentions)
+    rest = rest.slice(0, mention.start) + ' '.repeat(mention.end - mention.start) + rest.slice(mention.end);
+  const label = /^[^,;]*?[:–—]\s/.exec(rest.slice(0, mentions[0]?.start ?? 0));
+  if (label && !isRegionLabel(label[0])) return false;
+  if (label) rest = rest.slice(label[0].length);
+  return rest.replace(/\b(?:and|the)\b|[\s,;.&()]/gi, '').length === 0;
+}
+
 // What may stand before the name that opens a paragraph about one area: "In", "The", "NHS".
 const OPENING = /^\s*(?:in\s+)?(?:the\s+|nhs\s+)?$/i;
 
 /**
- * Whether the text just before a run of paragraphs announces a plural wave ("Together the three new systems serve
- * …", "after eight more partnerships were confirmed today"): only then are the paragraphs after it its entries.
+ * Whether the text just before a run of paragraphs announces a wave ("Together the three new systems serve …",
+ * "NHS England has confirmed the final integrated care systems."): only then are the paragraphs after it entries.
  */
 function introducesWave(blocks: readonly Block[], first: Block): boolean {
   const before = blocks
@@ -80,7 +99,8 @@ function introducesWave(blocks: readonly Block[], first: Block): boolean {
   return (
     countPhrases(before.text).some((count) => count.kind === 'wave') ||
     newAreaCues(before.text).length > 0 ||
-    waveReferences(before.text).length > 0
+    waveReferences(before.text).length > 0 ||
+    linkedDesignation(before.text).length > 0
   );
 }
 
@@ -139,7 +159,7 @@ function entryRoles(block: Block, mentions: readonly Mention[]): MentionRole[] {
   return mentions.map((mention, index) => {
     const previous = mentions[index - 1];
     if (previous)
-      joined &&= /^(?:\s*(?:,|;|&|and)\s*)+$/i.test(block.text.slice(previous.end, mention.start));
+      joined &&= /^(?:\s*(?:,|;|&|and|\(|\))\s*)+$/i.test(block.text.slice(previous.end, mention.start));
     return index === 0 || joined ? 'item' : 'described';
   });
 }
@@ -236,7 +256,17 @@ export function introOf(block: Block, blocks: readonly Block[], byBlock: Mention
     if (candidate.container !== 'body' || candidate.kind === 'caption') continue;
     if (candidate.group !== null && candidate.group === start.group) continue;
     if (sameStructure(candidate, start, names) || isLabel(candidate)) continue;
+    if (inSiblingRegion(candidate, start, blocks)) continue;
     return candidate;
   }
   return null;
+}
+
+/**
+ * Whether a block belongs to another region's section than `start` ("London: … six million people." above the
+ * South West's names): the text introducing a run of region sections stands before the first of them.
+ */
+function inSiblingRegion(candidate: Block, start: Block, blocks: readonly Block[]): boolean {
+  const nearest = candidate.headings[0];
+  return nearest !== undefined && nearest !== start.headings[0] && isLabel(blocks[nearest] as Block);
 }

@@ -194,6 +194,19 @@ function memberScopes(blocks: readonly Block[], decisions: readonly MentionDecis
     });
 }
 
+/** The checks of some scopes; a group's count may also be the page's ("The eleven new systems are:" above one region). */
+function checksOf(scopes: readonly Scope[], scope: 'group' | 'sentence', total: number): CountCheck[] {
+  return scopes.flatMap(({ values, evidence, areas }) =>
+    values.map((value) => ({
+      value,
+      scope,
+      evidence,
+      found: areas.size,
+      agrees: value === areas.size || (scope === 'group' && value === total),
+    })),
+  );
+}
+
 /** Every stated count set against the areas found in its scope. */
 export function countChecks(
   blocks: readonly Block[],
@@ -201,37 +214,16 @@ export function countChecks(
   decisions: readonly MentionDecision[],
   unknown = 0,
 ): CountCheck[] {
-  const scoped = [
-    ...groupScopes(blocks, byBlock, decisions).flatMap((scope) =>
-      scope.values.map((value) => ({
-        value,
-        scope: 'group' as const,
-        evidence: scope.evidence,
-        found: scope.areas.size,
-      })),
-    ),
-    ...sentenceScopes(blocks, decisions).flatMap((scope) =>
-      scope.values.map((value) => ({
-        value,
-        scope: 'sentence' as const,
-        evidence: scope.evidence,
-        found: scope.areas.size,
-      })),
-    ),
-  ].map((check) => ({ ...check, agrees: check.value === check.found }));
   const total = areasOf(decisions).size + unknown;
-  // A section's count may be the page's ("The eleven new systems are:" above the first of several regions).
-  const sections = sectionScopes(blocks, decisions).flatMap((scope) =>
-    scope.values.map((value) => ({
-      value,
-      scope: 'group' as const,
-      evidence: scope.evidence,
-      found: scope.areas.size,
-      agrees: value === scope.areas.size || value === total,
-    })),
-  );
+  const scoped = [
+    ...checksOf(groupScopes(blocks, byBlock, decisions), 'group', total),
+    ...checksOf(sentenceScopes(blocks, decisions), 'sentence', total),
+    ...checksOf(sectionScopes(blocks, decisions), 'group', total),
+  ];
   // A page count may name one group of several ("Eight parts of England …" above a list of eight and a list of two).
-  const groupTotals = new Set(scoped.filter((check) => check.agrees).map((check) => check.value));
+  const groupTotals = new Set(
+    scoped.filter((check) => check.value === check.found).map((check) => check.value),
+  );
   const page = [
     ...pageScopes(blocks, decisions),
     ...memberScopes(blocks, decisions).flatMap(({ values, evidence }) =>
@@ -244,7 +236,7 @@ export function countChecks(
     found: total,
     agrees: value === total || groupTotals.has(value),
   }));
-  return [...page, ...scoped, ...sections];
+  return [...page, ...scoped];
 }
 
 /**

@@ -243,8 +243,13 @@ function absorbParts(decisions: MentionDecision[]): MentionDecision[] {
 /** Decide every mention: items and headings first, then prose (which depends on whether a list designated). */
 export function decideMentions(input: DecisionInput, mentions: readonly Mention[]): MentionDecision[] {
   const structured = mentions.map((mention) => decideOne(input, mention, false));
+  // Lists, tables and name headings make prose beside them commentary; paragraphs that are lists themselves
+  // (names only, one area per paragraph) are prose, and leave the prose around them to be read as prose.
   const listMode = structured.some(
-    (decision) => decision.role === 'item' && decision.verdict === 'designated',
+    (decision) =>
+      decision.role === 'item' &&
+      decision.verdict === 'designated' &&
+      input.blocks[decision.mention.block]?.kind !== 'paragraph',
   );
   const decisions = mentions.map((mention, index) =>
     input.roles.get(mention) === 'inline'

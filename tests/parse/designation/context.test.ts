@@ -38,7 +38,7 @@ describe('mention roles', () => {
     ]);
   });
 
-  it('reads a name heading as an item and the names in its section as its description', () => {
+  it('reads a name heading as an item, the names in its section as its description, and a paragraph of names as a list', () => {
     const { roleOf } = read(
       '<p>Lead.</p><h3>2. Dorset</h3><p>Known as Our Dorset, next to Somerset.</p><h3>Which areas are left?</h3><p>Devon and Kent and Medway.</p>',
     );
@@ -46,8 +46,8 @@ describe('mention roles', () => {
       ['Dorset', 'item'],
       ['Our Dorset', 'described'],
       ['Somerset', 'described'],
-      ['Devon', 'inline'],
-      ['Kent and Medway', 'inline'],
+      ['Devon', 'item'],
+      ['Kent and Medway', 'item'],
     ]);
   });
 
@@ -59,6 +59,22 @@ describe('mention roles', () => {
     expect(read('<p>Devon – the final piece</p><p>It joins Somerset.</p>').roleOf).toEqual([
       ['Devon', 'inline'],
       ['Somerset', 'inline'],
+    ]);
+  });
+
+  it('reads paragraphs of nothing but names as lists, whatever region label opens them', () => {
+    expect(
+      read(
+        '<p>North West London, North Central London and Devon.</p><p>Midlands: Lincolnshire; Northamptonshire</p><p>Devon and Dorset said so.</p>',
+      ).roleOf,
+    ).toEqual([
+      ['North West London', 'item'],
+      ['North Central London', 'item'],
+      ['Devon', 'item'],
+      ['Lincolnshire', 'item'],
+      ['Northamptonshire', 'item'],
+      ['Devon', 'inline'],
+      ['Dorset', 'inline'],
     ]);
   });
 
@@ -102,6 +118,14 @@ describe('mention roles', () => {
 });
 
 describe('introOf', () => {
+  it("introduces a run of region sections by the text before the first, never by a sibling region's text", () => {
+    const { blocks, byBlock } = read(
+      '<p>The new systems are set out below.</p><h3>London</h3><p>North West London, which serves two million people.</p><h3>South West</h3><p>Devon and Somerset.</p>',
+    );
+    const southWest = blocks.find((block) => block.text === 'Devon and Somerset.');
+    expect(southWest && introOf(southWest, blocks, byBlock)?.text).toBe('The new systems are set out below.');
+  });
+
   it('walks back over region labels and sibling lists to the introducing paragraph', () => {
     const { blocks, byBlock } = read(
       '<p>The new systems are set out below.</p><p>London</p><ul><li>Devon</li></ul><p>Midlands</p><ul><li>Lincolnshire</li></ul>',

@@ -216,6 +216,24 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     ['QOX', 'QSL', 'QT6', 'QUY'],
   ],
   [
+    'region headings over paragraphs of names and sentences, introduced once before the first region',
+    page(
+      '2020-12-08',
+      'Eleven new integrated care systems',
+      '<p>The eleven areas are listed below by region.</p><h3>London</h3><p>North West London, North Central London and North East London, which between them serve six million people.</p><h3>South West</h3><p>Somerset; Cornwall and the Isles of Scilly; Bristol, North Somerset and South Gloucestershire; Bath and North East Somerset, Swindon and Wiltshire.</p><h3>Midlands</h3><p>Birmingham and Solihull and Derbyshire.</p><h3>East of England</h3><p>Norfolk and Waveney</p><h3>South East</h3><p>Hampshire and the Isle of Wight completes the list.</p>',
+    ),
+    ['QHL', 'QJ2', 'QMF', 'QMJ', 'QMM', 'QOX', 'QRL', 'QRV', 'QSL', 'QT6', 'QUY'],
+  ],
+  [
+    'bold names opening paragraphs under a designating sentence',
+    page(
+      '2021-03-19',
+      'Integrated care systems confirmed for the rest of England',
+      '<p>NHS England has confirmed the final integrated care systems.</p><p><strong>Devon</strong> serves 1.2 million people across the county.</p><p><strong>Kent and Medway</strong> covers 1.9 million people.</p><p><strong>Lincolnshire</strong> is a largely rural county.</p>',
+    ),
+    ['QJK', 'QJM', 'QKS'],
+  ],
+  [
     'one area per paragraph after the wave is announced',
     page(
       '2020-12-08',
