@@ -12,8 +12,10 @@ import {
   earlierDates,
   firstStatusCue,
   framingCues,
+  icsNouns,
   linkedDesignation,
   negativeCues,
+  statusPhrases,
 } from './cues.ts';
 import type { Announcing, Block } from './model.ts';
 
@@ -70,24 +72,33 @@ function clausesOf(sentence: string): string[] {
   return [mainClause(sentence), ...subordinate];
 }
 
+/** What a sentence is read against: the page's date, and whether its headline is about the systems at all. */
+interface PageContext {
+  announcedOn: string | null;
+  /** The headline names the ICS noun ("what the final wave of ICSs means"). */
+  aboutSystems: boolean;
+}
+
 /**
- * The cues of a clause that announces: a status word tied to the ICS noun, and nothing in the same clause
- * against it. Each clause speaks for itself: "Devon, which became an ICS this April, …" is background (an
- * earlier month in its own clause), not an announcement.
+ * The cues of a clause that announces: a status word tied to the ICS noun (or, on a page whose headline is about
+ * the systems, a phrase naming the status itself: "They take on their new status from 1 April"), and nothing in
+ * the same clause against it. Each clause speaks for itself: "Devon, which became an ICS this April, …" is
+ * background (an earlier month in its own clause), not an announcement.
  */
 function announcingCues(
   sentence: string,
   names: readonly { start: number; end: number }[],
-  announcedOn: string | null,
+  page: PageContext,
 ): string[] {
   for (const clause of clausesOf(sentence)) {
-    const cues = linkedDesignation(clause, names);
+    const linked = linkedDesignation(clause, names);
+    const cues = linked.length > 0 || !page.aboutSystems ? linked : statusPhrases(clause);
     if (cues.length === 0) continue;
     const against = [
       ...framingCues(clause, firstStatusCue(clause)),
       ...negativeCues(clause),
       ...earlierBeforeName(clause).map((cue) => cue.word),
-      ...earlierDates(clause, announcedOn),
+      ...earlierDates(clause, page.announcedOn),
       // A status word in a subordinate clause is read with the main clause's framing ("…, which …").
       ...framingCues(mainClause(sentence), firstStatusCue(mainClause(sentence))),
       ...negativeCues(mainClause(sentence)),
@@ -101,7 +112,7 @@ function announcingCues(
 function announcingSentence(
   block: Block,
   byBlock: MentionsByBlock,
-  announcedOn: string | null,
+  page: PageContext,
 ): { sentence: string; cues: string[] } | null {
   const quotes = quotationSpans(block.text);
   const names = byBlock.get(block.index) ?? [];
@@ -111,7 +122,7 @@ function announcingSentence(
       start: name.start - sentence.start,
       end: name.end - sentence.start,
     }));
-    const cues = announcingCues(withoutQuotations(sentence.text), inSentence, announcedOn);
+    const cues = announcingCues(withoutQuotations(sentence.text), inSentence, page);
     if (cues.length > 0) return { sentence: sentence.text, cues: [...new Set(cues)] };
   }
   return null;
@@ -126,9 +137,11 @@ export function findAnnouncement(
   byBlock: MentionsByBlock,
   announcedOn: string | null,
 ): Announcing | null {
+  const headline = blocks.find((block) => block.kind === 'headline')?.text ?? '';
+  const page = { announcedOn, aboutSystems: icsNouns(headline).length > 0 };
   for (const block of announcingCandidates(blocks)) {
     if (underHeadingAgainst(block, blocks, announcedOn)) continue;
-    const found = announcingSentence(block, byBlock, announcedOn);
+    const found = announcingSentence(block, byBlock, page);
     if (found) return { ...found, place: placeOf(block) };
   }
   return null;

@@ -115,9 +115,19 @@ function leavesObject(
   return false;
 }
 
+/**
+ * Whether a word before the mention ("existing", "pioneer") modifies it: not across a semicolon, and not from
+ * inside a clause the mention is not in ("NENC, which takes in the existing Cumbria system; and BOB").
+ */
+function modifies(view: ClauseView, index: number): boolean {
+  if (index >= view.offset || view.sentence.slice(index, view.offset).includes(';')) return false;
+  const clause = clauseAt(view.sentence, index);
+  return clause === null || (clause.start <= view.offset && view.offset < clause.end);
+}
+
 /** Words in a mention's own clause (or the main clause) that put it outside this announcement. */
 export function negativesFor(view: ClauseView, announcedOn: string | null): string[] {
-  const earlier = earlierBeforeName(view.sentence).filter((cue) => cue.index < view.offset);
+  const earlier = earlierBeforeName(view.sentence).filter((cue) => modifies(view, cue.index));
   return [
     ...negativeCues(view.scope),
     ...earlierDates(view.scope, announcedOn),

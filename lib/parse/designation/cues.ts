@@ -33,8 +33,9 @@ const AS_SYSTEM = new RegExp(
 const COUNT_WORD = `(?:${NUMBER_PATTERN}|another)`;
 const NEW_WORDS = '(?:more|new|further|additional|final|last|newest|latest|shadow|newly designated)';
 // "four more ICSs", "the final 13 integrated care systems", "three newest ICSs": a wave of new systems.
+// "New integrated care systems" (a heading over the list) and "newly designated ICSs" name a wave without a count.
 const NEW_SYSTEMS = new RegExp(
-  `\\b(?:(?:(?:first|final|last)\\s+${COUNT_WORD})|(?:${COUNT_WORD}\\s+(?:${NEW_WORDS}\\s+)+))\\s*${SYSTEM_NOUN}\\b`,
+  `\\b(?:(?:(?:first|final|last)\\s+${COUNT_WORD})|(?:${COUNT_WORD}\\s+(?:${NEW_WORDS}\\s+)+)|(?:^|(?<=\\bthe\\s+))(?:new|newest|newly designated)\\s+)\\s*${SYSTEM_NOUN}\\b`,
   'gi',
 );
 // "three new systems", "four more local partnerships", "the final 13 areas": a wave, in the page's own nouns.
@@ -81,6 +82,11 @@ function statusCues(text: string): Found[] {
 /** Words that confer status: "designated", "confirmed as", "will become", "granted … status", "join". */
 export function designationCues(text: string): string[] {
   return statusCues(text).map((cue) => cue.word.trim());
+}
+
+/** Phrases that name the status they confer: "granted ICS status", "take on their new status". */
+export function statusPhrases(text: string): string[] {
+  return matches(text, STATUS);
 }
 
 /** "three new systems", "four more local partnerships": a wave of new areas, whatever the page calls them. */

@@ -12,6 +12,7 @@ import {
   newAreaCues,
   pivots,
   runningTotalCues,
+  statusPhrases,
   waveReferences,
 } from '../../../lib/parse/designation/cues.ts';
 
@@ -63,6 +64,14 @@ describe('designation cues', () => {
       'accepted onto',
     ]);
     expect(designationCues('They hold their new status from this month')).toEqual(['hold their new status']);
+  });
+
+  it('reads "New integrated care systems" over a list, and a phrase naming the status itself', () => {
+    expect(designationCues('New integrated care systems')).toEqual(['New integrated care systems']);
+    expect(designationCues('the new ICS chief executive')).toEqual([]);
+    expect(statusPhrases('They take on their new status from 1 April 2021.')).toEqual([
+      'take on their new status',
+    ]);
   });
 
   it("finds a wave of new areas in the page's own nouns, with or without the ICS noun", () => {

@@ -234,6 +234,24 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     ['QJK', 'QJM', 'QKS'],
   ],
   [
+    'Q&A whose answers name the areas and the status, under a headline about the systems',
+    page(
+      '2021-03-19',
+      'Q&A: what the final wave of ICSs means',
+      '<h2>Who has been confirmed?</h2><p>The final three are Devon, Kent and Medway and Lincolnshire.</p><h2>When?</h2><p>They take on their new status from 1 April 2021.</p>',
+    ),
+    ['QJK', 'QJM', 'QKS'],
+  ],
+  [
+    'semicolon list where a clause inside one entry names an earlier system',
+    page(
+      '2019-06-19',
+      'NHS Confederation: three new ICSs named',
+      '<p>Simon Stevens named three more integrated care systems in his keynote today.</p><p>They are South East London, the first in the capital; North East and North Cumbria, which takes in the existing West, North and East Cumbria system; and Buckinghamshire, Oxfordshire and Berkshire West.</p>',
+    ),
+    ['QHM', 'QKK', 'QU9'],
+  ],
+  [
     'one area per paragraph after the wave is announced',
     page(
       '2020-12-08',
