@@ -16,11 +16,11 @@ export interface PublishedDate {
 // Dates labelled as anything but publication: "Last updated", "Page updated", "modified", "reviewed".
 const NOT_PUBLICATION = /\b(?:updated|modified|reviewed|revised|edited)\b/i;
 
-/** "23/03/2021" (UK day/month/year) to ISO, or null. */
+/** "23/03/2021", "23.03.2021", "23-03-2021" (UK day/month/year) to ISO, or null. */
 function numericDate(text: string): string | null {
-  const match = /\b(\d{1,2})\/(\d{1,2})\/(\d{4})\b/.exec(text);
+  const match = /\b(\d{1,2})([/.-])(\d{1,2})\2(\d{4})\b/.exec(text);
   if (!match) return null;
-  const [day, month, year] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const [day, month, year] = [Number(match[1]), Number(match[3]), Number(match[4])];
   const date = new Date(Date.UTC(year, month - 1, day));
   return date.getUTCMonth() === month - 1 && date.getUTCDate() === day
     ? date.toISOString().slice(0, 10)
@@ -34,12 +34,39 @@ function monthFirstDate(text: string): string | null {
   return parsed?.precision === 'day' ? parsed.iso : null;
 }
 
+const SHORT_MONTHS: Record<string, string> = {
+  Jan: 'January',
+  Feb: 'February',
+  Mar: 'March',
+  Apr: 'April',
+  Jun: 'June',
+  Jul: 'July',
+  Aug: 'August',
+  Sep: 'September',
+  Sept: 'September',
+  Oct: 'October',
+  Nov: 'November',
+  Dec: 'December',
+};
+
+/**
+ * A dated line in the words the date parsers read: "28 May, 2020" without the comma after the month, "8 Dec 2020"
+ * and "Dec 8, 2020" with the month written out.
+ */
+function plainDate(text: string): string {
+  return text
+    .replace(/\b(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\b\.?(?=,?\s+\d)/g, (short) => {
+      return SHORT_MONTHS[short.replace('.', '')] ?? short;
+    })
+    .replace(new RegExp(`(${MONTH_PATTERN}),(?=\\s*\\d{4})`, 'g'), '$1');
+}
+
 function dayDate(text: string | undefined): string | null {
   if (!text) return null;
-  // "28 May, 2020": a comma after the month is punctuation, not a break in the date.
-  const parsed = parseTextDate(text.replace(new RegExp(`(${MONTH_PATTERN}),(?=\\s*\\d{4})`, 'g'), '$1'));
+  const plain = plainDate(text);
+  const parsed = parseTextDate(plain);
   if (parsed?.precision === 'day') return parsed.iso;
-  return numericDate(text) ?? monthFirstDate(text);
+  return numericDate(plain) ?? monthFirstDate(plain);
 }
 
 function jsonLdDates($: cheerio.CheerioAPI): string[] {
@@ -112,9 +139,27 @@ function visibleDates($: cheerio.CheerioAPI): { text: string; from: string }[] {
   const labelled = new RegExp(
     `\\b(?:(?:First )?[Pp]ublished|Posted|Date|Issued)(?: on)?:?\\s+((?:\\d{1,2}\\s+${MONTH_PATTERN},?\\s+\\d{4})|\\d{1,2}/\\d{1,2}/\\d{4}|${MONTH_PATTERN}\\s+\\d{1,2},?\\s+\\d{4})`,
   );
-  const match = labelled.exec(collapseWhitespace(article.text()));
+  const match = labelled.exec(plainDate(collapseWhitespace(article.text())));
   if (match?.[1]) found.push({ text: match[1], from: `"${match[0]}"` });
+  found.push(...bareDates($, article));
   return found;
+}
+
+/** A line of the article that is nothing but a date ("19 March 2021", "Tuesday 8 December 2020"): its dateline. */
+function bareDates(
+  $: cheerio.CheerioAPI,
+  article: cheerio.Cheerio<Element>,
+): { text: string; from: string }[] {
+  const line = article
+    .find('p, span, div')
+    .toArray()
+    .find((element) => {
+      if ($(element).children().length > 0 || outsideArticle($, element, article)) return false;
+      const text = collapseWhitespace($(element).text());
+      const other = NOT_PUBLICATION.test(text) || /\b(?:clos\w*|deadline|expir\w*|until|event)\b/i.test(text);
+      return text.split(' ').length <= 5 && dayDate(text) !== null && !other;
+    });
+  return line ? [{ text: $(line).text(), from: 'dateline' }] : [];
 }
 
 const PUBLICATION_META = [

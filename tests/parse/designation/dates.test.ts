@@ -56,6 +56,15 @@ describe('publishedDate', () => {
     expect(publishedDate(cheerio.load(html))?.iso).toBe('2021-02-03');
   });
 
+  it('reads abbreviated months, dotted or dashed numeric dates and a bare dateline', () => {
+    const visible = (body: string) => published('', `<main><article>${body}</article></main>`)?.iso;
+    expect(visible('<p class="byline">By A · 8 Dec 2020</p>')).toBe('2020-12-08');
+    expect(visible('<p class="date">Dec 8, 2020</p>')).toBe('2020-12-08');
+    expect(visible('<span class="posted">Posted 08.12.2020</span>')).toBe('2020-12-08');
+    expect(visible('<h1>Headline</h1><p>19 March 2021</p><p>Text.</p>')).toBe('2021-03-19');
+    expect(visible('<p>Closes 9 May 2021</p>')).toBeUndefined();
+  });
+
   it('never takes an updated date or the date of a related item', () => {
     const body =
       '<main><article><p class="page-updated">Page updated: 12 January 2021</p><aside class="related"><time datetime="2020-05-21">21 May 2020</time></aside></article></main>';
