@@ -30,11 +30,11 @@ Output (JSON on stdout):
   lookups (ons-code-lookups)              { records: [...rows], lookup: { kind, vintage } }
   population (ons-population)             { records: [...rows] }
   GP registrations (nhsd-gp-registrations, CSV or ZIP)
-                                          { aggregate: {...}, archive_entry, icb_totals: [{ ics_code, patients,
-                                            practice_count }] } (per-sub-ICB sums, and per-ICB totals resolved on
-                                          ODS codes through the lookups in force on the extract date, so stale
-                                          ONS codes still resolve; a ZIP with several CSVs gives
-                                          { aggregates: [{ archive_entry, aggregate, icb_totals }] })
+                                          { aggregate: { ..., icb_totals: [{ ics_code, patients, practice_count }],
+                                          unresolved_sub_icb_locations }, archive_entry } (per-sub-ICB sums, and
+                                          per-ICB totals resolved on ODS codes through the lookups in force on the
+                                          extract date, so stale ONS codes still resolve; a ZIP with several CSVs
+                                          gives { aggregates: [{ archive_entry, aggregate }] })
 Names resolve to ICS codes through the lookups of the newest snapshot; an unresolved name keeps ics_code null
 and says why in "resolution".
 
