@@ -263,14 +263,17 @@ function relativeDate(sentence: string, announcedOn: string): EffectiveDate | nu
 }
 
 /** "from 1 April 2021", "from December 2020", "from 1 April", "from April" after the given preposition. */
+// "from the start of April", "from the beginning of April 2021": the month, from its first day.
+const START_OF = '(?:the\\s+)?(?:(?:start|beginning) of\\s+)?';
+
 function namedDate(sentence: string, preposition: string, announcedOn: string): EffectiveDate | null {
   const full = new RegExp(
-    `\\b${preposition}\\s+(?:the\\s+)?(\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH_PATTERN}\\s+\\d{4}|${MONTH_PATTERN}\\s+\\d{4})\\b`,
+    `\\b${preposition}\\s+${START_OF}(\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH_PATTERN}\\s+\\d{4}|${MONTH_PATTERN}\\s+\\d{4})\\b`,
   ).exec(sentence);
   const parsed = full?.[1] ? parseTextDate(full[1]) : null;
   if (full && parsed) return { iso: parsed.iso, precision: parsed.precision, words: full[0] };
   const noYear = new RegExp(
-    `\\b${preposition}\\s+(?:(\\d{1,2})(?:st|nd|rd|th)?\\s+)?(${MONTH_PATTERN})\\b(?!\\s+\\d{4})`,
+    `\\b${preposition}\\s+${START_OF}(?:(\\d{1,2})(?:st|nd|rd|th)?\\s+)?(${MONTH_PATTERN})\\b(?!\\s+\\d{4})`,
   ).exec(sentence);
   if (!noYear?.[2]) return null;
   const named = MONTH_INDEX.get(noYear[2].toLowerCase()) ?? 1;

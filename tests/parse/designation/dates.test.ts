@@ -89,6 +89,10 @@ describe('effectiveDate', () => {
     );
     expect(effectiveDate('will become an ICS from April 15', '2021-03-19')?.iso).toBe('2021-04-15');
     expect(effectiveDate('will become an ICS on April 1, 2021', '2021-03-19')?.iso).toBe('2021-04-01');
+    expect(effectiveDate('will become ICSs from the start of April', '2020-12-09')).toMatchObject({
+      iso: '2021-04-01',
+      precision: 'month',
+    });
   });
 
   it('reads a month-only date as the first of that month, even before the announcement itself', () => {
