@@ -299,22 +299,17 @@ function monthFirstEffective(
   return { iso, precision: 'day', words: match[0] };
 }
 
-/** A date a phrase makes effective; "on" and "in" count only in future wording. */
-function statedDate(sentence: string, announcedOn: string): EffectiveDate | null {
+/**
+ * The effective date in one designating sentence: "with immediate effect" (the announcement date), "from this
+ * month" and "next month" (the first of that month), "from 1 April 2021", "from April" (the next April), "from
+ * December 2020"; "on" and "in" a date only in future wording. A date named only by its month is the first day of
+ * that month, with precision `month`, even when that day lies before the announcement: "from December 2020" in
+ * an article of 8 December 2020 is 1 December 2020, as readers of the page take it.
+ */
+export function effectiveDate(sentence: string, announcedOn: string): EffectiveDate | null {
   const dated = (preposition: string) =>
     monthFirstEffective(sentence, preposition, announcedOn) ?? namedDate(sentence, preposition, announcedOn);
   return (
     relativeDate(sentence, announcedOn) ?? dated(FROM) ?? (FUTURE_WORDING.test(sentence) ? dated(AT) : null)
   );
-}
-
-/**
- * The effective date in one designating sentence: "with immediate effect" (the announcement date), "from this
- * month" and "next month" (the first of that month), "from 1 April 2021", "from April" (the next April), "from
- * December 2020". A date named only by its month is the first day of that month, with precision `month`, even
- * when that day lies before the announcement: "from December 2020" in an article of 8 December 2020 is
- * 1 December 2020, as readers of the page take it.
- */
-export function effectiveDate(sentence: string, announcedOn: string): EffectiveDate | null {
-  return statedDate(sentence, announcedOn);
 }
