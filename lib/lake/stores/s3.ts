@@ -186,7 +186,8 @@ export class S3LakeStore implements LakeStore {
    * best-effort HEAD-then-PUT path, and `enforcesConditionalCreate` becomes false so the run can warn. Once only.
    */
   async checkConditionalCreate(): Promise<boolean> {
-    if (this.conditionalCreateChecked || !this.enforcesConditionalCreate) return this.enforcesConditionalCreate;
+    if (this.conditionalCreateChecked || !this.enforcesConditionalCreate)
+      return this.enforcesConditionalCreate;
     this.conditionalCreateChecked = true;
     const key = `lease/probe-${process.pid}-${Date.now().toString(36)}.json`;
     try {
