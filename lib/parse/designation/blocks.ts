@@ -7,26 +7,44 @@ import type { Block, Container } from './model.ts';
  * Segment an article into blocks in reading order: the headline, the standfirst, then every paragraph, list item,
  * table row (cells joined by " | "), caption and heading of the content root. Each block knows its container
  * (body, quotation, furniture), the list or table it belongs to and the headings above it.
+ *
+ * Pages are not always built from semantic markup: a line broken with <br> is a block of its own wherever it
+ * stands, a table used for layout (an e-mail newsletter) is read as the containers its cells are, and a run of
+ * lines that open with a bullet or a number ("&bull; Devon", "1. Devon", "- Devon") is a list.
  */
 
 const INLINE = new Set([
   'a',
   'abbr',
   'b',
+  'big',
   'br',
   'cite',
   'code',
+  'data',
+  'del',
+  'dfn',
   'em',
+  'font',
   'i',
+  'ins',
+  'kbd',
+  'label',
   'mark',
+  's',
   'small',
   'span',
+  'strike',
   'strong',
   'sub',
   'sup',
   'time',
+  'tt',
   'u',
+  'wbr',
 ]);
+// Marks a <br> in collected text until the text is split into lines.
+const LINE_BREAK = '\u2028';
 const TEXT_BLOCKS = new Set(['p', 'dt', 'dd', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 type Draft = Omit<Block, 'index' | 'headings' | 'lead'>;
@@ -60,16 +78,24 @@ function textOf(walk: Walk, element: Element, without?: string): string {
   return collapseWhitespace(copy.text());
 }
 
-function linesOf(walk: Walk, element: Element): string[] {
+/** An element's text with each <br> kept as a line break. */
+function brokenText(walk: Walk, element: Element): string {
   const node = walk.article.$(element);
-  if (node.find('br').length === 0) return [textOf(walk, element)];
+  if (node.find('br').length === 0) return node.text();
   const copy = node.clone();
-  copy.find('br').replaceWith('\u2028');
-  return copy
-    .text()
-    .split('\u2028')
+  copy.find('br').replaceWith(LINE_BREAK);
+  return copy.text();
+}
+
+function splitLines(text: string): string[] {
+  return text
+    .split(LINE_BREAK)
     .map((line) => collapseWhitespace(line))
     .filter(Boolean);
+}
+
+function linesOf(walk: Walk, element: Element): string[] {
+  return splitLines(brokenText(walk, element));
 }
 
 function emit(walk: Walk, draft: Omit<Draft, 'level' | 'group'> & Partial<Draft>): void {
@@ -107,13 +133,46 @@ function rowTexts(walk: Walk, row: Element): string[] {
   );
 }
 
-function walkTable(walk: Walk, table: Element, container: Container): void {
-  const group = walk.groups++;
+/** The rows of a table itself, not of the tables nested in it. */
+function ownRows(walk: Walk, table: Element): Element[] {
   const $ = walk.article.$;
-  for (const caption of $(table).find('caption').toArray()) {
+  return $(table)
+    .find('tr')
+    .toArray()
+    .filter((row) => $(row).closest('table').get(0) === table);
+}
+
+// A cell of a data table holds a value or a short description, never prose.
+const CELL_WORDS = 25;
+
+/**
+ * Whether a table lays out the page rather than holding data: it says so (`role="presentation"`), holds another
+ * table or block elements in its cells, or has a cell of running prose (an e-mail newsletter's story column).
+ */
+function isLayoutTable(walk: Walk, table: Element): boolean {
+  const $ = walk.article.$;
+  if ($(table).attr('role') === 'presentation' || $(table).find('table').length > 0) return true;
+  const cells = ownRows(walk, table).flatMap((row) => $(row).children('td, th').toArray());
+  return cells.some(
+    (cell) =>
+      $(cell).children('p, div, ul, ol, dl, h1, h2, h3, h4, h5, h6, blockquote').length > 0 ||
+      collapseWhitespace($(cell).text()).split(' ').length > CELL_WORDS,
+  );
+}
+
+function walkTable(walk: Walk, table: Element, container: Container): void {
+  const $ = walk.article.$;
+  if (isLayoutTable(walk, table)) {
+    for (const row of ownRows(walk, table))
+      for (const cell of $(row).children('td, th').toArray())
+        walkChildren(walk, cell, containerOf(cell, containerOf(row, container)));
+    return;
+  }
+  const group = walk.groups++;
+  for (const caption of $(table).children('caption').toArray()) {
     emit(walk, { kind: 'caption', text: textOf(walk, caption), group, container });
   }
-  for (const row of $(table).find('tr').toArray()) {
+  for (const row of ownRows(walk, table)) {
     for (const text of rowTexts(walk, row))
       emit(walk, { kind: 'row', text, group, container: containerOf(row, container) });
   }
@@ -137,19 +196,57 @@ function walkElement(walk: Walk, element: Element, inherited: Container): void {
 function walkChildren(walk: Walk, parent: Element, container: Container): void {
   let inline = '';
   const flush = () => {
-    emit(walk, { kind: 'paragraph', text: collapseWhitespace(inline), container });
+    // Lines broken with <br> are separate blocks, as they are when a paragraph holds them.
+    for (const line of splitLines(inline)) emit(walk, { kind: 'paragraph', text: line, container });
     inline = '';
   };
   for (const child of parent.children) {
     if (child.type === 'text') inline += child.data;
+    else if (isElement(child) && child.name === 'br') inline += LINE_BREAK;
     else if (isElement(child) && INLINE.has(child.name) && !hasBlockInside(child)) {
-      if (containerOf(child, container) === container) inline += ` ${walk.article.$(child).text()} `;
+      if (containerOf(child, container) === container) inline += ` ${brokenText(walk, child)} `;
     } else if (isElement(child)) {
       flush();
       walkElement(walk, child, container);
     }
   }
   flush();
+}
+
+// What opens a line written as a list entry: a bullet or dash, or a number ("1.", "(2)", "3)").
+const BULLET = /^(?:[•·▪◦●■►▸*]|[-–—](?=\s)|\(?\d{1,2}[.)](?=\s))/u;
+// A bare number opening a line ("1 Norfolk & Waveney") is an entry only in a run numbered 1, 2, 3 ….
+const BARE_NUMBER = /^(\d{1,2})\s+\p{Lu}/u;
+
+/** Whether drafts `run` are numbered 1, 2, 3 … by bare numbers. */
+function numberedInOrder(run: readonly Draft[]): boolean {
+  return run.every((draft, index) => Number(BARE_NUMBER.exec(draft.text)?.[1]) === index + 1);
+}
+
+/**
+ * Runs of two or more consecutive paragraphs that each open with a bullet or a number are the entries of a list
+ * written without list markup (an e-mail's "&bull; Devon" lines, a listicle's numbered rows): each becomes an item
+ * of one new group.
+ */
+function pseudoLists(walk: Walk): void {
+  const { drafts } = walk;
+  const entry = (draft: Draft | undefined, container: Container, bare: boolean) =>
+    draft?.kind === 'paragraph' &&
+    draft.container === container &&
+    (bare ? BARE_NUMBER : BULLET).test(draft.text);
+  for (let start = 0; start < drafts.length; start++) {
+    const first = drafts[start] as Draft;
+    for (const bare of [false, true]) {
+      let end = start;
+      while (entry(drafts[end], first.container, bare)) end++;
+      const run = drafts.slice(start, end);
+      if (run.length < 2 || (bare && !numberedInOrder(run))) continue;
+      const group = walk.groups++;
+      for (const draft of run) Object.assign(draft, { kind: 'item', group });
+      start = end - 1;
+      break;
+    }
+  }
 }
 
 /** Number the drafts and give each the headings above it (body headings only: furniture has its own). */
@@ -165,11 +262,25 @@ function finish(drafts: Draft[]): Block[] {
   });
 }
 
-/** The first body paragraph of some length opens the article: with the standfirst, it is the lead. */
-function markLead(blocks: Block[]): Block[] {
-  const first = blocks.find(
-    (block) => block.kind === 'paragraph' && block.container === 'body' && block.text.split(' ').length >= 8,
+/** Whether a paragraph reads as the opening of a story: a sentence of some length, not a bar of links or notices. */
+function readsAsLead(block: Block): boolean {
+  return (
+    block.kind === 'paragraph' &&
+    block.container === 'body' &&
+    block.text.split(' ').length >= 8 &&
+    !block.text.includes('|') &&
+    /[.!?:"”’)]$/.test(block.text)
   );
+}
+
+/** The first body paragraph that reads as a story's opening is, with the standfirst, the lead. */
+function markLead(blocks: Block[]): Block[] {
+  const first =
+    blocks.find(readsAsLead) ??
+    blocks.find(
+      (block) =>
+        block.kind === 'paragraph' && block.container === 'body' && block.text.split(' ').length >= 8,
+    );
   return blocks.map((block) =>
     block.kind === 'standfirst' || block === first ? { ...block, lead: true } : block,
   );
@@ -182,5 +293,6 @@ export function segmentBlocks(article: ArticleDocument): Block[] {
   for (const text of article.standfirst) emit(walk, { kind: 'standfirst', text, container: 'body' });
   const root = article.root.get(0);
   if (root) walkChildren(walk, root, containerOf(root, 'body'));
+  pseudoLists(walk);
   return markLead(finish(walk.drafts));
 }

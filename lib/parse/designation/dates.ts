@@ -141,25 +141,46 @@ function visibleDates($: cheerio.CheerioAPI): { text: string; from: string }[] {
   );
   const match = labelled.exec(plainDate(collapseWhitespace(article.text())));
   if (match?.[1]) found.push({ text: match[1], from: `"${match[0]}"` });
-  found.push(...bareDates($, article));
   return found;
 }
 
-/** A line of the article that is nothing but a date ("19 March 2021", "Tuesday 8 December 2020"): its dateline. */
-function bareDates(
-  $: cheerio.CheerioAPI,
-  article: cheerio.Cheerio<Element>,
-): { text: string; from: string }[] {
-  const line = article
-    .find('p, span, div')
-    .toArray()
-    .find((element) => {
-      if ($(element).children().length > 0 || outsideArticle($, element, article)) return false;
-      const text = collapseWhitespace($(element).text());
-      const other = NOT_PUBLICATION.test(text) || /\b(?:clos\w*|deadline|expir\w*|until|event)\b/i.test(text);
-      return text.split(' ').length <= 5 && dayDate(text) !== null && !other;
-    });
-  return line ? [{ text: $(line).text(), from: 'dateline' }] : [];
+// Elements that end a line of text as a reader sees it.
+const LINE_ELEMENTS =
+  'p, div, td, th, tr, li, dt, dd, h1, h2, h3, h4, h5, h6, table, section, header, article, main, blockquote, figcaption';
+// Where the dateline is looked for: this many lines after the headline (or from the top when no line is it).
+const DATELINE_REACH = 6;
+
+/** The page's visible lines, as a reader sees them: broken at <br> and block elements, furniture left out. */
+function visibleLines($: cheerio.CheerioAPI): string[] {
+  const copy = $('body').clone();
+  copy.find(`script, style, noscript, template, ${OUTSIDE_ARTICLE}`).remove();
+  copy.find('br').replaceWith('\n');
+  copy.find(LINE_ELEMENTS).each((_, element) => {
+    $(element).prepend('\n').append('\n');
+  });
+  return copy
+    .text()
+    .split('\n')
+    .map((line) => collapseWhitespace(line))
+    .filter(Boolean);
+}
+
+/** Whether a line is nothing but a date ("15 June 2017", "Friday 25 May 2018"), not an update or a deadline. */
+function isDateline(line: string): boolean {
+  const other = NOT_PUBLICATION.test(line) || /\b(?:clos\w*|deadline|expir\w*|until|event)\b/i.test(line);
+  return line.split(' ').length <= 5 && dayDate(line) !== null && !other;
+}
+
+/**
+ * The dateline: a line that is nothing but a date, just under the headline (a printer-friendly page, a release's
+ * "19 March 2021"), or near the top of a page whose headline is not a line of it (an e-mail bulletin's header).
+ */
+function dateline($: cheerio.CheerioAPI, headline: string): { text: string; from: string }[] {
+  const lines = visibleLines($);
+  const at = headline ? lines.findIndex((line) => line === headline) : -1;
+  const near = at >= 0 ? lines.slice(at + 1, at + 1 + DATELINE_REACH) : lines.slice(0, 2 * DATELINE_REACH);
+  const line = near.find(isDateline) ?? (at >= 0 ? lines.slice(0, at).findLast(isDateline) : undefined);
+  return line ? [{ text: line, from: 'dateline' }] : [];
 }
 
 const PUBLICATION_META = [
@@ -180,7 +201,7 @@ const PUBLICATION_META = [
  * `datePublished`, other publication meta tags, then the visible `<time>`, "Published"/"Posted on" lines and
  * bylines. Updated or modified dates and the dates of related items are never taken.
  */
-export function publishedDate($: cheerio.CheerioAPI): PublishedDate | null {
+export function publishedDate($: cheerio.CheerioAPI, headline = ''): PublishedDate | null {
   const candidates: { text: string | undefined; from: string }[] = [
     {
       text: $('meta[property="article:published_time"]').attr('content'),
@@ -194,6 +215,7 @@ export function publishedDate($: cheerio.CheerioAPI): PublishedDate | null {
     },
     { text: $(PUBLICATION_META).attr('content'), from: 'meta publication date' },
     ...visibleDates($),
+    ...dateline($, headline),
   ];
   for (const candidate of candidates) {
     const iso = dayDate(candidate.text);

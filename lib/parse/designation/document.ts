@@ -47,7 +47,14 @@ const FURNITURE: readonly (readonly [string, string])[] = [
   ],
 ];
 
-const QUOTES = 'blockquote, q, [class*="quote"], [class*="testimonial"]';
+/** Elements that always hold what someone said. */
+const SPEECH_ELEMENTS = 'q, [class*="testimonial"]';
+/** Elements styled as quotations, which also serve as highlight panels: a quotation only when they hold speech. */
+const QUOTE_STYLED = 'blockquote, [class*="quote"]';
+// Speech: quotation marks, a speech verb, or an attribution ("— Jane Smith", <cite>).
+const SPEECH =
+  /[“”„«»]|"[^"]+"|\b(?:said|says|say|told|tells|added|adds|explained|commented|according to)\b/i;
+const ATTRIBUTION = 'cite, footer, figcaption, [class*="attribution"], [class*="author"]';
 
 /** Attribute carrying the furniture label of an element inside the content root. */
 export const FURNITURE_ATTRIBUTE = 'data-furniture';
@@ -85,6 +92,19 @@ function isMostlyLinks(element: cheerio.Cheerio<Element>): boolean {
   return text === 0 || linked * 2 >= text;
 }
 
+/**
+ * Whether a quotation-styled element holds speech (quotation marks, a speech verb, an attribution line or
+ * element), rather than being a panel that highlights the article's own text (a list of the new systems).
+ */
+function holdsSpeech(element: cheerio.Cheerio<Element>): boolean {
+  if (SPEECH.test(element.text()) || element.find(ATTRIBUTION).length > 0) return true;
+  const lines = element
+    .find('p, div, span, br')
+    .toArray()
+    .map((line) => element.find(line).text());
+  return lines.some((line) => /^\s*[—–―-]\s*\p{Lu}/u.test(line));
+}
+
 function markContainers(root: cheerio.Cheerio<Element>): void {
   root.find(NEVER_TEXT).remove();
   for (const [selector, label] of FURNITURE) {
@@ -97,8 +117,11 @@ function markContainers(root: cheerio.Cheerio<Element>): void {
   root.find('aside').each((_, element) => {
     if (isMostlyLinks(root.find(element))) element.attribs[FURNITURE_ATTRIBUTE] ??= 'sidebar';
   });
-  root.find(QUOTES).each((_, element) => {
+  root.find(SPEECH_ELEMENTS).each((_, element) => {
     element.attribs[QUOTE_ATTRIBUTE] = 'true';
+  });
+  root.find(QUOTE_STYLED).each((_, element) => {
+    if (holdsSpeech(root.find(element))) element.attribs[QUOTE_ATTRIBUTE] = 'true';
   });
   // A heading that is wholly a link is a teaser for another page (news indexes, "more on" cards).
   root.find('h1, h2, h3, h4, h5, h6').each((_, element) => {

@@ -54,7 +54,7 @@ interface Findings {
 
 function readPage(html: string, gazetteer: Gazetteer): ReadPage {
   const article = readArticle(html);
-  const published = publishedDate(article.$);
+  const published = publishedDate(article.$, article.headline);
   const blocks = segmentBlocks(article);
   // Only names of ICSs that existed when the page was published are searched for.
   const index = nameFormIndex(gazetteer, published?.iso ?? null);

@@ -130,4 +130,74 @@ describe('readArticle and segmentBlocks', () => {
     const blocks = segmentBlocks(readArticle(page('<h2><a href="/x">Eleven new ICSs confirmed</a></h2>')));
     expect(blocks[1]).toMatchObject({ kind: 'heading', container: 'furniture' });
   });
+
+  it('splits lines broken with <br> wherever they stand, also in text outside any paragraph', () => {
+    const html =
+      '<html><body><b>Eight areas named</b><br>15 June 2017<br><br>NHS England has named eight areas today.<br>The eight areas are Devon; Dorset.</body></html>';
+    expect(blocksOf(html).map(([kind, text]) => [kind, text])).toEqual([
+      ['headline', ''],
+      ['paragraph', 'Eight areas named'],
+      ['paragraph', '15 June 2017'],
+      ['paragraph', 'NHS England has named eight areas today.'],
+      ['paragraph', 'The eight areas are Devon; Dorset.'],
+    ]);
+  });
+
+  it('reads a layout table (nested tables, a cell of prose) as its cells, and a data table as rows', () => {
+    const prose =
+      'The national bodies have added four areas to the programme at their first joint board meeting, and more are expected to follow over the coming year as the remaining partnerships mature and apply. The four are:';
+    const html = page(
+      `<table><tr><td><table><tr><td><img alt=""></td><td><font>${prose}<br><br>&bull; Devon<br>&bull; Dorset</font></td></tr></table></td></tr></table><table><tr><td>Devon</td><td>South West</td></tr><tr><td>Dorset</td><td>South West</td></tr></table>`,
+    );
+    const blocks = segmentBlocks(readArticle(html));
+    expect(blocks.slice(1).map((block) => [block.kind, block.text, block.group])).toEqual([
+      ['paragraph', prose, null],
+      ['item', '• Devon', 1],
+      ['item', '• Dorset', 1],
+      ['row', 'Devon | South West', 0],
+      ['row', 'Dorset | South West', 0],
+    ]);
+  });
+
+  it('reads runs of lines opened by bullets, dashes or numbers as lists; bare numbers only when counting 1, 2, 3', () => {
+    const kinds = (body: string) =>
+      blocksOf(page(body))
+        .slice(1)
+        .map(([kind]) => kind);
+    expect(kinds('<p>- Devon</p><p>- Dorset</p>')).toEqual(['item', 'item']);
+    expect(kinds('<p>1. Devon</p><p>2. Dorset</p>')).toEqual(['item', 'item']);
+    expect(kinds('<div>1 Devon</div><div>2 Dorset</div>')).toEqual(['item', 'item']);
+    expect(kinds('<p>42 Systems were named.</p><p>7 Areas wait.</p>')).toEqual(['paragraph', 'paragraph']);
+    expect(kinds('<p>• Devon</p><p>Text after.</p>')).toEqual(['paragraph', 'paragraph']);
+  });
+
+  it('takes a blockquote as a quotation only when it holds speech, not when it is a styled panel', () => {
+    const containers = (body: string) =>
+      blocksOf(page(body))
+        .slice(1)
+        .map(([, , container]) => container);
+    expect(
+      containers('<blockquote class="panel"><h2>The systems</h2><ol><li>Devon</li></ol></blockquote>'),
+    ).toEqual(['body', 'body']);
+    expect(containers('<blockquote><p>“Devon is ready.”</p></blockquote>')).toEqual(['quote']);
+    expect(containers('<blockquote><p>Devon is ready, she said.</p></blockquote>')).toEqual(['quote']);
+    expect(
+      containers('<blockquote><p>Devon is ready.</p><p>– Chief executive, Devon</p></blockquote>'),
+    ).toEqual(['quote', 'quote']);
+    expect(containers('<blockquote><p>Devon is ready.</p><cite>A leader</cite></blockquote>')).toEqual([
+      'quote',
+      'quote',
+    ]);
+  });
+
+  it('takes as the lead the first paragraph that reads as a story, not a bar of notices', () => {
+    const html = page(
+      '<p>Back to the web version | Cookies: this site uses essential cookies on print pages.</p><p>NHS England has named the first areas that will operate as accountable care systems.</p>',
+    );
+    expect(
+      blocksOf(html)
+        .filter(([, , , lead]) => lead)
+        .map(([, text]) => text),
+    ).toEqual(['NHS England has named the first areas that will operate as accountable care systems.']);
+  });
 });

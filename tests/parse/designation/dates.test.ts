@@ -65,6 +65,26 @@ describe('publishedDate', () => {
     expect(visible('<p>Closes 9 May 2021</p>')).toBeUndefined();
   });
 
+  it('takes a line that is nothing but a date under the headline, or near the top, as the dateline', () => {
+    const dated = (body: string, headline: string) =>
+      publishedDate(cheerio.load(`<html><body>${body}</body></html>`), headline);
+    expect(
+      dated(
+        '<b>Eight areas named</b><br>15 June 2017<br><br>Text. <br>Printed on 03/11/2022',
+        'Eight areas named',
+      ),
+    ).toEqual({ iso: '2017-06-15', from: 'dateline' });
+    expect(
+      dated(
+        '<table><tr><td><font>Daily Bulletin</font></td><td><font>Friday 25 May 2018</font></td></tr></table><p>Story.</p>',
+        'Healthcare Leader Daily Bulletin',
+      )?.iso,
+    ).toBe('2018-05-25');
+    expect(
+      dated('<h1>Title</h1><p>Text.</p><aside class="related"><p>21 May 2020</p></aside>', 'Title'),
+    ).toBeNull();
+  });
+
   it('never takes an updated date or the date of a related item', () => {
     const body =
       '<main><article><p class="page-updated">Page updated: 12 January 2021</p><aside class="related"><time datetime="2020-05-21">21 May 2020</time></aside></article></main>';

@@ -413,7 +413,7 @@ describe('explainExtraction', () => {
     const html = page(
       '2021-03-19',
       'Three more ICSs approved',
-      '<p>The three new systems are:</p><ul><li>Devon</li><li>Lincolnshire</li></ul><blockquote><p>Dorset led the way.</p></blockquote>',
+      '<p>The three new systems are:</p><ul><li>Devon</li><li>Lincolnshire</li></ul><blockquote><p>“Dorset led the way.”</p></blockquote>',
     );
     const text = explainExtraction(extract(html));
     expect(text).toContain(
