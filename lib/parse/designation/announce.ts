@@ -10,7 +10,6 @@ import type { MentionsByBlock } from './context.ts';
 import {
   earlierBeforeName,
   earlierDates,
-  firstStatusCue,
   framingCues,
   icsNouns,
   linkedDesignation,
@@ -95,12 +94,12 @@ function announcingCues(
     const cues = linked.length > 0 || !page.aboutSystems ? linked : statusPhrases(clause);
     if (cues.length === 0) continue;
     const against = [
-      ...framingCues(clause, firstStatusCue(clause)),
+      ...framingCues(clause),
       ...negativeCues(clause),
       ...earlierBeforeName(clause).map((cue) => cue.word),
       ...earlierDates(clause, page.announcedOn),
       // A status word in a subordinate clause is read with the main clause's framing ("…, which …").
-      ...framingCues(mainClause(sentence), firstStatusCue(mainClause(sentence))),
+      ...framingCues(mainClause(sentence)),
       ...negativeCues(mainClause(sentence)),
     ];
     if (against.length === 0) return cues;

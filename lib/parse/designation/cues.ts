@@ -60,6 +60,8 @@ function found(text: string, pattern: RegExp): Found[] {
   }));
 }
 
+const ROLE_BEFORE = /\b(?:chief executives?|chairs?|chairman|chairwoman|directors?|officers?)\s+$/i;
+
 /** ", as an ICS," set off by commas on both sides is an aside about a system, not a role conferred on it. */
 function isAside(text: string, cue: Found): boolean {
   return /,\s*$/.test(text.slice(0, cue.index)) && /^\s*,/.test(text.slice(cue.index + cue.word.length));
@@ -70,8 +72,10 @@ function statusCues(text: string): Found[] {
   const waves = found(text, NEW_SYSTEMS).filter(
     (cue) => !MODIFIED.test(text.slice(cue.index + cue.word.length)),
   );
+  // "chair designate", "chief executive designates": a title.
+  const titled = (cue: Found) => /designates?$/i.test(cue.word) && ROLE_BEFORE.test(text.slice(0, cue.index));
   return [
-    ...found(text, DESIGNATION),
+    ...found(text, DESIGNATION).filter((cue) => !titled(cue)),
     ...found(text, STATUS),
     ...found(text, AS_SYSTEM).filter((cue) => !isAside(text, cue)),
     ...found(text, NOW_A_SYSTEM),
@@ -195,22 +199,30 @@ export function pivots(text: string): PositionalCue[] {
 
 const FRAMES =
   /£|\b(?:explain\w*|what is|q&a|fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|boundar(?:y|ies)|review|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|integrated care boards?|ICBs?|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
-// People's roles frame a sentence only as what is named, not as who names: "names first ICS chief executive", not
-// "NHS chief executive names first areas to become accountable care systems".
-const ROLES = /\b(?:chief executives?|chairs?|chairman|chairwoman|director)\b/i;
+// People's roles: a sentence naming one names a person to it, unless the role is who does the naming.
+const ROLES = /\b(?:chief executives?|chairs?|chairman|chairwoman|directors?|accountable officers?)\b/i;
+// "chief executive designate(s)", "chair designate": a title, never a designation of an area.
+const ROLE_TITLE = /^\s+designates?\b/i;
+// The role acts: "NHS chief executive names …", "chief executive, Simon Stevens, has named …", "… by the chief executive".
+const ROLE_ACTS =
+  /^(?:\s*,?\s+(?:\p{Lu}[\p{L}'’-]+\s*){1,3},?)?\s+(?:(?:has|have|had|will|today)\s+)?\p{Ll}+s\b|^(?:\s*,?\s+(?:\p{Lu}[\p{L}'’-]+\s*){1,3},?)?\s+(?:has|have|had|will)\s+\p{Ll}+/u;
+const BY_ROLE = /\bby\s+(?:[\p{L}'’]+\s+){0,3}$/iu;
 
-/**
- * Words that make a headline or lead about something other than designating systems (appointments, boards…);
- * role words count only after the first status word (`from`), where they are what the sentence names.
- */
-export function framingCues(text: string, from = 0): string[] {
-  const roles = found(text, ROLES).filter((cue) => cue.index >= from);
-  return [...matches(text, FRAMES), ...roles.map((cue) => cue.word)];
+/** Whether a role word is who acts (names, confirms), rather than what is named. */
+function roleActs(text: string, cue: Found): boolean {
+  const after = text.slice(cue.index + cue.word.length);
+  if (ROLE_TITLE.test(after)) return false;
+  return ROLE_ACTS.test(after) || BY_ROLE.test(text.slice(0, cue.index));
 }
 
-/** Where the first status word of a text stands, or the text's length when it has none. */
-export function firstStatusCue(text: string): number {
-  return Math.min(text.length, ...statusCues(text).map((cue) => cue.index));
+/**
+ * Words that make a headline or lead about something other than designating systems: appointments, boards,
+ * funding, boundaries, history…; a role counts when it is what is named ("names first ICS chief executive", "Chief
+ * executive designates named"), not when it is who names ("NHS chief executive names first areas").
+ */
+export function framingCues(text: string): string[] {
+  const roles = found(text, ROLES).filter((cue) => !roleActs(text, cue));
+  return [...matches(text, FRAMES), ...roles.map((cue) => cue.word)];
 }
 
 const MONTHS = [

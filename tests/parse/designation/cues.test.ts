@@ -3,7 +3,6 @@ import {
   designationCues,
   earlierBeforeName,
   earlierDates,
-  firstStatusCue,
   framingCues,
   icsNouns,
   isRegionLabel,
@@ -164,10 +163,23 @@ describe('negative cues', () => {
   });
 
   it('takes a role as framing only where it is what is named, not who names', () => {
-    const subject = 'NHS chief executive names first areas to become accountable care systems';
-    expect(framingCues(subject, firstStatusCue(subject))).toEqual([]);
-    const object = 'Cheshire and Merseyside names first ICS chief executive';
-    expect(framingCues(object, firstStatusCue(object))).toEqual(['chief executive']);
+    expect(framingCues('NHS chief executive names first areas to become accountable care systems')).toEqual(
+      [],
+    );
+    expect(
+      framingCues(
+        "The first areas were named today by NHS England's chief executive, Simon Stevens, in Liverpool.",
+      ),
+    ).toEqual([]);
+    expect(framingCues("NHS England's chief executive, Simon Stevens, has named eight areas")).toEqual([]);
+    expect(framingCues('Cheshire and Merseyside names first ICS chief executive')).toEqual([
+      'chief executive',
+    ]);
+    expect(framingCues('Chief executive designates named for five more ICSs')).toEqual(['Chief executive']);
+    expect(designationCues('Chief executive designates named for five more ICSs')).toEqual([
+      'named',
+      'five more ICSs',
+    ]);
   });
 });
 
