@@ -177,8 +177,7 @@ export async function acquireLease(store: LakeStore, options: AcquireLeaseOption
   if (stale === null) throw heldError(held, store);
 
   const marker = takeoverKey(held.token);
-  if (!(await store.putIfAbsent(marker, body, { contentType: 'application/json' })))
-    throw heldError(held, store);
+  if (!(await claimTakeoverMarker(store, marker, body, now, probe))) throw heldError(held, store);
   try {
     const current = await readLease(store);
     if (current !== undefined && current.token !== held.token) throw heldError(current, store);
@@ -190,6 +189,34 @@ export async function acquireLease(store: LakeStore, options: AcquireLeaseOption
     await store.delete(marker);
   }
   return handle(true, `took over the lease of ${describeLease(held)}: ${stale}`);
+}
+
+/**
+ * Claim the marker that lets one contender replace a stale lease. A marker left by a contender that died
+ * mid-takeover (its process gone, or its claim expired) is itself stale: it is removed and claimed once more, so
+ * a killed takeover never wedges the lake.
+ */
+async function claimTakeoverMarker(
+  store: LakeStore,
+  marker: string,
+  body: string,
+  now: Date,
+  probe: ProcessProbe,
+): Promise<boolean> {
+  if (await store.putIfAbsent(marker, body, { contentType: 'application/json' })) return true;
+  const text = await getText(store, marker);
+  const parsed = Lease.safeParse(text === undefined ? undefined : safeJson(text));
+  if (parsed.success && staleReason(parsed.data, now, probe) === null) return false;
+  await store.delete(marker);
+  return store.putIfAbsent(marker, body, { contentType: 'application/json' });
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Delete the lease if it still carries `token` (a lease taken over after expiry is left to its new owner). */

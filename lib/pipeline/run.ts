@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../core/clock.ts';
 import { describeError } from '../core/errors.ts';
@@ -9,7 +10,7 @@ import { readSourceState } from '../sources/raw-zone.ts';
 import type { FetchMode } from '../sources/url-guard.ts';
 import { acquireSourceDetailed } from './acquire.ts';
 import { onInterrupt } from './interrupt.ts';
-import { acquireLease } from './lease.ts';
+import { acquireLease, type LeaseHandle, releaseLease } from './lease.ts';
 import { type Progress, silentProgress } from './progress.ts';
 import {
   computeTotals,
@@ -92,15 +93,24 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   const notice = options.notice ?? log;
   const leaseOptions = options.lease === false ? undefined : (options.lease ?? {});
   await options.store.checkConditionalCreate?.();
-  const lease = leaseOptions
-    ? await acquireLease(options.store, {
-        owner: runId,
-        clock: leaseOptions.clock ?? options.clock,
-        ...(leaseOptions.ttlMs !== undefined && { ttlMs: leaseOptions.ttlMs }),
-      })
-    : undefined;
-  // Interrupted (SIGINT/SIGTERM): the CLI runs this before exiting, so the next run need not wait.
-  const disposeInterrupt = lease ? onInterrupt(() => lease.release()) : () => {};
+  // The token is chosen before the lease is written, so an interrupt that lands while it is being taken still
+  // releases it (SIGINT/SIGTERM: the CLI runs this before exiting, so the next run need not wait).
+  const token = randomUUID();
+  const disposeInterrupt = leaseOptions ? onInterrupt(() => releaseLease(options.store, token)) : () => {};
+  let lease: LeaseHandle | undefined;
+  try {
+    lease = leaseOptions
+      ? await acquireLease(options.store, {
+          owner: runId,
+          clock: leaseOptions.clock ?? options.clock,
+          token: () => token,
+          ...(leaseOptions.ttlMs !== undefined && { ttlMs: leaseOptions.ttlMs }),
+        })
+      : undefined;
+  } catch (error) {
+    disposeInterrupt();
+    throw error;
+  }
   if (lease?.takeoverNote) notice(`run ${runId}: ${lease.takeoverNote}`);
   if (lease && !lease.exclusive) {
     notice(

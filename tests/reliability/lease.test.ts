@@ -225,3 +225,20 @@ describe('a lease whose owner is gone', () => {
     expect(await store.exists(LEASE_KEY)).toBe(false);
   });
 });
+
+describe('a takeover killed half-way', () => {
+  it('leaves a marker that the next contender recognises as stale and clears', async () => {
+    const store = new MemoryLakeStore();
+    const dead = spawnSync(process.execPath, ['-e', '']).pid ?? 1;
+    const probe = { ...systemProcessProbe, pid: dead, startedAt: () => null };
+    // A lease left by a dead run, and the takeover marker of a contender that died before finishing.
+    await acquireLease(store, { owner: 'killed-run', clock: noon, probe, token: () => 'old' });
+    await store.put(
+      'lease/takeover-old.json',
+      JSON.stringify({ ...((await getJson(store, LEASE_KEY)) as object), token: 'half' }),
+    );
+    const handle = await acquireLease(store, { owner: 'next', clock: noon });
+    expect(handle.tookOver).toBe(true);
+    expect((await store.list('lease/')).map(({ key }) => key)).toEqual([LEASE_KEY]);
+  });
+});
