@@ -59,7 +59,23 @@ export function withoutQuotations(text: string): string {
 const SUBORDINATE_OPENERS =
   /,\s+(?:which|who|whose|where|while|whereas|although|though|before|until|with|home to|absorbing|bringing|taking|covering|serving|meaning|making|joining|including|among them|formerly|starting|now|part of|both|each|a footprint)\b/g;
 
-/** Subordinate clauses of one sentence (offsets into the sentence): brackets, dash pairs, ", which …" clauses. */
+// An adverbial clause of time, cause or concession ("… is confirmed after its application was held back in
+// December", "… despite concerns about its finances"): the circumstances, not the status of the names before it.
+const ADVERBIAL =
+  /(?<=\S)\s+(?:after|despite|because|although|though|whereas)\s+(?=(?:a|an|the|its|their|his|her|our|some|months|years|weeks|being|having)\b)/gi;
+
+/** Adverbial clauses of a sentence ("after its application was held back in December"), to its next comma. */
+export function adverbialSpans(sentence: string): Span[] {
+  return [...sentence.matchAll(ADVERBIAL)].map((match) => {
+    const stop = /[,;:]/.exec(sentence.slice(match.index + 1));
+    return { start: match.index, end: stop ? match.index + 1 + stop.index : sentence.length };
+  });
+}
+
+/**
+ * Subordinate clauses of one sentence (offsets into the sentence): brackets, dash pairs, ", which …" clauses and
+ * adverbial clauses ("after its application was held back").
+ */
 export function subordinateSpans(sentence: string): Span[] {
   const spans: Span[] = [];
   for (const match of sentence.matchAll(/\([^()]*\)/g)) {
@@ -75,7 +91,7 @@ export function subordinateSpans(sentence: string): Span[] {
     const stop = /[,;:]/.exec(rest);
     spans.push({ start: match.index, end: stop ? match.index + 1 + stop.index : sentence.length });
   }
-  return spans;
+  return [...spans, ...adverbialSpans(sentence)];
 }
 
 /** The main clause of a sentence: the sentence with its subordinate clauses blanked out (offsets kept). */

@@ -164,6 +164,24 @@ function entryRoles(block: Block, mentions: readonly Mention[]): MentionRole[] {
   });
 }
 
+/**
+ * The lists whose entries each name a different known area first: lists of areas, whatever their entries say
+ * about them. An entry there is about the area it names first, even when it is a sentence ("Devon will become an
+ * ICS from April.", "The two-county partnership in Herefordshire and Worcestershire gets the status too.").
+ */
+function areaLists(blocks: readonly Block[], byBlock: MentionsByBlock): Set<number> {
+  const entries = new Map<number, (string | undefined)[]>();
+  for (const block of blocks) {
+    if (block.kind !== 'item' || block.group === null || block.container !== 'body') continue;
+    const list = entries.get(block.group) ?? [];
+    list.push(byBlock.get(block.index)?.[0]?.area);
+    entries.set(block.group, list);
+  }
+  const ofAreas = (first: (string | undefined)[]) =>
+    first.length >= 2 && first.every(Boolean) && new Set(first).size === first.length;
+  return new Set([...entries].filter(([, first]) => ofAreas(first)).map(([group]) => group));
+}
+
 // Closed-class words that make what follows a name a clause: auxiliaries and modals.
 const AUXILIARY =
   /^(?:is|are|was|were|will|would|has|have|had|can|could|should|may|might|must|shall|does|do|did)$/;
@@ -171,7 +189,8 @@ const AUXILIARY =
 /**
  * Whether a list item that opens with a name is a sentence about it ("NENC will publish its first strategy",
  * "Devon covers 1.2 million people") rather than an entry naming it ("Devon – 1.2 million people"): the word after
- * its leading names is a verb (an auxiliary, or a lower-case word in -s or -ed).
+ * its leading names is a verb (an auxiliary, or a lower-case word in -s or -ed). In a list of areas it is still
+ * that area's entry.
  */
 function isSentence(block: Block, mentions: readonly Mention[]): boolean {
   const roles = entryRoles(block, mentions);
@@ -187,6 +206,7 @@ function rolesInBlock(
   mentions: readonly Mention[],
   isName: boolean,
   underName: boolean,
+  ofAreaList: boolean,
 ): MentionRole[] {
   if (isName && block.kind === 'heading')
     return mentions.map((_, index) => (index === 0 ? 'item' : 'described'));
@@ -196,8 +216,8 @@ function rolesInBlock(
     const named = mentions.findIndex((mention) => fillsCell(block, mention));
     return mentions.map((_, index) => (named < 0 ? 'inline' : index === named ? 'item' : 'described'));
   }
-  if (block.kind === 'item' && mentions[0] && leadsBlock(block, mentions[0]) && !isSentence(block, mentions))
-    return entryRoles(block, mentions);
+  const entry = mentions[0] && leadsBlock(block, mentions[0]) && !isSentence(block, mentions);
+  if (block.kind === 'item' && mentions[0] && (ofAreaList || entry)) return entryRoles(block, mentions);
   return mentions.map(() => 'inline');
 }
 
@@ -210,12 +230,13 @@ function underNameHeading(block: Block, names: ReadonlySet<number>): boolean {
 /** Every mention's role, keyed by the mention. */
 export function mentionRoles(blocks: readonly Block[], byBlock: MentionsByBlock): Map<Mention, MentionRole> {
   const names = nameBlocks(blocks, byBlock);
+  const lists = areaLists(blocks, byBlock);
   const roles = new Map<Mention, MentionRole>();
   for (const block of blocks) {
     const mentions = byBlock.get(block.index) ?? [];
     const isName = names.has(block.index);
     const under = !isName && underNameHeading(block, names);
-    const blockRoles = rolesInBlock(block, mentions, isName, under);
+    const blockRoles = rolesInBlock(block, mentions, isName, under, lists.has(block.group ?? -1));
     mentions.forEach((mention, index) => {
       roles.set(mention, blockRoles[index] ?? 'inline');
     });

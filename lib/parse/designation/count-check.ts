@@ -1,4 +1,4 @@
-import { mainClause, quotationSpans, sentenceSpans, within } from './clauses.ts';
+import { mainClause, quotationSpans, type Span, sentenceSpans, within } from './clauses.ts';
 import { introOf, type MentionsByBlock } from './context.ts';
 import { countPhrases, memberOfCount, pageCount } from './counts.ts';
 import { designationCues, negativeCues, newAreaCues } from './cues.ts';
@@ -114,32 +114,45 @@ function groupScopes(
   });
 }
 
-/** Sentences that count the names they list ("The remaining four are A, B, C and D"). */
+/**
+ * Sentences that count the names they list ("The remaining four are A, B, C and D"). A number counts the names
+ * that follow it when any do ("… takes in Norfolk and Waveney and four partnerships in the South West: A; B; C;
+ * D": four), else the names before it ("A, B and C are the three new systems").
+ */
 function sentenceScopes(blocks: readonly Block[], decisions: readonly MentionDecision[]): Scope[] {
   const inline = decisions.filter(
     (decision) =>
       decision.role === 'inline' &&
       decision.verdict === 'designated' &&
-      !blocks[decision.mention.block]?.lead,
+      !blocks[decision.mention.block]?.lead &&
+      blocks[decision.mention.block]?.kind !== 'headline',
   );
-  const scopes = new Map<string, Scope>();
+  const sentences = new Map<
+    string,
+    { block: Block; sentence: Span & { text: string }; named: MentionDecision[] }
+  >();
   for (const decision of inline) {
     const block = blocks[decision.mention.block] as Block;
-    if (block.kind === 'headline') continue;
     const sentence = sentenceSpans(block.text).find(
       (span) => span.start <= decision.mention.start && decision.mention.start < span.end,
     );
     if (!sentence || /\b(?:including|among them|such as)\b/i.test(sentence.text)) continue;
     const key = `${block.index}:${sentence.start}`;
-    const scope = scopes.get(key) ?? {
-      evidence: sentence.text,
-      values: countPhrases(sentence.text).map((count) => count.value),
-      areas: new Set<string>(),
-    };
-    scope.areas.add(decision.mention.area);
-    scopes.set(key, scope);
+    const entry = sentences.get(key) ?? { block, sentence, named: [] };
+    entry.named.push(decision);
+    sentences.set(key, entry);
   }
-  return [...scopes.values()];
+  return [...sentences.values()].flatMap(({ sentence, named }) =>
+    countPhrases(sentence.text).map((count) => {
+      const end = sentence.start + count.index + count.phrase.length;
+      const after = named.filter((decision) => decision.mention.start >= end);
+      return {
+        evidence: sentence.text,
+        values: [count.value],
+        areas: areasOf(after.length > 0 ? after : named),
+      };
+    }),
+  );
 }
 
 /** Count phrases of the kind that state a wave, in the open (unquoted, not negated) sentences of some texts. */

@@ -35,12 +35,12 @@ const NEW_WORDS = '(?:more|new|further|additional|final|last|newest|latest|shado
 // "four more ICSs", "the final 13 integrated care systems", "three newest ICSs": a wave of new systems.
 // "New integrated care systems" (a heading over the list) and "newly designated ICSs" name a wave without a count.
 const NEW_SYSTEMS = new RegExp(
-  `\\b(?:(?:(?:first|final|last)\\s+${COUNT_WORD})|(?:${COUNT_WORD}\\s+(?:${NEW_WORDS}\\s+)+)|(?:^|(?<=\\bthe\\s+))(?:new|newest|newly designated)\\s+)\\s*${SYSTEM_NOUN}\\b`,
+  `\\b(?:(?:(?:first|final|last|latest|newest)\\s+${COUNT_WORD})|(?:${COUNT_WORD}\\s+(?:${NEW_WORDS}\\s+)+)|(?:^|(?<=\\bthe\\s+))(?:new|newest|newly designated)\\s+)\\s*${SYSTEM_NOUN}\\b`,
   'gi',
 );
 // "three new systems", "four more local partnerships", "the final 13 areas": a wave, in the page's own nouns.
 const NEW_AREAS = new RegExp(
-  `\\b(?:(?:first|final|last)\\s+${COUNT_WORD}|${COUNT_WORD}\\s+(?:${NEW_WORDS}\\s+)+)(?:local\\s+)?(?:areas|systems|partnerships|parts of (?:England|the country))\\b`,
+  `\\b(?:(?:first|final|last|latest|newest)\\s+${COUNT_WORD}|${COUNT_WORD}\\s+(?:${NEW_WORDS}\\s+)+)(?:local\\s+)?(?:areas|systems|partnerships|parts of (?:England|the country))\\b`,
   'gi',
 );
 // "Devon is now an integrated care system".

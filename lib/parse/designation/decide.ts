@@ -1,6 +1,13 @@
 import { introAgainst } from './announce.ts';
 import { type ClauseView, clauseView, negativesFor } from './clause-view.ts';
-import { mainClause, quotationSpans, sentenceSpans, subordinateSpans, withoutQuotations } from './clauses.ts';
+import {
+  adverbialSpans,
+  mainClause,
+  quotationSpans,
+  sentenceSpans,
+  subordinateSpans,
+  withoutQuotations,
+} from './clauses.ts';
 import { introOf, type MentionsByBlock } from './context.ts';
 import { countPhrases } from './counts.ts';
 import {
@@ -98,9 +105,13 @@ function itemOwnAgainst(input: DecisionInput, block: Block, mention: Mention): s
   const entry = sentence ? ' '.repeat(sentence.start) + text.slice(sentence.start, sentence.end) : text;
   const blanked =
     entry.slice(0, mention.start) + ' '.repeat(mention.end - mention.start) + entry.slice(mention.end);
-  const foreign = subordinateSpans(blanked).filter((span) =>
-    others.some((other) => span.start <= other.start && other.start < span.end),
-  );
+  // Clauses about other names, and the circumstances of the entry ("after its application was held back").
+  const foreign = [
+    ...subordinateSpans(blanked).filter((span) =>
+      others.some((other) => span.start <= other.start && other.start < span.end),
+    ),
+    ...adverbialSpans(blanked),
+  ];
   let own = blanked;
   for (const span of foreign)
     own = own.slice(0, span.start) + ' '.repeat(span.end - span.start) + own.slice(span.end);

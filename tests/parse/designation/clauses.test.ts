@@ -60,3 +60,11 @@ describe('clauses', () => {
     expect(clause && sentence.slice(clause.start, clause.end)).toBe(', which takes in the Cumbria system.');
   });
 });
+
+describe('adverbial clauses', () => {
+  it('sets off "after", "despite" and "because" clauses as circumstances, not as the main clause', () => {
+    const sentence = 'Kent and Medway is confirmed after its application was held back in December.';
+    expect(mainClause(sentence).replace(/\s+/g, ' ').trim()).toBe('Kent and Medway is confirmed');
+    expect(mainClause('Devon joins after Dorset.')).toBe('Devon joins after Dorset.');
+  });
+});

@@ -81,11 +81,24 @@ describe('mention roles', () => {
   it('reads a list item that is a sentence about a system as prose, not as an entry naming it', () => {
     expect(
       read(
-        '<ul><li>Devon will publish its first plan in the summer.</li><li>Somerset – 0.56 million</li></ul>',
+        '<ul><li>Devon will publish its first plan in the summer.</li><li>Somerset – 0.56 million</li><li>Media enquiries to the press office.</li></ul>',
       ).roleOf,
     ).toEqual([
       ['Devon', 'inline'],
       ['Somerset', 'item'],
+    ]);
+  });
+
+  it("reads each sentence of a list whose entries each name a different area as that area's entry", () => {
+    expect(
+      read(
+        '<ul><li>Devon will become an ICS from April.</li><li>The county partnership in Northamptonshire gets the status too.</li><li>Lincolnshire becomes the second system after Derbyshire.</li></ul>',
+      ).roleOf,
+    ).toEqual([
+      ['Devon', 'item'],
+      ['Northamptonshire', 'item'],
+      ['Lincolnshire', 'item'],
+      ['Derbyshire', 'described'],
     ]);
   });
 

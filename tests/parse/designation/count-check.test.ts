@@ -107,4 +107,17 @@ describe('countChecks', () => {
       ),
     ).toContainEqual(['sentence', 3, 2, false]);
   });
+
+  it('counts the names a number is followed by, or else those before it', () => {
+    const after = checks(
+      'Accountable care systems named',
+      '<p>NHS England named the areas as accountable care systems.</p><p>The group takes in Kent and Medway and three partnerships in the South West: Devon; Dorset; and Somerset.</p>',
+    );
+    expect(after).toContainEqual(['sentence', 3, 3, true]);
+    const before = checks(
+      'Accountable care systems named',
+      '<p>NHS England named the areas as accountable care systems.</p><p>Devon, Dorset and Somerset are the three new systems.</p>',
+    );
+    expect(before).toContainEqual(['sentence', 3, 3, true]);
+  });
 });

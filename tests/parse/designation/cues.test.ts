@@ -29,6 +29,9 @@ describe('designation cues', () => {
     expect(designationCues('will work as integrated care systems')).toEqual(['as integrated care systems']);
     expect(designationCues('Devon, as an integrated care system, has launched a plan')).toEqual([]);
     expect(designationCues('Four more ICSs get the nod')).toEqual(['Four more ICSs']);
+    expect(designationCues('the latest three ICSs are Devon, Dorset and Somerset')).toEqual([
+      'latest three ICSs',
+    ]);
     expect(designationCues('Four new ICS chairs appointed; the 42 ICSs')).toEqual([]);
     expect(designationCues('Devon is now an integrated care system')).toEqual([
       'is now an integrated care system',
