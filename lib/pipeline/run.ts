@@ -120,10 +120,7 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   try {
     const before = await startTimeline(options, startedAt, runId, notice);
     const summary = await runLeased(options, startedAt, runId, log);
-    const alreadyCompleted =
-      before?.completed === true &&
-      before.newest_run_at === startedAt.toISOString() &&
-      before.newest_run_id === runId;
+    const alreadyCompleted = before?.completed === true && before.newest_run_at === startedAt.toISOString();
     if (summary.status === 'completed' && !alreadyCompleted) {
       await writeTimeline(options.store, {
         runAt: startedAt,
@@ -158,8 +155,8 @@ async function startTimeline(
   const swept = await options.store.sweepTemporary();
   if (swept.length > 0)
     log(`run ${runId}: removed ${swept.length} temporary object(s) left by an earlier run`);
-  // A rerun of the same run (same clock, same id) leaves the timeline as it is: a no-op rerun writes nothing.
-  const sameRun = timeline?.newest_run_at === runAt.toISOString() && timeline.newest_run_id === runId;
+  // A rerun at the same instant (the same snapshot again) leaves the timeline as it is: a no-op rerun writes nothing.
+  const sameRun = timeline?.newest_run_at === runAt.toISOString();
   if (!sameRun)
     await writeTimeline(options.store, {
       runAt,
