@@ -40,6 +40,8 @@ export interface NameFormIndex {
   formsFor(key: string): readonly MentionForm[];
   /** The longest form, in key tokens, so a scan knows when to stop extending a span. */
   maxTokens: number;
+  /** How many ICSs the index holds: the size of the closed world on its date. */
+  systems: number;
 }
 
 const ABBREVIATION = /^[A-Z][A-Z&]{1,6}$/;
@@ -86,13 +88,15 @@ export function codesKnownSince(gazetteer: Gazetteer): Map<string, string> {
 export function nameFormIndex(gazetteer: Gazetteer, asOf: string | null): NameFormIndex {
   const since = asOf === null ? new Map<string, string>() : codesKnownSince(gazetteer);
   const byKey = new Map<string, MentionForm[]>();
+  const codes = new Set<string>();
   let maxTokens = 1;
   for (const form of gazetteer.nameForms()) {
     if (asOf !== null && (since.get(form.ics_code) ?? '0000-01-01') > asOf) continue;
     const list = byKey.get(form.key) ?? [];
     list.push({ ...form, area: areaOf(form), abbreviation: isAbbreviation(form.name) });
     byKey.set(form.key, list);
+    codes.add(form.ics_code);
     maxTokens = Math.max(maxTokens, form.key.split(' ').length);
   }
-  return { formsFor: (key) => byKey.get(key) ?? [], maxTokens };
+  return { formsFor: (key) => byKey.get(key) ?? [], maxTokens, systems: codes.size };
 }

@@ -42,7 +42,8 @@ export function introAgainst(text: string, announcedOn: string | null): string[]
 function placeOf(block: Block): Announcing['place'] {
   if (block.kind === 'headline') return 'headline';
   if (block.lead) return 'lead';
-  return block.kind === 'heading' ? 'heading' : 'text';
+  if (block.kind === 'heading') return 'heading';
+  return block.kind === 'paragraph' ? 'text' : 'entry';
 }
 
 const READ = new Set<Block['kind']>(['headline', 'standfirst', 'paragraph', 'heading', 'caption', 'item']);

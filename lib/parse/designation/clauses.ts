@@ -56,8 +56,9 @@ export function withoutQuotations(text: string): string {
 }
 
 // Words that open a subordinate clause after a comma.
+// A participle after a comma opens a clause too: ", bringing the total to 29", ", sharing learning with …".
 const SUBORDINATE_OPENERS =
-  /,\s+(?:which|who|whose|where|while|whereas|although|though|before|until|with|home to|absorbing|bringing|taking|covering|serving|meaning|making|joining|including|among them|formerly|starting|now|part of|both|each|a footprint)\b/g;
+  /,\s+(?:which|who|whose|where|while|whereas|although|though|before|until|with|home to|\p{Ll}+ing|among them|formerly|now|part of|both|each|a footprint)\b/gu;
 
 // An adverbial clause of time, cause or concession ("… is confirmed after its application was held back in
 // December", "… despite concerns about its finances"): the circumstances, not the status of the names before it.

@@ -1,6 +1,6 @@
 import { mainClause, quotationSpans, type Span, sentenceSpans, within } from './clauses.ts';
 import { introOf, type MentionsByBlock } from './context.ts';
-import { countPhrases, memberOfCount, pageCount } from './counts.ts';
+import { countPhrases, memberOfCount, pageCount, waveCounts } from './counts.ts';
 import { designationCues, negativeCues, newAreaCues } from './cues.ts';
 import type { Block, CountCheck, MentionDecision } from './model.ts';
 
@@ -10,7 +10,8 @@ import type { Block, CountCheck, MentionDecision } from './model.ts';
  * under it, and a sentence such as "The remaining four are …" against the names in that sentence.
  */
 
-interface Scope {
+/** A stretch of the page that states numbers of areas, and the designated areas it names. */
+export interface Scope {
   evidence: string;
   values: number[];
   areas: Set<string>;
@@ -56,17 +57,24 @@ function addedByName(
   return new Set(added.map((decision) => decision.mention.area)).size;
 }
 
-/** Counts stated in the headline and lead, for the whole page, with the areas each adds by name. */
+/**
+ * Counts stated for the whole page, with the areas each adds by name: in the headline and lead, and in the
+ * sentence that announces the designations wherever it stands ("Another four areas have now been designated").
+ */
 function pageScopes(
   blocks: readonly Block[],
   decisions: readonly MentionDecision[],
+  announcing: string | null,
 ): { value: number; evidence: string }[] {
   return blocks
-    .filter((block) => block.kind === 'headline' || block.lead)
+    .filter(
+      (block) => block.kind === 'headline' || block.lead || (announcing && block.text.includes(announcing)),
+    )
     .flatMap((block) => {
       const quotes = quotationSpans(block.text);
       return sentenceSpans(block.text)
         .filter((sentence) => !within(quotes, sentence.start))
+        .filter((sentence) => block.kind === 'headline' || block.lead || sentence.text === announcing)
         .flatMap((sentence) => {
           const count = pageCount(sentence.text);
           if (!count) return [];
@@ -106,11 +114,7 @@ function groupScopes(
         (byBlock.get(block.index) ?? []).length === 0,
     );
     const texts = [...(intro ? openSentences(intro) : []), ...totalRows.map((row) => row.text)];
-    const values = texts
-      .filter((text) => negativeCues(mainClause(text)).length === 0)
-      .flatMap((text) => countPhrases(text).filter((count) => count.kind === 'wave'))
-      .map((count) => count.value);
-    return { evidence: texts.join(' / '), values, areas: areasOf(listed) };
+    return { evidence: texts.join(' / '), values: waveValues(texts), areas: areasOf(listed) };
   });
 }
 
@@ -157,10 +161,7 @@ function sentenceScopes(blocks: readonly Block[], decisions: readonly MentionDec
 
 /** Count phrases of the kind that state a wave, in the open (unquoted, not negated) sentences of some texts. */
 function waveValues(texts: readonly string[]): number[] {
-  return texts
-    .filter((text) => negativeCues(mainClause(text)).length === 0)
-    .flatMap((text) => countPhrases(text).filter((count) => count.kind === 'wave'))
-    .map((count) => count.value);
+  return texts.flatMap(waveCounts).map((count) => count.value);
 }
 
 /**
@@ -220,12 +221,41 @@ function checksOf(scopes: readonly Scope[], scope: 'group' | 'sentence', total: 
   );
 }
 
+/**
+ * Numbers the rest of the text gives the designated areas by referring back to them ("Leaders in these eight areas
+ * will agree a shared budget"), outside the headline, the lead and the sentences that name them.
+ */
+function referenceValues(blocks: readonly Block[]): { value: number; evidence: string }[] {
+  return blocks
+    .filter((block) => block.container === 'body' && block.kind === 'paragraph' && !block.lead)
+    .flatMap(openSentences)
+    .flatMap((sentence) =>
+      waveCounts(sentence)
+        .filter((count) => /^(?:these|the)\s/i.test(count.phrase))
+        .map((count) => ({ value: count.value, evidence: sentence })),
+    );
+}
+
+/** The lists, tables, sections and sentences of a page that state numbers, each with the areas it names. */
+export function countedScopes(
+  blocks: readonly Block[],
+  byBlock: MentionsByBlock,
+  decisions: readonly MentionDecision[],
+): Scope[] {
+  return [
+    ...groupScopes(blocks, byBlock, decisions),
+    ...sentenceScopes(blocks, decisions),
+    ...sectionScopes(blocks, decisions),
+  ];
+}
+
 /** Every stated count set against the areas found in its scope. */
 export function countChecks(
   blocks: readonly Block[],
   byBlock: MentionsByBlock,
   decisions: readonly MentionDecision[],
   unknown = 0,
+  announcing: string | null = null,
 ): CountCheck[] {
   const total = areasOf(decisions).size + unknown;
   const scoped = [
@@ -238,7 +268,7 @@ export function countChecks(
     scoped.filter((check) => check.value === check.found).map((check) => check.value),
   );
   const page = [
-    ...pageScopes(blocks, decisions),
+    ...pageScopes(blocks, decisions, announcing),
     ...memberScopes(blocks, decisions).flatMap(({ values, evidence }) =>
       values.map((value) => ({ value, evidence })),
     ),
@@ -249,12 +279,24 @@ export function countChecks(
     found: total,
     agrees: value === total || groupTotals.has(value),
   }));
-  return [...page, ...scoped];
+  const stated = [...page, ...scoped].map((check) => check.evidence);
+  const references = referenceValues(blocks).filter(
+    ({ evidence }) => !stated.some((other) => other.includes(evidence)),
+  );
+  const text = references.map(({ value, evidence }) => ({
+    value,
+    scope: 'text' as const,
+    evidence,
+    found: total,
+    agrees: value === total,
+  }));
+  return [...page, ...scoped, ...text];
 }
 
 /**
  * The number of areas the page says it designates: a count of the page (headline, lead, "one of four"), else a
- * count of one group, section or sentence that holds every designated area.
+ * count of one group, section or sentence that holds every designated area, else a number the text refers back
+ * with that agrees.
  */
 export function statedCount(counts: readonly CountCheck[]): number | null {
   const page = counts.find((check) => check.scope === 'page');

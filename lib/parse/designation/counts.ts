@@ -1,5 +1,5 @@
 import { NUMBER_PATTERN, parseNumber } from '../text.ts';
-import { mainClause } from './clauses.ts';
+import { clauseAt, mainClause } from './clauses.ts';
 import { negativeCues } from './cues.ts';
 
 /**
@@ -71,7 +71,7 @@ export function countPhrases(sentence: string): CountPhrase[] {
 
 // "We are one of four areas confirmed", "named as one of 13 new systems": the page's own area is one of a wave.
 const MEMBER_OF = new RegExp(
-  `\\b(?:are|is|be|being|was|were|as)\\s+one of (?:the )?(${NUMBER_PATTERN})${TRAILING}${NOUN}`,
+  `\\b(?:are|is|be|being|been|was|were|as|named|confirmed|chosen|selected|designated)\\s+one of (?:the )?(${NUMBER_PATTERN})${TRAILING}${NOUN}`,
   'i',
 );
 
@@ -83,8 +83,22 @@ export function memberOfCount(sentence: string): { value: number; phrase: string
   return value !== null && value >= 2 ? { value, phrase: match[0] } : null;
 }
 
+/**
+ * The numbers of a sentence that state a wave, each read in its own clause: none when the main clause is about
+ * other areas, and not one inside a clause about areas still to come ("…, leaving 13 areas still to be designated").
+ */
+export function waveCounts(sentence: string): CountPhrase[] {
+  if (negativeCues(mainClause(sentence)).length > 0) return [];
+  return countPhrases(sentence).filter((count) => {
+    const clause = clauseAt(sentence, count.index);
+    return (
+      count.kind === 'wave' &&
+      (!clause || negativeCues(sentence.slice(clause.start, clause.end)).length === 0)
+    );
+  });
+}
+
 /** The count a headline or lead sentence states for the whole page, unless its clause is about other areas. */
 export function pageCount(sentence: string): CountPhrase | null {
-  if (negativeCues(mainClause(sentence)).length > 0) return null;
-  return countPhrases(sentence).find((count) => count.kind === 'wave') ?? null;
+  return waveCounts(sentence)[0] ?? null;
 }

@@ -147,8 +147,9 @@ export function waveReferences(text: string): string[] {
 
 const EARLIER =
   /\b(?:(?:days?|weeks?|months?|years?|shortly|soon|just) after|already|previously|earlier|originally|last (?:year|month)|before this round|so far|to date|ago|years since|years on)\b/i;
+// "next year" is still to come, except as the year of a date ("from April next year").
 const PENDING =
-  /\b(?:(?:work|works|working|develop|develops|developing|mov(?:e|es|ing)|progress(?:es|ing)?|journey|path) towards|on (?:the|their|its|a) (?:journey|path|road)\b|appl(?:y|ies|ying|ication|ications) (?:to|for)|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to)\b/i;
+  /\b(?:(?:work|works|working|develop|develops|developing|mov(?:e|es|ing)|progress(?:es|ing)?|journey|path) towards|on (?:the|their|its|a) (?:journey|path|road)\b|appl(?:y|ies|ying|ication|ications) (?:to|for)|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|(?<!(?:January|February|March|April|May|June|July|August|September|October|November|December)\s)next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to)\b/i;
 const NEGATION = /\b(?:not|no longer|no|never|neither|nor|excluding|except|apart from|other than)\b|n't\b/i;
 const NAVIGATION =
   /\b(?:related (?:articles?|news|stories|links)|read more|see also|more on|you may also like|further reading|find out more|latest (?:news|stories|articles)|most read|more (?:stories|news)|popular|trending|recommended|other news)\b/i;

@@ -177,7 +177,7 @@ function isDateline(line: string): boolean {
  */
 function dateline($: cheerio.CheerioAPI, headline: string): { text: string; from: string }[] {
   const lines = visibleLines($);
-  const at = headline ? lines.findIndex((line) => line === headline) : -1;
+  const at = headline ? lines.indexOf(headline) : -1;
   const near = at >= 0 ? lines.slice(at + 1, at + 1 + DATELINE_REACH) : lines.slice(0, 2 * DATELINE_REACH);
   const line = near.find(isDateline) ?? (at >= 0 ? lines.slice(0, at).findLast(isDateline) : undefined);
   return line ? [{ text: line, from: 'dateline' }] : [];

@@ -6,6 +6,8 @@ import { designatedAreas } from './areas.ts';
 import { segmentBlocks } from './blocks.ts';
 import { type MentionsByBlock, mentionRoles } from './context.ts';
 import { countChecks, statedCount } from './count-check.ts';
+import { countMatchedAnnouncement } from './count-match.ts';
+import { pageCount } from './counts.ts';
 import { type EffectiveDate, type PublishedDate, publishedDate } from './dates.ts';
 import { decideMentions } from './decide.ts';
 import { readArticle } from './document.ts';
@@ -41,6 +43,8 @@ interface ReadPage {
   published: PublishedDate | null;
   blocks: Block[];
   byBlock: MentionsByBlock;
+  /** How many ICSs the closed world held when the page was published. */
+  systems: number;
 }
 
 /** What was decided about a page. */
@@ -64,29 +68,35 @@ function readPage(html: string, gazetteer: Gazetteer): ReadPage {
       return [block.index, findMentions(block.index, block.text, index, heading)];
     }),
   );
-  return { headline: article.headline, published, blocks, byBlock };
+  return { headline: article.headline, published, blocks, byBlock, systems: index.systems };
 }
 
-function decidePage({ blocks, byBlock, published }: ReadPage): Findings {
+/**
+ * Whether and what the page announces: its announcing words and the decisions they allow, or, on a page with no
+ * such words, a count the names match exactly (count-match.ts).
+ */
+function announcement(
+  { blocks, byBlock, published, systems }: ReadPage,
+  mentions: readonly Mention[],
+): { announces: Announcing | null; decisions: MentionDecision[] } {
   const announcedOn = published?.iso ?? null;
   const announces = findAnnouncement(blocks, byBlock, announcedOn);
-  const roles = mentionRoles(blocks, byBlock);
-  const mentions = [...byBlock.values()].flat();
-  const decisions = decideMentions(
-    {
-      blocks,
-      byBlock,
-      roles,
-      announcedOn,
-      announces: announces !== null,
-      leadAnnounces: announces?.place === 'headline' || announces?.place === 'lead',
-    },
-    mentions,
-  );
+  const input = { blocks, byBlock, roles: mentionRoles(blocks, byBlock), announcedOn };
+  const leadAnnounces = announces?.place === 'headline' || announces?.place === 'lead';
+  const decisions = decideMentions({ ...input, announces: announces !== null, leadAnnounces }, mentions);
+  if (announces) return { announces, decisions };
+  return countMatchedAnnouncement(input, mentions, systems) ?? { announces, decisions };
+}
+
+function decidePage(page: ReadPage): Findings {
+  const { blocks, byBlock, published } = page;
+  const announcedOn = published?.iso ?? null;
+  const { announces, decisions } = announcement(page, [...byBlock.values()].flat());
   if (!announces) return { announces, decisions, areas: [], counts: [], effective: null };
   const unknown = unknownListedNames(blocks, byBlock, decisions);
   const areas = [...designatedAreas(decisions, blocks), ...unknown];
-  const counts = countChecks(blocks, byBlock, decisions, unknown.length);
+  const announcing = announces.place === 'text' ? announces.sentence : null;
+  const counts = countChecks(blocks, byBlock, decisions, unknown.length, announcing);
   const effective = announcedOn ? announcementDates(blocks, decisions, byBlock, announcedOn) : null;
   return { announces, decisions, areas, counts, effective };
 }
@@ -98,15 +108,19 @@ function outcomeOf(
   if (!found.announces) return { outcome: 'none', problem: null };
   const names = found.areas.map((area) => area.name_as_published).join(', ');
   if (found.areas.length === 0) {
-    // A sentence deep in the text announces only the names it gives; the headline or lead speaks for the page.
-    if (found.announces.place !== 'headline' && found.announces.place !== 'lead')
-      return { outcome: 'none', problem: null };
-    return {
-      outcome: 'layout_drift',
-      problem: 'the headline or lead announces designations but no area was found',
-    };
+    // A sentence deep in the text announces only the names it gives; the headline or lead speaks for the page, and
+    // so does an announcing sentence that says how many areas it designates.
+    const { place, sentence } = found.announces;
+    const count = pageCount(sentence);
+    if (place === 'headline' || place === 'lead') {
+      const problem = 'the headline or lead announces designations but no area was found';
+      return { outcome: 'layout_drift', problem };
+    }
+    if (count === null || place !== 'text') return { outcome: 'none', problem: null };
+    const problem = `the text announces ${count.value} designations ("${sentence}") but no area was found`;
+    return { outcome: 'layout_drift', problem };
   }
-  const disagreeing = found.counts.find((check) => !check.agrees);
+  const disagreeing = found.counts.find((check) => !check.agrees && check.scope !== 'text');
   if (disagreeing) {
     const { value, evidence, found: count } = disagreeing;
     return {

@@ -85,8 +85,12 @@ export type DesignatedArea = z.infer<typeof DesignatedArea>;
 /** A number of areas the page says it designates, and what it was compared with. */
 export const CountCheck = z.object({
   value: z.number().int().positive(),
-  /** `page`: headline or lead; `group`: a list, table or heading run; `sentence`: one sentence's names. */
-  scope: z.enum(['page', 'group', 'sentence']),
+  /**
+   * `page`: headline, lead or the announcing sentence; `group`: a list, table or heading run; `sentence`: one
+   * sentence's names; `text`: a number the text refers back with ("Leaders in these eight areas"), which names the
+   * wave's size when it agrees but never fails a page.
+   */
+  scope: z.enum(['page', 'group', 'sentence', 'text']),
   evidence: z.string().min(1),
   found: z.number().int().nonnegative(),
   agrees: z.boolean(),
@@ -97,8 +101,12 @@ export type CountCheck = z.infer<typeof CountCheck>;
 export const Announcing = z.object({
   sentence: z.string(),
   cues: z.array(z.string()),
-  /** `headline` and `lead` speak for the whole page (and fail it closed when no area is found); `heading`, `text` do not. */
-  place: z.enum(['headline', 'lead', 'heading', 'text']),
+  /**
+   * `headline` and `lead` speak for the whole page (and fail it closed when no area is found), and so does `text`
+   * (a paragraph) when it says how many areas it designates; `heading` and `entry` (a list entry, a teaser, a
+   * caption) speak only for the names they give.
+   */
+  place: z.enum(['headline', 'lead', 'heading', 'text', 'entry']),
 });
 export type Announcing = z.infer<typeof Announcing>;
 

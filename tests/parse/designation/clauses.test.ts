@@ -67,4 +67,10 @@ describe('adverbial clauses', () => {
     expect(mainClause(sentence).replace(/\s+/g, ' ').trim()).toBe('Kent and Medway is confirmed');
     expect(mainClause('Devon joins after Dorset.')).toBe('Devon joins after Dorset.');
   });
+
+  it('sets off a participle after a comma as a clause of its own', () => {
+    const sentence =
+      'They join in shadow form immediately, sharing learning with systems that started last year.';
+    expect(mainClause(sentence).trim()).toBe('They join in shadow form immediately');
+  });
 });

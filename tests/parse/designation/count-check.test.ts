@@ -120,4 +120,12 @@ describe('countChecks', () => {
     );
     expect(before).toContainEqual(['sentence', 3, 3, true]);
   });
+
+  it('reads a number the text refers back with ("these three areas") as a check that never fails the page', () => {
+    const body =
+      '<p>NHS England named the areas as accountable care systems.</p><p>They are Devon, Dorset and Somerset.</p><p>Leaders in these three areas will agree a shared budget.</p><p>The two areas with the largest budgets will report first.</p>';
+    const found = checks('Accountable care systems named', body);
+    expect(found).toContainEqual(['text', 3, 3, true]);
+    expect(found).toContainEqual(['text', 2, 3, false]);
+  });
 });

@@ -44,6 +44,7 @@ describe('memberOfCount', () => {
   it("reads the wave the page's own area belongs to", () => {
     expect(memberOfCount('We are delighted to be one of four areas confirmed yesterday')?.value).toBe(4);
     expect(memberOfCount('We are one of three new systems announced today')?.value).toBe(3);
+    expect(memberOfCount('Sussex has been named one of four new integrated care systems')?.value).toBe(4);
     expect(memberOfCount('NENC is one of the largest systems in the country')).toBeNull();
     expect(memberOfCount('one of 44 footprints')).toBeNull();
   });
@@ -59,5 +60,8 @@ describe('pageCount', () => {
   it('ignores a count in a clause about other areas', () => {
     expect(pageCount('Thirteen systems are still to be designated.')).toBeNull();
     expect(pageCount('At least ten more areas hope to be designated')).toBeNull();
+    expect(
+      pageCount('The new systems cover 14.5 million people, leaving 13 areas still to be designated.'),
+    ).toBeNull();
   });
 });

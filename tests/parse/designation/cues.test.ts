@@ -186,6 +186,13 @@ describe('negative cues', () => {
   });
 });
 
+describe('negative cues', () => {
+  it('reads "next year" as still to come, but not as the year of a date', () => {
+    expect(negativeCues('Devon hopes for ICS status next year')).toEqual(['next year']);
+    expect(negativeCues('Eleven areas will become ICSs from April next year')).toEqual([]);
+  });
+});
+
 describe('running totals', () => {
   it('marks an introduction to every system so far, not to the wave', () => {
     expect(runningTotalCues('There are now 18 integrated care systems:')).toEqual(['There are now']);

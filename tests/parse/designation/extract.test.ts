@@ -260,6 +260,62 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     ),
     ['QMF', 'QMJ', 'QRV'],
   ],
+  [
+    'e-mail bulletin of nested tables whose list is bullet lines inside a <font>',
+    `<html><head><title>Weekly Integration Digest</title></head><body><table width="100%"><tr><td><table><tr><td><font size="1">Monday 7 December 2020</font></td></tr><tr><td><font size="4"><b><a href="/x">Eleven more ICSs confirmed</a></b></font></td></tr><tr><td><table><tr><td><img src="a.png"></td><td><font>NHS England has added eleven areas to its list of integrated care systems, the national director told a webinar on Monday afternoon. The eleven are:<br><br>&bull; Norfolk and Waveney<br>&bull; Somerset<br>&bull; Cornwall and the Isles of Scilly<br>&bull; BNSSG<br>&bull; Bath and North East Somerset, Swindon and Wiltshire<br>&bull; Birmingham and Solihull<br>&bull; Derbyshire<br>&bull; Hampshire and the Isle of Wight<br>&bull; North West London<br>&bull; North Central London<br>&bull; North East London<br><br>That brings the total to 29.</font></td></tr></table></td></tr><tr><td><font>JOBS: Director of strategy, Kent and Medway STP</font></td></tr></table></td></tr></table></body></html>`,
+    ['QHL', 'QJ2', 'QMF', 'QMJ', 'QMM', 'QOX', 'QRL', 'QRV', 'QSL', 'QT6', 'QUY'],
+  ],
+  [
+    'printer-friendly page of bare text and <br>, dated by a line under the title',
+    '<html><head><title>Print: Three areas join ICS programme</title></head><body>NHS England<br><b>Three areas join ICS programme</b><br>21 May 2020<br><br>NHS England has confirmed three further areas as integrated care systems.<br><br>The three areas are Hertfordshire and West Essex; Humber, Coast and Vale; and South West London.<br><br>Sussex is expected to follow shortly.<br>Printed 01/02/2022</body></html>',
+    ['QM7', 'QOQ', 'QWE'],
+  ],
+  [
+    'highlight panel in a <blockquote> beside a real quotation',
+    page(
+      '2019-06-19',
+      'Three more integrated care systems announced',
+      '<p>Three further partnerships will become integrated care systems, NHS England said today.</p><blockquote class="callout"><h3>The new systems</h3><ul><li>South East London</li><li>Buckinghamshire, Oxfordshire and Berkshire West</li><li>North East and North Cumbria</li></ul></blockquote><blockquote><p>“Dorset showed the way,” said the director.</p></blockquote>',
+    ),
+    ['QHM', 'QKK', 'QU9'],
+  ],
+  [
+    'list whose entries are sentences about each area',
+    page(
+      '2021-03-23',
+      'Final ICSs confirmed',
+      '<p>The last areas without integrated care system status will get it from April.</p><p>How it breaks down:</p><ul><li>Devon will become an ICS from April.</li><li>The partnership in Lincolnshire gets the status too.</li><li>Kent and Medway is confirmed after its bid was held back in December.</li><li>Northamptonshire will also make the step.</li></ul>',
+    ),
+    ['QJK', 'QJM', 'QKS', 'QPM'],
+  ],
+  [
+    'partner release joining its neighbours "in the same wave"',
+    page(
+      '2020-05-22',
+      'Humber, Coast and Vale becomes an ICS',
+      '<p>We are proud that Humber, Coast and Vale has been confirmed as an integrated care system, one of four announced this week.</p><p>We join Hertfordshire and West Essex, South West London and Sussex in the same wave.</p><p>Earlier systems such as West Yorkshire and Harrogate have shown the way.</p>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+  [
+    'bulletin with no announcing words, whose count is matched by its list ("The four are:")',
+    '<html><head><title>Daily bulletin</title></head><body><div><p>Thursday 24 May 2018</p><p>The national bodies have added four areas to the integrated care system programme this week, after a joint board meeting.</p><p>The four are:</p><ul><li>Gloucestershire</li><li>Suffolk and North East Essex</li><li>West, North and East Cumbria</li><li>West Yorkshire and Harrogate</li></ul><p>Other news: Dorset wins an award.</p></div></body></html>',
+    ['QHM', 'QJG', 'QR1', 'QWO'],
+  ],
+  [
+    'lines opened by asterisks, and numbered divs',
+    page(
+      '2020-05-21',
+      'Four more areas become ICSs',
+      '<p>Four more areas have been designated as integrated care systems:<br>* Hertfordshire and West Essex<br>* South West London<br>* Humber, Coast and Vale<br>* Sussex</p>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+  [
+    'two-column layout table with the list in the second column',
+    '<html><head><meta name="date" content="2018-05-24"></head><body><h1>Four new integrated care systems</h1><table role="presentation"><tr><td><p>The boards agreed today that four more areas will work as integrated care systems.</p><p>They join ten systems named last year, including Dorset and Frimley.</p></td><td><h3>The four</h3><ul><li>Gloucestershire</li><li>Suffolk and North East Essex</li><li>West, North and East Cumbria</li><li>West Yorkshire and Harrogate</li></ul></td></tr></table></body></html>',
+    ['QHM', 'QJG', 'QR1', 'QWO'],
+  ],
 ];
 
 describe('extractDesignations on layouts the corpus does not have', () => {
@@ -300,6 +356,49 @@ describe('extractDesignations on layouts the corpus does not have', () => {
 
 describe('extractDesignations on pages that designate nothing', () => {
   for (const [kind, html] of [
+    [
+      'appointments in bold-name-and-dash paragraphs under "four more ICSs"',
+      page(
+        '2021-09-01',
+        'Chairs named for four more ICSs',
+        '<p>Four more integrated care systems have named the chairs of their future boards.</p><p>The new chairs are:</p><p><strong>Devon</strong> – Jane Smith, a former council leader.</p><p><strong>Somerset</strong> – Dr Raj Patel.</p><p><strong>Dorset</strong> – Ann Lee, previously a trust chair.</p><p><strong>Kent and Medway</strong> – Mark Jones.</p>',
+      ),
+    ],
+    [
+      'a count matched by a list of most of the map',
+      page(
+        '2022-08-01',
+        'Integrated care systems: the map',
+        `<p>England is covered by integrated care systems.</p><p>The 24 systems in the north and midlands are:</p><ul>${[
+          'Cheshire and Merseyside',
+          'Greater Manchester',
+          'Lancashire and South Cumbria',
+          'North East and North Cumbria',
+          'West Yorkshire',
+          'South Yorkshire',
+          'Humber and North Yorkshire',
+          'Lincolnshire',
+          'Northamptonshire',
+          'Derbyshire',
+          'Nottingham and Nottinghamshire',
+          'Leicester, Leicestershire and Rutland',
+          'Birmingham and Solihull',
+          'Black Country',
+          'Coventry and Warwickshire',
+          'Herefordshire and Worcestershire',
+          'Shropshire, Telford and Wrekin',
+          'Staffordshire and Stoke-on-Trent',
+          'Norfolk and Waveney',
+          'Suffolk and North East Essex',
+          'Cambridgeshire and Peterborough',
+          'Mid and South Essex',
+          'Hertfordshire and West Essex',
+          'Bedfordshire, Luton and Milton Keynes',
+        ]
+          .map((name) => `<li>${name}</li>`)
+          .join('')}</ul>`,
+      ),
+    ],
     [
       'funding for named systems',
       page(
@@ -391,6 +490,24 @@ describe('extractDesignations fails closed', () => {
       '<p>Another four areas have been designated as integrated care systems.</p><figure><img alt="map"></figure>',
     );
     expect(extract(html)).toMatchObject({ outcome: 'layout_drift', areas: [] });
+  });
+
+  it('gives layout_drift when a paragraph states how many areas it designates and no area is found', () => {
+    const html = page(
+      '2020-12-08',
+      'Integrated care: where we are',
+      '<p>Partnerships across the country have continued to work together during the pandemic.</p><p>Eleven further areas have today been designated as integrated care systems. The full list is in the attached PDF.</p><p>Areas working towards designation include:</p><ul><li>Devon</li><li>Kent and Medway</li></ul>',
+    );
+    expect(extract(html)).toMatchObject({ outcome: 'layout_drift', areas: [], stated_count: 11 });
+  });
+
+  it('gives count_mismatch when a release is "one of three" and names one other', () => {
+    const html = page(
+      '2019-06-21',
+      'We are an ICS',
+      '<p>South East London has been confirmed as one of three new integrated care systems, alongside North East and North Cumbria.</p>',
+    );
+    expect(extract(html)).toMatchObject({ outcome: 'count_mismatch', stated_count: 3 });
   });
 
   it('reports a listed name the closed world does not know as an unresolved area, never dropping it', () => {
