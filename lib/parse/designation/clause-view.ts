@@ -73,6 +73,10 @@ function attachedClause(
   return /^[\s,&()]*(?:(?:and|or)\b[\s,&()]*)*$/i.test(between) ? after : null;
 }
 
+// The wave the sentence is about is this one: "in this latest group", "in the same round", "at the same time".
+const SAME_WAVE =
+  /\b(?:(?:in|of)\s+(?:this|the same|the latest|this latest|this new|today's)\s+(?:group|wave|round|cohort|batch|tranche)|at the same time)\b/i;
+
 // A verb that makes the names after it the subject again: "Also joining the programme are Devon and Kent".
 const COPULA = /\b(?:are|is|were|was|include|includes)\b/i;
 
@@ -83,8 +87,11 @@ const COPULA = /\b(?:are|is|were|was|include|includes)\b/i;
 function governingPivots(view: ClauseView): string[] {
   // Clauses set off inside the object ("South East London, which became … in June 2019,") do not end it.
   const main = mainClause(view.sentence);
+  // "We join South West London in this latest group": joined in the same wave, not after it.
+  const sameWave = SAME_WAVE.test(view.sentence);
   return pivots(view.sentence)
     .filter((cue) => cue.index < view.offset)
+    .filter((cue) => !(sameWave && /^(?:join|follow)/i.test(cue.word)))
     .filter((cue) => !view.names.some((name) => name.start <= cue.index && cue.index < name.end))
     .filter((cue) => {
       const between = main.slice(cue.index + cue.word.length, view.offset);

@@ -82,8 +82,13 @@ function designatingSentences(
     (sentence) => designationCues(sentence).length > 0 && open(sentence),
   );
   // Then the sentences around the announcement that speak of the status without a status verb ("They will begin
-  // operating in shadow form from this month", "They hold their new status from April").
-  const around = [...lead, ...intros, ...named].filter(
+  // operating in shadow form from this month", "They hold their new status from April"): the lead, the list's
+  // introduction, the named areas' own sentences, then the text that leads up to the first designated name.
+  const first = Math.min(...designated.map((decision) => decision.mention.block));
+  const opening = blocks
+    .filter((block) => block.container === 'body' && block.kind === 'paragraph' && block.index < first)
+    .flatMap(sentencesOf);
+  const around = [...lead, ...intros, ...named, ...opening].filter(
     (sentence) => (STATUS_TALK.test(sentence) || icsNouns(sentence).length > 0) && open(sentence),
   );
   return [...designating, ...around];

@@ -208,4 +208,15 @@ describe('decideMentions', () => {
       ['Greater Nottingham and Rushcliffe', 'part_of_another'],
     ]);
   });
+
+  it('keeps the names a release joins "in this latest group" in the wave, unlike those it joins after', () => {
+    const body =
+      '<p>We are delighted that Devon has been confirmed as an integrated care system.</p><p>We join our neighbours in Somerset in this latest group.</p><p>We join Dorset, which became an ICS in 2017.</p>';
+    expect(decide('Devon becomes an integrated care system', body)).toEqual([
+      ['Devon', 'designated'],
+      ['Devon', 'designated'],
+      ['Somerset', 'designated'],
+      ['Dorset', 'not_designated'],
+    ]);
+  });
 });
