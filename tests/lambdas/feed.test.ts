@@ -1,3 +1,4 @@
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import { CreateTopicCommand, type SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import {
@@ -6,7 +7,7 @@ import {
   ReceiveMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ChangeEvent } from '../../lib/feed/events.ts';
 import { FEED_INDEX_KEY } from '../../lib/feed/feed-files.ts';
 import { SnsNotifier } from '../../lib/feed/notify.ts';
@@ -103,5 +104,38 @@ describe('feed handler', () => {
 
   it('rejects an event without a run id', async () => {
     await expect(feed({})).rejects.toThrow(/runId/);
+  });
+
+  it('emits NotificationsFailed when SNS refuses the events (no such topic), for the alarm', async () => {
+    const asOf = '2021-05-01T00:00:00.000Z';
+    await publishDataset(
+      store,
+      icsDefinition,
+      [
+        icsRow('QKS', { name: 'Kent and Medway', status: 'ics', designated_from: '2021-04-01' }),
+        icsRow('QJK', { name: 'Devon', status: 'ics' }),
+      ],
+      { asOf, createdAt: asOf, pipelineVersion: 'test', lineage: [] },
+    );
+    const lines: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      if (String(chunk).includes('"_aws"')) lines.push(String(chunk));
+      else write(chunk);
+      return true;
+    });
+    const failing = createFeedHandler({
+      store,
+      notifier: new SnsNotifier({ client: sns, topicArn: 'arn:aws:sns:eu-west-2:000000000000:missing' }),
+      definitions: [icsDefinition],
+      metrics: new Metrics({ namespace: 'IcsLake', serviceName: 'ics-lake' }),
+    });
+    const outcome = await failing({ runId: '2021-05-01T063000Z' });
+    vi.restoreAllMocks();
+    expect(outcome.notified).toBe(0);
+    const record = lines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((r) => 'NotificationsFailed' in r);
+    expect(record?.NotificationsFailed).toBeGreaterThan(0);
   });
 });

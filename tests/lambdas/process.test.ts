@@ -129,6 +129,21 @@ describe('process handler', () => {
     expect(outcome.published).toEqual([]);
   });
 
+  it('fails the execution (so its alarm fires) when no source could be fetched, as the CLI exits 3', async () => {
+    const allFailed = sources.map((source) => ({
+      ...source,
+      status: 'failed' as const,
+      error: 'network error',
+    }));
+    await expect(capturedMetrics(() => processRun({ runId: 'run-4', sources: allFailed }))).rejects.toThrow(
+      /nothing could be fetched: all \d+ sources failed \(run run-4\)/,
+    );
+    // The run report still says what happened.
+    expect(
+      RunReport.parse(await getJson(store, 'runs/run-4.json')).sources.every((s) => s.status === 'failed'),
+    ).toBe(true);
+  });
+
   it('rejects an event without the acquire outcomes', async () => {
     await expect(processRun({ runId: 'run-3' })).rejects.toThrow(/sources/);
   });
