@@ -1,23 +1,34 @@
 import { mainClause } from './clauses.ts';
 import { countedScopes } from './count-check.ts';
-import { framingCues, icsNouns, negativeCues } from './cues.ts';
+import { designationCues, framingCues, icsNouns, negativeCues } from './cues.ts';
 import { type DecisionInput, decideMentions } from './decide.ts';
 import type { Announcing, Block, Mention, MentionDecision } from './model.ts';
 
 /**
  * A stated number matched exactly by the known areas it counts is itself evidence of what a page designates:
  * "The four are:" over a list of four known systems, "the eight areas are A; B; …; H". Chance rarely lines a
- * number up with that many names from the closed world. It speaks only on a page about the systems (the ICS noun
- * in its headline, its lead or the counting text itself), never for a count of people or posts ("The new chairs
- * are:") nor for most of the map ("The 42 systems are:" lists every system, not a wave), and it designates only
- * the areas counted. A number the names do not match proves nothing here: a page
- * that announces by its own words still fails closed on it (count-check.ts).
+ * number up with that many names from the closed world. It speaks only on a page about the systems' status (the
+ * ICS noun with a word of status, in its headline, its lead or the counting text itself), never for a count of
+ * people or posts ("The new chairs are:") nor for most of the map ("The 42 systems are:" lists every system, not
+ * a wave), and it designates only the areas counted. A number the names do not match proves nothing here: a page
+ * that announces in its own words still fails closed on it (count-check.ts).
  */
 
-/** Whether a text speaks of the systems themselves, with nothing making it about people, boards or money. */
-function aboutSystems(text: string): boolean {
+// Words of status beside the ICS noun: "added to the integrated care system programme", "ICS status".
+const STATUS_WORDS = /\b(?:status|programme|designat\w*|wave|cohort|round|latest|newest|new|more|further)\b/i;
+
+/**
+ * Whether a text speaks of the systems' status (the ICS noun with a status word: "four areas added to the
+ * integrated care system programme"), with nothing making it about people, boards or money ("We asked the leaders
+ * of four integrated care systems for their priorities" is not).
+ */
+function aboutStatus(text: string): boolean {
+  const status = designationCues(text).length > 0 || STATUS_WORDS.test(text);
   return (
-    icsNouns(text).length > 0 && framingCues(text).length === 0 && negativeCues(mainClause(text)).length === 0
+    icsNouns(text).length > 0 &&
+    status &&
+    framingCues(text).length === 0 &&
+    negativeCues(mainClause(text)).length === 0
   );
 }
 
@@ -49,7 +60,7 @@ export function countMatchedAnnouncement(
   const headline = (blocks[0] as Block).text;
   if (framingCues(headline).length > 0) return null;
   const topical = [headline, ...blocks.filter((block) => block.lead).map((block) => block.text)].some(
-    aboutSystems,
+    aboutStatus,
   );
   // Read every name as if the page announced: what its own context does not rule out.
   const provisional = decideMentions({ ...input, announces: true, leadAnnounces: false }, mentions);
@@ -59,7 +70,7 @@ export function countMatchedAnnouncement(
       areas.size * 2 <= systems &&
       values.includes(areas.size) &&
       framingCues(evidence).length === 0 &&
-      (topical || aboutSystems(evidence)),
+      (topical || aboutStatus(evidence)),
   );
   if (!match) return null;
   const value = match.areas.size;

@@ -138,7 +138,7 @@ export function icsNouns(text: string, excluded: readonly { start: number; end: 
 }
 
 const WAVE_REFERENCE =
-  /\b(?:(?:this|the same) (?:step|milestone|status|news|designation)|at the same time|alongside us|is one\b(?! of)|one of (?:those|them|these)|another|the other|the others|the rest|(?:on|completes?) the (?:list|set|group)|the (?:list|set|group|batch|wave|quartet|trio)|quartet|trio|among those (?:approved|named|confirmed|designated)|(?:the|these) (?:new )?(?:areas|systems|partnerships|ICSs) (?:are|include)|they are|these are|completes?)\b/i;
+  /\b(?:(?:this|the same) (?:step|milestone|status|news|designation)|at the same time|alongside us|is one\b(?! of)|one of (?:those|them|these)|another|the other|the others|the rest|(?:on|completes?) the (?:list|set|group)|the (?:list|set|group|batch|wave|quartet|trio)|quartet|trio|among those (?:approved|named|confirmed|designated)|(?:is|are) among (?:them|these|those)|(?:the|these) (?:new )?(?:areas|systems|partnerships|ICSs) (?:are|include)|they are|these are|completes?)\b/i;
 
 /** Words by which a sentence continues the announced list ("the remaining four are", "is another", "the list"). */
 export function waveReferences(text: string): string[] {

@@ -105,6 +105,15 @@ function holdsSpeech(element: cheerio.Cheerio<Element>): boolean {
   return lines.some((line) => /^\s*[—–―-]\s*\p{Lu}/u.test(line));
 }
 
+/** Whether a short text reads as a proper name only: every word capitalised but connectives ("Humber, Coast and Vale"). */
+function isNameOnly(text: string): boolean {
+  const words = text.split(/[\s,]+/).filter(Boolean);
+  return (
+    words.length <= 8 &&
+    words.every((word) => /^(?:and|the|of|with|&)$/i.test(word) || /^[\p{Lu}\d]/u.test(word))
+  );
+}
+
 function markContainers(root: cheerio.Cheerio<Element>): void {
   root.find(NEVER_TEXT).remove();
   for (const [selector, label] of FURNITURE) {
@@ -123,11 +132,13 @@ function markContainers(root: cheerio.Cheerio<Element>): void {
   root.find(QUOTE_STYLED).each((_, element) => {
     if (holdsSpeech(root.find(element))) element.attribs[QUOTE_ATTRIBUTE] = 'true';
   });
-  // A heading that is wholly a link is a teaser for another page (news indexes, "more on" cards).
+  // A heading that is wholly a link is a teaser for another page (news indexes, "more on" cards), unless it is only
+  // a name (a card linking to each new system's own page).
   root.find('h1, h2, h3, h4, h5, h6').each((_, element) => {
     const heading = root.find(element);
     const link = heading.children('a');
-    if (link.length === 1 && collapseWhitespace(link.text()) === collapseWhitespace(heading.text())) {
+    const text = collapseWhitespace(heading.text());
+    if (link.length === 1 && collapseWhitespace(link.text()) === text && !isNameOnly(text)) {
       element.attribs[FURNITURE_ATTRIBUTE] ??= 'link to another story';
     }
   });

@@ -316,6 +316,24 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     '<html><head><meta name="date" content="2018-05-24"></head><body><h1>Four new integrated care systems</h1><table role="presentation"><tr><td><p>The boards agreed today that four more areas will work as integrated care systems.</p><p>They join ten systems named last year, including Dorset and Frimley.</p></td><td><h3>The four</h3><ul><li>Gloucestershire</li><li>Suffolk and North East Essex</li><li>West, North and East Cumbria</li><li>West Yorkshire and Harrogate</li></ul></td></tr></table></body></html>',
     ['QHM', 'QJG', 'QR1', 'QWO'],
   ],
+  [
+    'one sentence per area ("is among them", "So is", "The third is")',
+    page(
+      '2019-06-20',
+      'Three more ICSs',
+      '<p>Three more areas have been given integrated care system status.</p><p>South East London is among them. So is North East and North Cumbria. The third is Buckinghamshire, Oxfordshire and Berkshire West.</p>',
+    ),
+    ['QHM', 'QKK', 'QU9'],
+  ],
+  [
+    'card grid whose headings link to each new system',
+    page(
+      '2020-05-21',
+      'Meet the four newest ICSs',
+      '<p>Four more partnerships are now integrated care systems.</p><div class="cards"><div class="card"><h3><a href="/a">Hertfordshire and West Essex</a></h3><p>1.5m people</p></div><div class="card"><h3><a href="/b">South West London</a></h3><p>1.5m people</p></div><div class="card"><h3><a href="/c">Humber, Coast and Vale</a></h3><p>1.7m</p></div><div class="card"><h3><a href="/d">Sussex</a></h3><p>1.7m</p></div></div>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
 ];
 
 describe('extractDesignations on layouts the corpus does not have', () => {
@@ -362,6 +380,14 @@ describe('extractDesignations on pages that designate nothing', () => {
         '2021-09-01',
         'Chairs named for four more ICSs',
         '<p>Four more integrated care systems have named the chairs of their future boards.</p><p>The new chairs are:</p><p><strong>Devon</strong> – Jane Smith, a former council leader.</p><p><strong>Somerset</strong> – Dr Raj Patel.</p><p><strong>Dorset</strong> – Ann Lee, previously a trust chair.</p><p><strong>Kent and Medway</strong> – Mark Jones.</p>',
+      ),
+    ],
+    [
+      'a count matched by a list on a page about people, not status',
+      page(
+        '2021-05-10',
+        'ICS leaders set out their priorities',
+        '<p>We asked leaders of four integrated care systems for their top priority this year.</p><ul><li>Devon: elective recovery</li><li>Somerset: workforce</li><li>Dorset: digital</li><li>Kent and Medway: mental health</li></ul>',
       ),
     ],
     [
