@@ -7,6 +7,7 @@ import {
   withoutQuotations,
 } from './clauses.ts';
 import type { MentionsByBlock } from './context.ts';
+import { waveCounts } from './counts.ts';
 import {
   earlierBeforeName,
   earlierDates,
@@ -77,22 +78,50 @@ interface PageContext {
   announcedOn: string | null;
   /** The headline names the ICS noun ("what the final wave of ICSs means"). */
   aboutSystems: boolean;
+  /** The headline is about something else: people, money, a review ("ICS status review: four areas …"). */
+  framed: boolean;
+}
+
+// Nouns of status that, beside the ICS noun, say what a sentence is about: "ICS status", "the integrated care
+// system programme", "the latest wave of ICSs".
+const STATUS_NOUN = /\b(?:status|programme|wave|cohort|round|designation)\b/gi;
+
+/**
+ * The ICS noun (the thing itself, not a modifier nor inside a system's name) a few words from a noun of status or
+ * a number of areas ("Four areas have graduated to ICS status", "four areas added to the integrated care system
+ * programme"): what a headline or lead is about, whatever its verb.
+ */
+export function statusTopic(text: string, names: readonly { start: number; end: number }[] = []): string[] {
+  const nouns = icsNouns(text, names);
+  if (nouns.length === 0) return [];
+  const wordAt = (offset: number) => text.slice(0, offset).split(/\s+/).length;
+  const noun = text.indexOf(nouns[0] as string);
+  const near = [
+    ...[...text.matchAll(STATUS_NOUN)].map((match) => ({ index: match.index, word: match[0] })),
+    ...waveCounts(text).map((count) => ({ index: count.index, word: count.phrase })),
+  ].filter((cue) => Math.abs(wordAt(cue.index) - wordAt(noun)) <= 6);
+  return near.length > 0 ? [nouns[0] as string, ...near.map((cue) => cue.word)] : [];
 }
 
 /**
  * The cues of a clause that announces: a status word tied to the ICS noun (or, on a page whose headline is about
- * the systems, a phrase naming the status itself: "They take on their new status from 1 April"), and nothing in
- * the same clause against it. Each clause speaks for itself: "Devon, which became an ICS this April, …" is
- * background (an earlier month in its own clause), not an announcement.
+ * the systems, a phrase naming the status itself: "They take on their new status from 1 April"; or, in the headline
+ * and lead of a page whose headline is not about something else, the ICS noun with a noun of status or a number of
+ * areas, whatever the verb), and nothing in the same
+ * clause against it. Each clause speaks for itself: "Devon, which became an ICS this April, …" is background (an
+ * earlier month in its own clause), not an announcement.
  */
 function announcingCues(
   sentence: string,
   names: readonly { start: number; end: number }[],
   page: PageContext,
+  opening: boolean,
 ): string[] {
   for (const clause of clausesOf(sentence)) {
     const linked = linkedDesignation(clause, names);
-    const cues = linked.length > 0 || !page.aboutSystems ? linked : statusPhrases(clause);
+    const phrased = linked.length > 0 || !page.aboutSystems ? linked : statusPhrases(clause);
+    const topical = opening && !page.framed;
+    const cues = phrased.length > 0 || !topical ? phrased : statusTopic(clause, names);
     if (cues.length === 0) continue;
     const against = [
       ...framingCues(clause),
@@ -114,6 +143,7 @@ function announcingSentence(
   byBlock: MentionsByBlock,
   page: PageContext,
 ): { sentence: string; cues: string[] } | null {
+  const opening = block.kind === 'headline' || block.lead;
   const quotes = quotationSpans(block.text);
   const names = byBlock.get(block.index) ?? [];
   for (const sentence of sentenceSpans(block.text)) {
@@ -122,7 +152,7 @@ function announcingSentence(
       start: name.start - sentence.start,
       end: name.end - sentence.start,
     }));
-    const cues = announcingCues(withoutQuotations(sentence.text), inSentence, page);
+    const cues = announcingCues(withoutQuotations(sentence.text), inSentence, page, opening);
     if (cues.length > 0) return { sentence: sentence.text, cues: [...new Set(cues)] };
   }
   return null;
@@ -138,7 +168,11 @@ export function findAnnouncement(
   announcedOn: string | null,
 ): Announcing | null {
   const headline = blocks.find((block) => block.kind === 'headline')?.text ?? '';
-  const page = { announcedOn, aboutSystems: icsNouns(headline).length > 0 };
+  const page = {
+    announcedOn,
+    aboutSystems: icsNouns(headline).length > 0,
+    framed: framingCues(headline).length > 0,
+  };
   for (const block of announcingCandidates(blocks)) {
     if (underHeadingAgainst(block, blocks, announcedOn)) continue;
     const found = announcingSentence(block, byBlock, page);

@@ -1,6 +1,7 @@
+import { statusTopic } from './announce.ts';
 import { mainClause } from './clauses.ts';
 import { countedScopes } from './count-check.ts';
-import { designationCues, framingCues, icsNouns, negativeCues } from './cues.ts';
+import { framingCues, linkedDesignation, negativeCues } from './cues.ts';
 import { type DecisionInput, decideMentions } from './decide.ts';
 import type { Announcing, Block, Mention, MentionDecision } from './model.ts';
 
@@ -14,22 +15,14 @@ import type { Announcing, Block, Mention, MentionDecision } from './model.ts';
  * that announces in its own words still fails closed on it (count-check.ts).
  */
 
-// Words of status beside the ICS noun: "added to the integrated care system programme", "ICS status".
-const STATUS_WORDS = /\b(?:status|programme|designat\w*|wave|cohort|round|latest|newest|new|more|further)\b/i;
-
 /**
- * Whether a text speaks of the systems' status (the ICS noun with a status word: "four areas added to the
- * integrated care system programme"), with nothing making it about people, boards or money ("We asked the leaders
- * of four integrated care systems for their priorities" is not).
+ * Whether a text speaks of the systems' status (the ICS noun tied to a status word, a noun of status or a number of
+ * areas: "four areas added to the integrated care system programme"), with nothing making it about people, boards
+ * or money ("We asked the leaders of four integrated care systems for their priorities" is not).
  */
 function aboutStatus(text: string): boolean {
-  const status = designationCues(text).length > 0 || STATUS_WORDS.test(text);
-  return (
-    icsNouns(text).length > 0 &&
-    status &&
-    framingCues(text).length === 0 &&
-    negativeCues(mainClause(text)).length === 0
-  );
+  const status = linkedDesignation(text).length > 0 || statusTopic(text).length > 0;
+  return status && framingCues(text).length === 0 && negativeCues(mainClause(text)).length === 0;
 }
 
 /** Designated decisions outside the counted areas, set back: only the count speaks for them. */

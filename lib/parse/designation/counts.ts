@@ -31,8 +31,9 @@ const COUNT = new RegExp(`\\b${DETERMINER}${ADJECTIVE}(${NUMBER_PATTERN})\\b${TR
 // After a number with no noun, only these make it a count of areas: "The nine are", "all 13 take on".
 const BARE_FOLLOWER = /^\s*(?:are|were|is|serve|take|have|will|include)\b|^\s*[,:]/i;
 // "one of 11 systems", "among the eight", "to 18", "now 29": a number the sentence refers to, not its own count.
+// "the leaders of four ICSs", "chairs of five systems": a number of people's systems, not of areas announced.
 const REFERENCE = new RegExp(
-  `\\b(?:(?:${NUMBER_PATTERN}|one|each|some|any|none|all|most|several|many|both|total) of|among|to|now|be|than)\\s+$`,
+  `\\b(?:(?:${NUMBER_PATTERN}|one|each|some|any|none|all|most|several|many|both|total|leaders|chairs|chief executives|directors|staff|members|boards|heads|people|residents|patients) of|among|to|now|be|than)\\s+$`,
   'i',
 );
 // "42 systems will cover the whole of England": a total, not a wave.

@@ -31,6 +31,7 @@ describe('countPhrases', () => {
     expect(counts('all of England will be covered by 42 ICSs from April')).toEqual([]);
     expect(counts('completing coverage of England with 42 systems')).toEqual([]);
     expect(counts('There are 18 systems, shown on the map below')).toEqual([]);
+    expect(counts('We asked the leaders of four integrated care systems for their priorities')).toEqual([]);
   });
 
   it('reads a number opening its list ("Four: …") and a number before a region ("four South West systems")', () => {

@@ -39,6 +39,8 @@ describe('findAnnouncement', () => {
       'Four new ICSs approved',
       'Healthier Together confirmed as an integrated care system',
       'Four more areas given integrated care system status',
+      'Four areas graduate to ICS status',
+      'ICS programme grows by four areas',
     ]) {
       const { blocks, byBlock } = read(headline, '<p>Short.</p>');
       expect(findAnnouncement(blocks, byBlock, ANNOUNCED_ON), headline).not.toBeNull();
@@ -55,6 +57,8 @@ describe('findAnnouncement', () => {
       'Five years since the first accountable care systems were named',
       'Devon ICS confirms plans for a new hospital',
       'Integrated care systems: areas working towards designation',
+      'ICS status review: four areas to be reassessed',
+      'NHS seeks views on the future of integrated care systems',
     ]) {
       const { blocks, byBlock } = read(headline, '<p>Short.</p>');
       expect(findAnnouncement(blocks, byBlock, ANNOUNCED_ON), headline).toBeNull();

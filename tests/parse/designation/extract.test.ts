@@ -326,6 +326,15 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     ['QHM', 'QKK', 'QU9'],
   ],
   [
+    'headline and lead about ICS status with a verb outside any list ("graduate")',
+    page(
+      '2020-05-21',
+      'Four areas graduate to ICS status',
+      '<p>Four more local partnerships have graduated to integrated care system status this week. They are:</p><ul><li>Hertfordshire and West Essex</li><li>South West London</li><li>Humber, Coast and Vale</li><li>Sussex</li></ul>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+  [
     'card grid whose headings link to each new system',
     page(
       '2020-05-21',
@@ -388,6 +397,14 @@ describe('extractDesignations on pages that designate nothing', () => {
         '2021-05-10',
         'ICS leaders set out their priorities',
         '<p>We asked leaders of four integrated care systems for their top priority this year.</p><ul><li>Devon: elective recovery</li><li>Somerset: workforce</li><li>Dorset: digital</li><li>Kent and Medway: mental health</li></ul>',
+      ),
+    ],
+    [
+      "a review of named systems' status",
+      page(
+        '2021-01-10',
+        'ICS status review: four areas to be reassessed',
+        '<p>Four integrated care systems will have their status reviewed this year.</p><ul><li>Hertfordshire and West Essex</li><li>South West London</li><li>Humber, Coast and Vale</li><li>Sussex</li></ul>',
       ),
     ],
     [
