@@ -25,6 +25,25 @@ function aboutStatus(text: string): boolean {
   return status && framingCues(text).length === 0 && negativeCues(mainClause(text)).length === 0;
 }
 
+/**
+ * Whether the page is about the systems' status by the time it gives the counted names: in its headline, in the
+ * counting text itself, or in the text that leads up to the first counted name.
+ */
+function leadsUpAboutStatus(
+  blocks: readonly Block[],
+  decisions: readonly MentionDecision[],
+  counted: ReadonlySet<string>,
+  evidence: string,
+): boolean {
+  const first = Math.min(
+    ...decisions
+      .filter((decision) => decision.verdict === 'designated' && counted.has(decision.mention.area))
+      .map((decision) => decision.mention.block),
+  );
+  const before = blocks.filter((block) => block.index < first && block.container === 'body');
+  return [evidence, ...before.map((block) => block.text)].some(aboutStatus);
+}
+
 /** Designated decisions outside the counted areas, set back: only the count speaks for them. */
 function onlyCounted(decisions: readonly MentionDecision[], counted: ReadonlySet<string>, evidence: string) {
   return decisions.map((decision) =>
@@ -52,9 +71,6 @@ export function countMatchedAnnouncement(
   const { blocks } = input;
   const headline = (blocks[0] as Block).text;
   if (framingCues(headline).length > 0) return null;
-  const topical = [headline, ...blocks.filter((block) => block.lead).map((block) => block.text)].some(
-    aboutStatus,
-  );
   // Read every name as if the page announced: what its own context does not rule out.
   const provisional = decideMentions({ ...input, announces: true, leadAnnounces: false }, mentions);
   const match = countedScopes(blocks, input.byBlock, provisional).find(
@@ -63,7 +79,7 @@ export function countMatchedAnnouncement(
       areas.size * 2 <= systems &&
       values.includes(areas.size) &&
       framingCues(evidence).length === 0 &&
-      (topical || aboutStatus(evidence)),
+      leadsUpAboutStatus(blocks, provisional, areas, evidence),
   );
   if (!match) return null;
   const value = match.areas.size;
