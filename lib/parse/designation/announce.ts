@@ -82,24 +82,29 @@ interface PageContext {
   framed: boolean;
 }
 
-// Nouns of status that, beside the ICS noun, say what a sentence is about: "ICS status", "the integrated care
-// system programme", "the latest wave of ICSs".
-const STATUS_NOUN = /\b(?:status|programme|wave|cohort|round|designation)\b/gi;
+// Nouns of status that, beside the ICS noun, say what a sentence is about ("ICS status", "ICS designation"), and
+// nouns of a group of systems that do so when the group is a new one or counted ("the latest wave of ICSs", "four
+// areas added to the integrated care system programme"; not "the ICS programme enters its third year").
+const STATUS_NOUN = /\b(?:status|designation)\b/gi;
+const GROUP_NOUN = /\b(?:programme|wave|cohort|round|group)\b/gi;
+const NEW_GROUP = /\b(?:new|newest|latest|this)\b/i;
 
 /**
- * The ICS noun (the thing itself, not a modifier nor inside a system's name) a few words from a noun of status or
- * a number of areas ("Four areas have graduated to ICS status", "four areas added to the integrated care system
- * programme"): what a headline or lead is about, whatever its verb.
+ * The ICS noun (the thing itself, not a modifier nor inside a system's name) a few words from a noun of status, or
+ * from a new or counted group of systems: what a headline or lead is about, whatever its verb ("Four areas have
+ * graduated to ICS status").
  */
 export function statusTopic(text: string, names: readonly { start: number; end: number }[] = []): string[] {
   const nouns = icsNouns(text, names);
   if (nouns.length === 0) return [];
   const wordAt = (offset: number) => text.slice(0, offset).split(/\s+/).length;
-  const noun = text.indexOf(nouns[0] as string);
+  const noun = wordAt(text.indexOf(nouns[0] as string));
+  const counts = waveCounts(text).map((count) => ({ index: count.index, word: count.phrase }));
+  const groups = counts.length > 0 || NEW_GROUP.test(text) ? [...text.matchAll(GROUP_NOUN)] : [];
   const near = [
-    ...[...text.matchAll(STATUS_NOUN)].map((match) => ({ index: match.index, word: match[0] })),
-    ...waveCounts(text).map((count) => ({ index: count.index, word: count.phrase })),
-  ].filter((cue) => Math.abs(wordAt(cue.index) - wordAt(noun)) <= 6);
+    ...[...text.matchAll(STATUS_NOUN), ...groups].map((match) => ({ index: match.index, word: match[0] })),
+    ...counts,
+  ].filter((cue) => Math.abs(wordAt(cue.index) - noun) <= 6);
   return near.length > 0 ? [nouns[0] as string, ...near.map((cue) => cue.word)] : [];
 }
 

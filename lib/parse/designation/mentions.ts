@@ -1,5 +1,6 @@
 import type { MentionForm, NameFormIndex } from '../../reference/name-forms.ts';
 import { normaliseName } from '../../reference/names.ts';
+import { isRegionLabel } from './cues.ts';
 import type { Mention } from './model.ts';
 
 /**
@@ -57,7 +58,11 @@ function spansFrom(text: string, tokens: Token[], first: number, index: NameForm
     const end = tokens[last] as Token;
     if (last > first && !joins(text, tokens[last - 1] as Token, end)) break;
     if (CONNECTIVE.has(end.text.toLowerCase())) continue;
-    const forms = index.formsFor(normaliseName(text.slice(start.start, end.end)).key);
+    const written = text.slice(start.start, end.end);
+    // Commas join the parts of a name ("Humber, Coast and Vale"), not a run of regions ("in the South West,
+    // London and the Midlands" is not South West London).
+    if (written.includes(',') && written.split(',').every(isRegionLabel)) continue;
+    const forms = index.formsFor(normaliseName(written).key);
     if (forms.length > 0) matches.push({ first, last, forms });
   }
   return matches.reverse();

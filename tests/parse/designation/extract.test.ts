@@ -408,6 +408,14 @@ describe('extractDesignations on pages that designate nothing', () => {
       ),
     ],
     [
+      'a year of the programme, listing every system in it',
+      page(
+        '2020-04-01',
+        'Integrated care system programme enters its third year',
+        '<p>The programme now includes 14 systems, from Dorset to West Yorkshire.</p><p>The systems in the programme are:</p><ul><li>Frimley Health and Care</li><li>Dorset</li><li>Gloucestershire</li><li>South East London</li></ul>',
+      ),
+    ],
+    [
       'a count matched by a list of most of the map',
       page(
         '2022-08-01',

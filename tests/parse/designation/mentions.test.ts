@@ -22,6 +22,7 @@ describe('findMentions: every name form of a known ICS', () => {
       ['Cornwall and Isles of Scilly', 'QT6'],
       ['Shropshire, Telford & Wrekin', 'QOC'],
     ]);
+    expect(found('in the South West, London and the Midlands')).toEqual([]);
   });
 
   it('takes "NHS … ICB", "… Health and Care Partnership" and "… ICS" as the system they name', () => {
