@@ -78,9 +78,10 @@ function textOf(walk: Walk, element: Element, without?: string): string {
   return collapseWhitespace(copy.text());
 }
 
-/** An element's text with each <br> kept as a line break. */
+/** An element's text with each <br> (and each new line of preformatted text) kept as a line break. */
 function brokenText(walk: Walk, element: Element): string {
   const node = walk.article.$(element);
+  if (element.name === 'pre') return node.text().replaceAll('\n', LINE_BREAK);
   if (node.find('br').length === 0) return node.text();
   const copy = node.clone();
   copy.find('br').replaceWith(LINE_BREAK);

@@ -8,6 +8,9 @@ import type { Block, Mention, MentionRole } from './model.ts';
  * headings, the block that introduces them.
  */
 
+/** What separates the names of a list written in one line: commas, semicolons, bars, slashes, dots, bullets, dashes. */
+export const LIST_SEPARATORS = /[\s,;.&()|/·•–—-]/g;
+
 /** A block's mentions, by block index. */
 export type MentionsByBlock = ReadonlyMap<number, readonly Mention[]>;
 
@@ -80,7 +83,7 @@ function onlyNames(block: Block, mentions: readonly Mention[]): boolean {
   const label = /^[^,;]*?[:–—]\s/.exec(rest.slice(0, mentions[0]?.start ?? 0));
   if (label && !isRegionLabel(label[0])) return false;
   if (label) rest = rest.slice(label[0].length);
-  return rest.replace(/\b(?:and|the)\b|[\s,;.&()]/gi, '').length === 0;
+  return rest.replace(/\b(?:and|the)\b/gi, '').replace(LIST_SEPARATORS, '').length === 0;
 }
 
 // What may stand before the name that opens a paragraph about one area: "In", "The", "NHS".
@@ -158,8 +161,8 @@ function entryRoles(block: Block, mentions: readonly Mention[]): MentionRole[] {
   let joined = true;
   return mentions.map((mention, index) => {
     const previous = mentions[index - 1];
-    if (previous)
-      joined &&= /^(?:\s*(?:,|;|&|and|\(|\))\s*)+$/i.test(block.text.slice(previous.end, mention.start));
+    const between = previous ? block.text.slice(previous.end, mention.start) : '';
+    if (previous) joined &&= between.replace(/\band\b/gi, '').replace(LIST_SEPARATORS, '').length === 0;
     return index === 0 || joined ? 'item' : 'described';
   });
 }

@@ -8,7 +8,7 @@ import {
   subordinateSpans,
   withoutQuotations,
 } from './clauses.ts';
-import { introOf, type MentionsByBlock } from './context.ts';
+import { introOf, LIST_SEPARATORS, type MentionsByBlock } from './context.ts';
 import { countPhrases } from './counts.ts';
 import {
   designationCues,
@@ -151,7 +151,8 @@ function isBareList(view: ClauseView, block: Block, mentions: readonly Mention[]
   }
   const words = rest
     .replace(/^\s*(?:in|across|elsewhere in)\s+the\s+\w+\s*,/i, ' ')
-    .replace(/\b(?:and|the|also|plus)\b|[\s,.;:()&–—-]/gi, ' ')
+    .replace(/\b(?:and|the|also|plus)\b|:/gi, ' ')
+    .replace(LIST_SEPARATORS, ' ')
     .trim();
   return words.length === 0 || words.split(/\s+/).length <= 2;
 }

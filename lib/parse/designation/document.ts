@@ -24,7 +24,8 @@ const CONTENT_ROOTS = [
 ];
 
 /** Elements that never carry article text. */
-const NEVER_TEXT = 'script, style, noscript, template, img, svg, iframe, button, input, select, form';
+// (A <button> keeps its text: accordions put their section names in one.)
+const NEVER_TEXT = 'script, style, noscript, template, img, svg, iframe, input, select, form';
 
 /** Page furniture that can sit inside an article: each with the label `--explain` gives it. */
 const FURNITURE: readonly (readonly [string, string])[] = [
@@ -116,6 +117,10 @@ function isNameOnly(text: string): boolean {
 
 function markContainers(root: cheerio.Cheerio<Element>): void {
   root.find(NEVER_TEXT).remove();
+  // Footnote markers ("Devon<sup>1</sup>") are not part of the words they follow.
+  root.find('sup').each((_, element) => {
+    if (/^[\s\d*†‡,[\]()]*$/.test(root.find(element).text())) root.find(element).remove();
+  });
   for (const [selector, label] of FURNITURE) {
     root.find(selector).each((_, element) => {
       if (!element.attribs[FURNITURE_ATTRIBUTE]) element.attribs[FURNITURE_ATTRIBUTE] = label;

@@ -18,7 +18,7 @@ interface Token {
 
 const WORD = /[\p{L}\p{N}]+|&/gu;
 // Punctuation that no ICS name spans: sentence ends, colons, semicolons, brackets, dashes, quotes, slashes.
-const HARD_BREAK = /[;:.!?()[\]–—"“”‘’|/\n]|\s-\s/;
+const HARD_BREAK = /[;:.!?()[\]–—"“”‘’|/·•\n]|\s-\s/;
 const CONNECTIVE = new Set(['and', '&', 'the', 'of', 'with']);
 // Words that make a following place name a different place ("North Devon", "West Essex", "Greater Bristol").
 const COMPASS = new Set(['north', 'south', 'east', 'west', 'mid', 'central', 'greater', 'inner', 'outer']);

@@ -335,6 +335,43 @@ const UNSEEN: [layout: string, html: string, expected: string[]][] = [
     ['QM7', 'QNX', 'QOQ', 'QWE'],
   ],
   [
+    'one line of names separated by bars',
+    page(
+      '2020-05-21',
+      'Four more ICSs',
+      '<p>Four more areas have been named integrated care systems.</p><p>Hertfordshire and West Essex | South West London | Humber, Coast and Vale | Sussex</p>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+  [
+    'accordion whose section names are buttons, with footnote markers after the names',
+    page(
+      '2020-05-21',
+      'Four more ICSs',
+      `<p>Four more areas have been named integrated care systems.</p>${[
+        'Hertfordshire and West Essex',
+        'South West London',
+        'Humber, Coast and Vale',
+        'Sussex',
+      ]
+        .map(
+          (name, index) =>
+            `<h3><button aria-expanded="false">${name}<sup>${index + 1}</sup></button></h3><div hidden><p>About it.</p></div>`,
+        )
+        .join('')}`,
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+  [
+    'plain-text lines in <pre>',
+    page(
+      '2020-05-21',
+      'Four more ICSs',
+      '<p>Four more areas have been named integrated care systems:</p><pre>- Hertfordshire and West Essex\n- South West London\n- Humber, Coast and Vale\n- Sussex</pre>',
+    ),
+    ['QM7', 'QNX', 'QOQ', 'QWE'],
+  ],
+  [
     'card grid whose headings link to each new system',
     page(
       '2020-05-21',
