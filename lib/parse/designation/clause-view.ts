@@ -1,4 +1,12 @@
-import { clauseAt, mainClause, sentenceSpans, subordinateSpans, withoutQuotations } from './clauses.ts';
+import {
+  clauseAt,
+  coordinateRange,
+  mainClause,
+  type Span,
+  sentenceSpans,
+  subordinateSpans,
+  withoutQuotations,
+} from './clauses.ts';
 import { designationCues, earlierBeforeName, earlierDates, icsNouns, negativeCues, pivots } from './cues.ts';
 import type { Block, Mention } from './model.ts';
 
@@ -11,8 +19,13 @@ import type { Block, Mention } from './model.ts';
 /** One mention's sentence, the scope its cues are read from, and where it stands. */
 export interface ClauseView {
   sentence: string;
-  /** The main clause, plus the subordinate clause holding the mention and the one describing its run of names. */
+  /**
+   * The main clause (within the mention's own coordinated clause), plus the subordinate clause holding the mention
+   * and the one describing its run of names.
+   */
   scope: string;
+  /** The stretch of the sentence that speaks for the mention (coordinateRange). */
+  range: Span;
   offset: number;
   /** The spans of the sentence's mentions (offsets into the sentence). */
   names: { start: number; end: number }[];
@@ -26,13 +39,14 @@ export function clauseView(block: Block, mention: Mention, mentions: readonly Me
   const offset = mention.start - sentence.start;
   const text = withoutQuotations(sentence.text);
   const clause = clauseAt(text, offset);
-  const main = mainClause(text);
   const names = mentions.map((other) => ({
     start: other.start - sentence.start,
     end: other.end - sentence.start,
   }));
+  const range = coordinateRange(text, offset, names);
+  const main = mainClause(text).slice(range.start, range.end);
   const own = [clause ? text.slice(clause.start, clause.end) : '', statusClause(text, offset, names)];
-  return { sentence: text, scope: [main, ...own].filter(Boolean).join(' '), offset, names };
+  return { sentence: text, scope: [main, ...own].filter(Boolean).join(' '), range, offset, names };
 }
 
 /**
@@ -90,12 +104,16 @@ function governingPivots(view: ClauseView): string[] {
   // "We join South West London in this latest group": joined in the same wave, not after it.
   const sameWave = SAME_WAVE.test(view.sentence);
   return pivots(view.sentence)
-    .filter((cue) => cue.index < view.offset)
+    .filter((cue) => view.range.start <= cue.index && cue.index < view.offset)
     .filter((cue) => !(sameWave && /^(?:join|follow)/i.test(cue.word)))
     .filter((cue) => !view.names.some((name) => name.start <= cue.index && cue.index < name.end))
     .filter((cue) => {
       const between = main.slice(cue.index + cue.word.length, view.offset);
-      return !COPULA.test(between) && !leavesObject(between, cue.index + cue.word.length, view.names);
+      // A pivot opening its clause ("Unlike Devon, Somerset has …", "After Dorset, …") ends its object at the comma.
+      const fronted = /^[\s,;]*$/.test(main.slice(view.range.start, cue.index)) && between.includes(',');
+      return (
+        !fronted && !COPULA.test(between) && !leavesObject(between, cue.index + cue.word.length, view.names)
+      );
     })
     .map((cue) => cue.word);
 }
@@ -127,7 +145,12 @@ function leavesObject(
  * inside a clause the mention is not in ("NENC, which takes in the existing Cumbria system; and BOB").
  */
 function modifies(view: ClauseView, index: number): boolean {
-  if (index >= view.offset || view.sentence.slice(index, view.offset).includes(';')) return false;
+  if (
+    index >= view.offset ||
+    index < view.range.start ||
+    view.sentence.slice(index, view.offset).includes(';')
+  )
+    return false;
   const clause = clauseAt(view.sentence, index);
   return clause === null || (clause.start <= view.offset && view.offset < clause.end);
 }

@@ -114,3 +114,30 @@ export function clauseAt(sentence: string, offset: number): Span | null {
 export function within(spans: readonly Span[], offset: number): boolean {
   return spans.some((span) => span.start <= offset && offset < span.end);
 }
+
+// Where a sentence joins clauses of its own: "; " and ", but".
+const COORDINATOR = /;\s*|,\s+(?=but\b)/g;
+
+/**
+ * The stretch of a sentence that speaks for the name at `offset`: its own coordinated clause when that clause says
+ * something of its own in its main clause ("Somerset and Derbyshire were chosen; Devon missed out", "…, but
+ * Somerset is in"), or, for an entry of a list run on with semicolons ("The eight areas are A; B; and C, serving
+ * …"), the clause that opened the list through to the entry. `names` are the spans of the sentence's names, which say nothing of their own.
+ */
+export function coordinateRange(sentence: string, offset: number, names: readonly Span[]): Span {
+  const bounds = [0, ...[...sentence.matchAll(COORDINATOR)].map((match) => match.index), sentence.length];
+  const segments = bounds.slice(0, -1).map((start, index) => ({ start, end: bounds[index + 1] as number }));
+  const main = mainClause(sentence);
+  const saysSomething = (segment: Span) => {
+    let text = main.slice(segment.start, segment.end);
+    for (const name of names.filter((other) => other.start >= segment.start && other.end <= segment.end))
+      text = text.replace(sentence.slice(name.start, name.end), ' ');
+    return /\p{L}{2,}/u.test(text.replace(/\b(?:and|or|but|the|also|plus)\b/gi, ' '));
+  };
+  const at = segments.findIndex((segment) => segment.start <= offset && offset < segment.end);
+  const own = segments[at];
+  if (!own) return { start: 0, end: sentence.length };
+  if (saysSomething(own)) return own;
+  const opener = segments.slice(0, at).findLast(saysSomething);
+  return { start: opener?.start ?? 0, end: own.end };
+}

@@ -19,10 +19,10 @@ function matches(text: string, pattern: RegExp): string[] {
 }
 
 const DESIGNATION =
-  /\b(?:designat(?:e|ed|es|ing|ion|ions)|confirm(?:s|ed|ation)?|approv(?:e|es|ed|al)|nam(?:ed|es|ing)|select(?:s|ed)|chosen|picked|recogni[sz](?:e|es|ed|ing|tion)|accredit(?:s|ed|ation)?|accepted (?:onto|on to|into|as)|sign(?:s|ed)? off|becom(?:e|es|ing)|became|join(?:s|ed|ing)?|go(?:es)? live|operat(?:e|es|ing) as|run as|lead the way as|green light|go-ahead|rubber-stamp(?:s|ed)?)\b/i;
+  /\b(?:designat(?:e|ed|es|ing|ion|ions)|confirm(?:s|ed|ation)?|approv(?:e|es|ed|al)|nam(?:ed|es|ing)|select(?:s|ed)|chosen|picked|recogni[sz](?:e|es|ed|ing|tion)|accredit(?:s|ed|ation)?|accepted (?:onto|on to|into|as)|sign(?:s|ed)? off|becom(?:e|es|ing)|became|join(?:s|ed|ing)?|go(?:es)? live|operat(?:e|es|ing) as|run as|lead the way as|green light|go-ahead|rubber-stamp(?:s|ed)?|(?:made|make|makes) the (?:cut|grade)|(?:got|get|gets|given) the nod|thumbs[ -]up)\b/i;
 // Verbs that confer a status only when the status is named: "granted ICS status", "hold their new status".
 const STATUS =
-  /\b(?:granted|given|gain(?:s|ed)?|handed|award(?:s|ed)?|achiev(?:e|es|ed)|hold(?:s|ing)?|mov(?:e|es|ed|ing) (?:in)?to|tak(?:e|es|ing|en) (?:on|up)|receiv(?:e|es|ed))\b[^.;:]{0,40}?\bstatus\b/i;
+  /\b(?:granted|given|gain(?:s|ed)?|get(?:s|ting)?|got|w[io]n(?:s)?|earn(?:s|ed)?|secur(?:e|es|ed)|handed|award(?:s|ed)?|achiev(?:e|es|ed)|hold(?:s|ing)?|mov(?:e|es|ed|ing) (?:in)?to|tak(?:e|es|ing|en) (?:on|up)|receiv(?:e|es|ed))\b[^.;:]{0,40}?\bstatus\b/i;
 
 const SYSTEM_NOUN = '(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)';
 // "will operate as integrated care systems", "to work as an ICS": a role conferred.
@@ -138,7 +138,7 @@ export function icsNouns(text: string, excluded: readonly { start: number; end: 
 }
 
 const WAVE_REFERENCE =
-  /\b(?:(?:this|the same) (?:step|milestone|status|news|designation)|at the same time|alongside us|is one\b(?! of)|one of (?:those|them|these)|another|the other|the others|the rest|(?:on|completes?) the (?:list|set|group)|the (?:list|set|group|batch|wave|quartet|trio)|quartet|trio|among those (?:approved|named|confirmed|designated)|(?:is|are) among (?:them|these|those)|(?:the|these) (?:new )?(?:areas|systems|partnerships|ICSs) (?:are|include)|they are|these are|completes?)\b/i;
+  /\b(?:(?:this|the same) (?:step|milestone|status|news|designation)|at the same time|alongside us|is one\b(?! of)|one of (?:those|them|these)|another|the other|the others|the rest|(?:on|completes?) the (?:list|set|group)|the (?:list|set|group|batch|wave|cohort|round|tranche|intake|quartet|trio)|(?:make|makes|made|form|forms|formed)(?: up)? the (?:new |latest )?(?:list|set|group|batch|wave|cohort|round|tranche|intake)|quartet|trio|among those (?:approved|named|confirmed|designated)|(?:is|are) among (?:them|these|those)|(?:the|these) (?:new )?(?:areas|systems|partnerships|ICSs) (?:are|include)|they are|these are|completes?)\b/i;
 
 /** Words by which a sentence continues the announced list ("the remaining four are", "is another", "the list"). */
 export function waveReferences(text: string): string[] {
@@ -150,13 +150,16 @@ const EARLIER =
 // "next year" is still to come, except as the year of a date ("from April next year").
 const PENDING =
   /\b(?:(?:work|works|working|develop|develops|developing|mov(?:e|es|ing)|progress(?:es|ing)?|journey|path) towards|on (?:the|their|its|a) (?:journey|path|road)\b|appl(?:y|ies|ying|ication|ications) (?:to|for)|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|(?<!(?:January|February|March|April|May|June|July|August|September|October|November|December)\s)next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to)\b/i;
+// Areas turned down or held back this time: "Devon must wait", "Cornwall missed out", "Kent was held back".
+const REFUSED =
+  /\b(?:(?:must|will have to|has to|have to|had to) wait|held back|miss(?:es|ed)? out|left out|fell short|falls? short|deferred|turned down|passed over)\b/i;
 const NEGATION = /\b(?:not|no longer|no|never|neither|nor|excluding|except|apart from|other than)\b|n't\b/i;
 const NAVIGATION =
   /\b(?:related (?:articles?|news|stories|links)|read more|see also|more on|you may also like|further reading|find out more|latest (?:news|stories|articles)|most read|more (?:stories|news)|popular|trending|recommended|other news)\b/i;
 
 /** Words that put a whole clause's names outside this announcement: earlier, still to come, not, navigation. */
 export function negativeCues(text: string): string[] {
-  return [EARLIER, PENDING, NEGATION, NAVIGATION].flatMap((pattern) => matches(text, pattern));
+  return [EARLIER, PENDING, REFUSED, NEGATION, NAVIGATION].flatMap((pattern) => matches(text, pattern));
 }
 
 // Adjectives and nouns that mark only the names after them: "absorbs the existing Cumbria ICS".
@@ -164,7 +167,7 @@ const EARLIER_BEFORE_NAME = /\b(?:existing|original|first-wave|earliest|previous
 // Words after which names are the systems compared with or joined: "third ICS after Greater Manchester", "they
 // join Dorset". "join"/"follow" only with a subject before it ("Joining them are …" is not a pivot) and not in the
 // passive ("is joined by Kent", "followed by Devon": those names share the status).
-const PIVOT = /\b(?:after|than|(?<=\S\s+)(?:join(?:s|ed|ing)?|follow(?:s|ed|ing)?)\b(?!\s+by\b))/i;
+const PIVOT = /\b(?:after|than|unlike|(?<=\S\s+)(?:join(?:s|ed|ing)?|follow(?:s|ed|ing)?)\b(?!\s+by\b))/i;
 
 /** A cue that speaks only for the names written after it. */
 export interface PositionalCue {

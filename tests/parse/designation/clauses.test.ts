@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   clauseAt,
+  coordinateRange,
   mainClause,
   quotationSpans,
   sentenceSpans,
@@ -72,5 +73,31 @@ describe('adverbial clauses', () => {
     const sentence =
       'They join in shadow form immediately, sharing learning with systems that started last year.';
     expect(mainClause(sentence).trim()).toBe('They join in shadow form immediately');
+  });
+});
+
+describe('coordinateRange', () => {
+  const range = (sentence: string, name: string, names: string[]) => {
+    const spans = names.map((other) => ({
+      start: sentence.indexOf(other),
+      end: sentence.indexOf(other) + other.length,
+    }));
+    const { start, end } = coordinateRange(sentence, sentence.indexOf(name), spans);
+    return sentence.slice(start, end);
+  };
+
+  it('gives a coordinated clause that says something of its own to its names alone', () => {
+    const sentence = 'Somerset and Derbyshire were chosen; Devon missed out.';
+    expect(range(sentence, 'Devon', ['Somerset', 'Derbyshire', 'Devon'])).toBe('; Devon missed out.');
+    expect(range(sentence, 'Somerset', ['Somerset', 'Derbyshire', 'Devon'])).toBe(
+      'Somerset and Derbyshire were chosen',
+    );
+  });
+
+  it('gives an entry of a semicolon list the clause that opened the list', () => {
+    const sentence = 'The areas not included are Devon; Dorset, serving a million people; and Somerset.';
+    expect(range(sentence, 'Somerset', ['Devon', 'Dorset', 'Somerset'])).toBe(
+      'The areas not included are Devon; Dorset, serving a million people; and Somerset.',
+    );
   });
 });

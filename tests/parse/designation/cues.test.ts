@@ -28,7 +28,7 @@ describe('designation cues', () => {
     expect(designationCues('Devon ICS was granted £2m for a new scanner')).toEqual([]);
     expect(designationCues('will work as integrated care systems')).toEqual(['as integrated care systems']);
     expect(designationCues('Devon, as an integrated care system, has launched a plan')).toEqual([]);
-    expect(designationCues('Four more ICSs get the nod')).toEqual(['Four more ICSs']);
+    expect(designationCues('Four more ICSs get the nod')).toEqual(['get the nod', 'Four more ICSs']);
     expect(designationCues('the latest three ICSs are Devon, Dorset and Somerset')).toEqual([
       'latest three ICSs',
     ]);

@@ -223,4 +223,19 @@ describe('decideMentions', () => {
       ['Dorset', 'not_designated'],
     ]);
   });
+
+  it('reads each coordinated clause for its own names: turned down, held back, "unlike"', () => {
+    const body =
+      '<p>Somerset and Dorset were chosen; Devon missed out.</p><p>Two systems – Lincolnshire and Northamptonshire – got the nod, but Kent and Medway was held back.</p><p>Unlike Cornwall, Gloucestershire has been approved.</p>';
+    expect(decide('More integrated care systems confirmed', body)).toEqual([
+      ['Somerset', 'designated'],
+      ['Dorset', 'designated'],
+      ['Devon', 'not_designated'],
+      ['Lincolnshire', 'designated'],
+      ['Northamptonshire', 'designated'],
+      ['Kent and Medway', 'not_designated'],
+      ['Cornwall', 'not_designated'],
+      ['Gloucestershire', 'designated'],
+    ]);
+  });
 });
