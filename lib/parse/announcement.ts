@@ -7,7 +7,8 @@
  *   in, the block that introduces its list, and its clause. Quotations, page furniture, earlier or other
  *   systems and areas still to come are not designations;
  * - the page fails closed: a stated count that differs from the areas found throws `count_mismatch`, and a
- *   headline or lead announcing designations with no area found throws `layout_drift`, each with the areas found;
+ *   headline, lead or counted announcing paragraph ("Another four areas have now been designated") with no area
+ *   found throws `layout_drift`, each with the areas found;
  * - `announced_on` comes from the page's metadata, `effective_from` from the designating wording. A date named
  *   only by its month is the first day of that month ("from December 2020" on 8 December 2020 is 2020-12-01,
  *   "from this month" the first of the page's month), with `effective_precision` `month`; "immediately" is the

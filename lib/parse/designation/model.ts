@@ -113,7 +113,8 @@ export type Announcing = z.infer<typeof Announcing>;
 /**
  * The page's verdict: `designation` (an announcement with its areas), `none` (the page designates nothing),
  * or a fail-closed outcome: `count_mismatch` (a stated count differs from the areas found) or `layout_drift`
- * (the headline or lead announces designations but no area was found).
+ * (the headline, the lead or an announcing paragraph that counts the areas announces designations but no area was
+ * found, or the page has no publication date).
  */
 export const ExtractionOutcome = z.enum(['designation', 'none', 'count_mismatch', 'layout_drift']);
 export type ExtractionOutcome = z.infer<typeof ExtractionOutcome>;
