@@ -165,10 +165,13 @@ function visibleLines($: cheerio.CheerioAPI): string[] {
     .filter(Boolean);
 }
 
-/** Whether a line is nothing but a date ("15 June 2017", "Friday 25 May 2018"), not an update or a deadline. */
+/** Whether a line is a date ("15 June 2017", "Friday 25 May 2018") or a dated byline, not an update or a deadline. */
 function isDateline(line: string): boolean {
   const other = NOT_PUBLICATION.test(line) || /\b(?:clos\w*|deadline|expir\w*|until|event)\b/i.test(line);
-  return line.split(' ').length <= 5 && dayDate(line) !== null && !other;
+  // A byline is a dateline too: "By Jo Bloggs, 8 December 2020".
+  const words = line.split(' ').length;
+  const short = words <= 5 || (words <= 10 && /^by\s/i.test(line));
+  return short && dayDate(line) !== null && !other;
 }
 
 /**
