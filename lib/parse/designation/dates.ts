@@ -278,6 +278,13 @@ function relativeDate(sentence: string, announcedOn: string): EffectiveDate | nu
   const month = Number(announcedOn.slice(5, 7));
   const thisMonth = new RegExp(`\\b${FROM}\\s+this month\\b`, 'i').exec(sentence);
   if (thisMonth) return { iso: firstOfMonth(year, month), precision: 'month', words: thisMonth[0] };
+  // The NHS financial year starts on 1 April: "from the new financial year", "at the start of next financial year".
+  const financialYear =
+    /\b(?:from|at the (?:start|beginning) of|in) (?:the )?(?:new|next|coming) financial year\b/i.exec(
+      sentence,
+    );
+  if (financialYear)
+    return { iso: nextOccurrence(announcedOn, 4, 1), precision: 'day', words: financialYear[0] };
   const nextMonth = /\b(?:from |go(?:es)? live |live )?next month\b/i.exec(sentence);
   if (!nextMonth) return null;
   return {

@@ -93,6 +93,16 @@ describe('publishedDate', () => {
 });
 
 describe('effectiveDate', () => {
+  it('reads the start of the new financial year as the next 1 April', () => {
+    expect(
+      effectiveDate('They will get the status at the start of the new financial year.', '2021-03-23'),
+    ).toMatchObject({
+      iso: '2021-04-01',
+      precision: 'day',
+    });
+    expect(effectiveDate('They join from the next financial year.', '2020-12-08')?.iso).toBe('2021-04-01');
+  });
+
   it('reads immediate effect, this month, next month, full dates and months', () => {
     expect(effectiveDate('join in shadow form with immediate effect', '2018-05-24')?.iso).toBe('2018-05-24');
     expect(effectiveDate('will become ICSs from 1 April 2021', '2020-12-08')).toMatchObject({
