@@ -11,17 +11,18 @@ import { collapseWhitespace } from '../text.ts';
 const CONTENT_ROOTS = [
   '[itemprop="articleBody"]',
   '.entry-content',
-  '.story__body',
-  '.article__body',
-  '.article-body',
-  '.post-content',
-  '.content-body',
+  '[class*="story__body"], [class*="story-body"], [class*="article__body"], [class*="article-body"]',
+  '[class*="post-content"], [class*="post-body"], [class*="post__content"], [class*="content-body"]',
   'main article',
   'article',
-  'main',
-  '#content',
+  'main, [role="main"]',
+  '#content, #main, #main-content, .main-content',
   'body',
 ];
+
+/** Where a content root never is: asides, menus, related stories, promotions (a card of another story). */
+const NEVER_ROOT =
+  'aside, nav, footer, [role="navigation"], [role="complementary"], [class*="related"], [class*="sidebar"], [class*="menu"], [id*="menu"], [class*="promo"], [class*="widget"]';
 
 /** Elements that never carry article text. */
 // (A <button> keeps its text: accordions put their section names in one.)
@@ -30,6 +31,7 @@ const NEVER_TEXT = 'script, style, noscript, template, img, svg, iframe, input, 
 /** Page furniture that can sit inside an article: each with the label `--explain` gives it. */
 const FURNITURE: readonly (readonly [string, string])[] = [
   ['nav, [role="navigation"], [class*="breadcrumb"], [class*="on-this-page"], [class*="toc"]', 'navigation'],
+  ['[class*="menu"], [id*="menu"], [class*="navbar"], [class*="navigation"]', 'navigation'],
   ['[class*="related"], [class*="read-more"], [class*="readmore"], [class*="most-read"]', 'related stories'],
   ['[class*="more-on"], [class*="you-may"], [class*="see-also"]', 'related stories'],
   ['[class*="job"], [class*="vacanc"], [class*="career"]', 'job advert'],
@@ -73,11 +75,20 @@ export interface ArticleDocument {
   standfirst: string[];
 }
 
+/** Whether an element is, or sits inside, a place no article lives (the page's <html> and <body> aside). */
+function outsideStory($: cheerio.CheerioAPI, element: Element): boolean {
+  const node = $(element);
+  if (element.name !== 'body' && node.is(NEVER_ROOT)) return true;
+  return node.parentsUntil('body').filter(NEVER_ROOT).length > 0;
+}
+
+/** The content root: for the most specific kind of root the page has, the one holding the most text. */
 function findRoot($: cheerio.CheerioAPI): cheerio.Cheerio<Element> {
+  const length = (element: Element) => collapseWhitespace($(element).text()).length;
   for (const selector of CONTENT_ROOTS) {
-    const found = $(selector)
-      .toArray()
-      .find((element) => collapseWhitespace($(element).text()).length > 0);
+    const found = ($(selector).toArray() as Element[])
+      .filter((element) => length(element) > 0 && !outsideStory($, element))
+      .sort((a, b) => length(b) - length(a))[0];
     if (found) return $(found) as cheerio.Cheerio<Element>;
   }
   return $.root().children().first() as cheerio.Cheerio<Element>;

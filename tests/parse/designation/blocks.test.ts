@@ -200,4 +200,26 @@ describe('readArticle and segmentBlocks', () => {
         .map(([, text]) => text),
     ).toEqual(['NHS England has named the first areas that will operate as accountable care systems.']);
   });
+
+  it('takes as content root the largest of the most specific roots, never one in an aside, menu or promotion', () => {
+    const texts = (html: string) =>
+      blocksOf(html)
+        .slice(1)
+        .map(([, text, container]) => [text, container]);
+    expect(
+      texts(
+        '<html><body><main><div class="story-body"><h1>Title</h1><p>Story.</p></div><aside><article><p>Other story.</p></article></aside></main></body></html>',
+      ),
+    ).toEqual([['Story.', 'body']]);
+    expect(
+      texts(
+        '<html><body><article class="promo"><p>Subscribe.</p></article><article class="post"><h1>Title</h1><p>The story itself, at length.</p></article></body></html>',
+      ),
+    ).toEqual([['The story itself, at length.', 'body']]);
+    expect(
+      texts(
+        '<html><body><div id="menu"><ul><li>Devon</li></ul></div><div id="main"><h1>Title</h1><p>Story.</p></div></body></html>',
+      ),
+    ).toEqual([['Story.', 'body']]);
+  });
 });
