@@ -160,8 +160,16 @@ function markContainers(root: cheerio.Cheerio<Element>): void {
   });
 }
 
+// Where a site puts its own name in an <h1>: the masthead, the logo.
+const MASTHEAD =
+  'header.site-header, [role="banner"], [class*="logo"], [class*="masthead"], [class*="site-title"], [class*="site-branding"]';
+
 function readHeadline($: cheerio.CheerioAPI): { text: string; element: Element | null } {
-  const h1 = $('main h1, article h1').first().get(0) ?? $('h1').first().get(0) ?? null;
+  const story = (selector: string) =>
+    ($(selector).toArray() as Element[]).find(
+      (h1) => $(h1).closest(MASTHEAD).length === 0 && collapseWhitespace($(h1).text()).length > 0,
+    );
+  const h1 = story('main h1, article h1') ?? story('h1') ?? null;
   if (h1) return { text: collapseWhitespace($(h1).text()), element: h1 };
   const og = $('meta[property="og:title"]').attr('content');
   const title = og ?? $('title').first().text();

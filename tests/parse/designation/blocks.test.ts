@@ -222,4 +222,10 @@ describe('readArticle and segmentBlocks', () => {
       ),
     ).toEqual([['Story.', 'body']]);
   });
+
+  it("reads the story's headline, not the site's name in a logo <h1>", () => {
+    const html =
+      '<html><head><title>Four more ICSs named - Healthcare Leader</title></head><body><header class="site-header"><h1 class="logo">Healthcare Leader</h1></header><div class="post"><h2>Four more ICSs named</h2><p>Story.</p></div></body></html>';
+    expect(readArticle(html).headline).toBe('Four more ICSs named');
+  });
 });
