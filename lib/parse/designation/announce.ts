@@ -88,18 +88,22 @@ interface PageContext {
 const STATUS_NOUN = /\b(?:status|designation)\b/gi;
 const GROUP_NOUN = /\b(?:programme|wave|cohort|round|group)\b/gi;
 const NEW_GROUP = /\b(?:new|newest|latest|this)\b/i;
+const AREA_NOUN = /\b(?:areas?|partnerships?|parts? of|footprints?|STPs)\b/i;
 
 /**
- * The ICS noun (the thing itself, not a modifier nor inside a system's name) a few words from a noun of status, or
- * from a new or counted group of systems: what a headline or lead is about, whatever its verb ("Four areas have
- * graduated to ICS status").
+ * The ICS noun (the thing itself, not a modifier nor inside a system's name) a few words from a noun of status, a
+ * number of areas, or a new or counted group of systems: what a headline or lead is about, whatever its verb ("Four
+ * areas have graduated to ICS status"); a number of systems alone is not ("Four ICSs declare critical incidents").
  */
 export function statusTopic(text: string, names: readonly { start: number; end: number }[] = []): string[] {
   const nouns = icsNouns(text, names);
   if (nouns.length === 0) return [];
   const wordAt = (offset: number) => text.slice(0, offset).split(/\s+/).length;
   const noun = wordAt(text.indexOf(nouns[0] as string));
-  const counts = waveCounts(text).map((count) => ({ index: count.index, word: count.phrase }));
+  // A number of areas, not of systems: "four areas added to …", not "Four ICSs declare critical incidents".
+  const counts = waveCounts(text)
+    .filter((count) => AREA_NOUN.test(count.phrase))
+    .map((count) => ({ index: count.index, word: count.phrase }));
   const groups = counts.length > 0 || NEW_GROUP.test(text) ? [...text.matchAll(GROUP_NOUN)] : [];
   const near = [
     ...[...text.matchAll(STATUS_NOUN), ...groups].map((match) => ({ index: match.index, word: match[0] })),

@@ -202,7 +202,7 @@ export function pivots(text: string): PositionalCue[] {
 }
 
 const FRAMES =
-  /£|\b(?:explain\w*|what is|q&a|fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|boundar(?:y|ies)|review\w*|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|integrated care boards?|ICBs?|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
+  /£|\b(?:explain\w*|what is|q&a|fund(?:s|ed|ing)?|invest\w*|pilot\w*|exemplars?|frontrunners?|test beds?|shortlist\w*|winners?|appoint\w*|recruit\w*|jobs?|vacanc\w+|roles|consultation|proposals?|white paper|boundar(?:y|ies)|review\w*|histor(?:y|ies)|look(?:s|ing)? back|anniversar\w+|retrospective|years on|statutory|integrated care boards?|ICBs?|mergers?|merg(?:e|es|ed|ing)|clusters?)\b/i;
 // People's roles: a sentence naming one names a person to it, unless the role is who does the naming.
 const ROLES = /\b(?:chief executives?|chairs?|chairman|chairwoman|directors?|accountable officers?)\b/i;
 // "chief executive designate(s)", "chair designate": a title, never a designation of an area.

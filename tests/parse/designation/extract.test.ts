@@ -453,6 +453,30 @@ describe('extractDesignations on pages that designate nothing', () => {
       ),
     ],
     [
+      'existing systems counted in the news ("Four ICSs declare critical incidents")',
+      page(
+        '2023-01-10',
+        'Four ICSs declare critical incidents',
+        '<p>Four integrated care systems declared critical incidents this week.</p><ul><li>Devon</li><li>Somerset</li><li>Dorset</li><li>Kent and Medway</li></ul>',
+      ),
+    ],
+    [
+      'an inspection of counted systems',
+      page(
+        '2024-01-10',
+        'CQC publishes first ICS assessments for four systems',
+        '<p>The Care Quality Commission has published its first assessments of four integrated care systems.</p><p>The four systems assessed are:</p><ul><li>Devon</li><li>Somerset</li><li>Dorset</li><li>Kent and Medway</li></ul>',
+      ),
+    ],
+    [
+      'systems becoming statutory bodies',
+      page(
+        '2022-07-01',
+        'ICSs become statutory today',
+        '<p>Integrated care systems become statutory today, with 42 integrated care boards taking over from CCGs.</p><p>Among them are:</p><ul><li>Devon</li><li>Somerset</li><li>Dorset</li><li>Kent and Medway</li></ul>',
+      ),
+    ],
+    [
       'a count matched by a list of most of the map',
       page(
         '2022-08-01',
