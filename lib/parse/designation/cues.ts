@@ -103,10 +103,32 @@ const ICS_NOUN = /\b(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [C
 const MODIFIED =
   /^(?:\s*\((?:ICSs?|ACSs?)\))?\s+(?:leaders?|leadership|chief|chairs?|chairman|director|directors|leads?|boards?|bodies|body|boundar(?:y|ies)|models?|bill|budgets?|funding|footprints?|teams?|roles?|jobs?|partners?|polic(?:y|ies)|guidance|reviews?|networks?|plans?|convener|process|framework|performance|data)\b/i;
 
+// Words that may stand between a status word and the ICS noun it confers: "designated as", "to become", "named the
+// first", "confirmed as one of the new".
+const COMPLEMENT_GAP = new RegExp(
+  `^(?:[\\s,:]+|\\b(?:as|to|be|been|being|become|becoming|into|onto|on|an?|the|their|its|our|one|of|first|new|more|further|final|latest|newest|shadow|full|fully|formally|officially|now|local|wave|cohort|group|round|batch|tranche|set|list|generation|${NUMBER_PATTERN})\\b)*$`,
+  'i',
+);
+// Words that may stand between the ICS noun and the status word it takes: "Four ICSs have today been approved".
+const SUBJECT_GAP =
+  /^(?:[\s,:]+|\b(?:have|has|had|are|is|were|was|will|would|be|been|being|today|now|officially|formally|also|all|both|each|yesterday)\b)*$/i;
+// A preposition whose object the ICS noun is ("plans for four ICSs"): the noun is then not what takes the status.
+const GOVERNED =
+  /\b(?:for|of|in|at|on|with|from|to|across|among|between|by)\s+(?:(?:the|these|those|its|their|all|some|four|\w+teen|\d+|new|more|further|existing)\s+)*$/i;
+// After a status word, what confers something else: "selected for a digital programme", "named in a report", "join
+// forces"; dates, agents, the role itself and the areas it goes to are not ("confirmed from April", "approved by NHS
+// England", "confirmed in four more parts of the country").
+const ELSE_CONFERRED = new RegExp(
+  `^\\s+(?:(?:for|in|on|at|with|to)\\b(?!\\s+(?:the\\s+)?(?:become|be|operate|work|run|shadow|full|principle|more|new|further|another|\\d|${NUMBER_PATTERN}|${MONTH_PATTERN}|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\\b)|(?!(?:from|by|as|today|yesterday|this|next|last|and|or|but|after|following|for|in|on|at|with|to)\\b)\\p{Ll})`,
+  'u',
+);
+
 /**
- * Status words tied to an ICS noun within a few words ("confirmed as an integrated care system", "four more ICSs
- * approved", "granted ICS status"): the shape of a designation, as opposed to "Devon ICS has confirmed plans for a
- * new hospital, the integrated care system said".
+ * Status words tied to the ICS noun they confer ("confirmed as an integrated care system", "to become ICSs",
+ * "four more ICSs approved", "granted ICS status"): the noun follows the status word as what it confers, or, as its
+ * subject, takes a status word that confers nothing else. As opposed to "Four ICSs selected for a digital
+ * programme", "ICSs join forces on maternity", "approved the plans of four integrated care systems", or "Devon ICS
+ * has confirmed plans for a new hospital, the integrated care system said".
  */
 export function linkedDesignation(
   text: string,
@@ -118,9 +140,24 @@ export function linkedDesignation(
       !MODIFIED.test(text.slice(match.index + match[0].length)) &&
       !excluded.some((span) => span.start <= match.index && match.index < span.end),
   );
-  const cues = [...statusCues(text), ...found(text, NEW_AREAS)];
-  const linked = cues.flatMap((cue) => {
-    const noun = nouns.find((match) => Math.abs(wordAt(match.index) - wordAt(cue.index)) <= 6);
+  const waves = found(text, NEW_AREAS);
+  const confers = (cue: Found, noun: RegExpMatchArray) => {
+    const at = noun.index ?? 0;
+    const cueEnd = cue.index + cue.word.length;
+    if (Math.abs(wordAt(at) - wordAt(cue.index)) > 6) return false;
+    if (cue.index <= at && at < cueEnd) return true;
+    if (at >= cueEnd) return COMPLEMENT_GAP.test(text.slice(cueEnd, at));
+    // A wave of new areas stands beside the noun ("its first integrated care system, one of three new systems").
+    if (waves.includes(cue)) return COMPLEMENT_GAP.test(text.slice(at + noun[0].length, cue.index));
+    const nounEnd = at + noun[0].length;
+    return (
+      SUBJECT_GAP.test(text.slice(nounEnd, cue.index)) &&
+      !GOVERNED.test(text.slice(0, at)) &&
+      !ELSE_CONFERRED.test(text.slice(cueEnd))
+    );
+  };
+  const linked = [...statusCues(text), ...waves].flatMap((cue) => {
+    const noun = nouns.find((match) => confers(cue, match));
     return noun ? [cue.word.trim(), noun[0]] : [];
   });
   return [...new Set(linked)];

@@ -52,6 +52,25 @@ describe('designation cues', () => {
     ).toEqual([]);
   });
 
+  it('ties a status word to the noun it confers, or to a subject that takes nothing else', () => {
+    for (const text of [
+      'Four areas have today been confirmed as integrated care systems',
+      'Four ICSs approved',
+      'Stevens names first wave of accountable care systems',
+      'Integrated care systems have been confirmed in four more parts of the country',
+    ])
+      expect(linkedDesignation(text), text).not.toEqual([]);
+    for (const text of [
+      'Four ICSs selected for digital programme',
+      'Four ICSs named in waiting times report',
+      'ICSs join forces on maternity',
+      'NHS England has approved the five-year plans of four integrated care systems',
+      'Allocations for four integrated care systems have been confirmed',
+      'Four ICSs become research partners',
+    ])
+      expect(linkedDesignation(text), text).toEqual([]);
+  });
+
   it('takes the ICS noun as a modifier when a role, board or boundary follows it', () => {
     expect(icsNouns('Four new ICSs approved; ICS status')).toEqual(['ICSs', 'ICS']);
     expect(icsNouns('ICS chief executive named; integrated care system boundaries; ICS Leaders')).toEqual([]);

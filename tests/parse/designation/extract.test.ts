@@ -477,6 +477,14 @@ describe('extractDesignations on pages that designate nothing', () => {
       ),
     ],
     [
+      'systems selected for something else',
+      page(
+        '2022-05-10',
+        'Four ICSs selected for digital programme',
+        '<p>Four integrated care systems have been selected for a national digital programme.</p><ul><li>Devon</li><li>Somerset</li><li>Dorset</li><li>Kent and Medway</li></ul>',
+      ),
+    ],
+    [
       'a count matched by a list of most of the map',
       page(
         '2022-08-01',
