@@ -87,7 +87,7 @@ interface PageContext {
 // areas added to the integrated care system programme"; not "the ICS programme enters its third year").
 const STATUS_NOUN = /\b(?:status|designation)\b/gi;
 const GROUP_NOUN = /\b(?:programme|wave|cohort|round|group)\b/gi;
-const NEW_GROUP = /\b(?:new|newest|latest|this)\b/i;
+const NEW_GROUP = /\b(?:new|newest|latest)\b/i;
 const AREA_NOUN = /\b(?:areas?|partnerships?|parts? of|footprints?|STPs)\b/i;
 
 /**
