@@ -12,6 +12,7 @@ import {
   earlierBeforeName,
   earlierDates,
   framingCues,
+  icsNounSpans,
   icsNouns,
   linkedDesignation,
   negativeCues,
@@ -96,10 +97,10 @@ const AREA_NOUN = /\b(?:areas?|partnerships?|parts? of|footprints?|STPs)\b/i;
  * areas have graduated to ICS status"); a number of systems alone is not ("Four ICSs declare critical incidents").
  */
 export function statusTopic(text: string, names: readonly { start: number; end: number }[] = []): string[] {
-  const nouns = icsNouns(text, names);
-  if (nouns.length === 0) return [];
+  const first = icsNounSpans(text, names)[0];
+  if (!first) return [];
   const wordAt = (offset: number) => text.slice(0, offset).split(/\s+/).length;
-  const noun = wordAt(text.indexOf(nouns[0] as string));
+  const noun = wordAt(first.index);
   // A number of areas, not of systems: "four areas added to …", not "Four ICSs declare critical incidents".
   const counts = waveCounts(text)
     .filter((count) => AREA_NOUN.test(count.phrase))
@@ -109,16 +110,18 @@ export function statusTopic(text: string, names: readonly { start: number; end: 
     ...[...text.matchAll(STATUS_NOUN), ...groups].map((match) => ({ index: match.index, word: match[0] })),
     ...counts,
   ].filter((cue) => Math.abs(wordAt(cue.index) - noun) <= 6);
-  return near.length > 0 ? [nouns[0] as string, ...near.map((cue) => cue.word)] : [];
+  return near.length > 0 ? [first.word, ...near.map((cue) => cue.word)] : [];
 }
 
 /**
- * The cues of a clause that announces: a status word tied to the ICS noun (or, on a page whose headline is about
- * the systems, a phrase naming the status itself: "They take on their new status from 1 April"; or, in the headline
- * and lead of a page whose headline is not about something else, the ICS noun with a noun of status or a number of
- * areas, whatever the verb), and nothing in the same
- * clause against it. Each clause speaks for itself: "Devon, which became an ICS this April, …" is background (an
- * earlier month in its own clause), not an announcement.
+ * The cues of a clause that announces, and nothing in the same clause against it:
+ * - a status word tied to the ICS noun it confers;
+ * - on a page whose headline is about the systems, a phrase naming the status itself ("They take on their new
+ *   status from 1 April");
+ * - in the headline and lead of a page whose headline is not about something else, the ICS noun beside a noun of
+ *   status or a number of areas, whatever the verb ({@link statusTopic}).
+ * Each clause speaks for itself: "Devon, which became an ICS this April, …" is background (an earlier month in its
+ * own clause), not an announcement.
  */
 function announcingCues(
   sentence: string,

@@ -165,13 +165,22 @@ export function linkedDesignation(
 
 /**
  * The ICS noun used as the thing itself ("four new ICSs", "ICS status"), not as a modifier ("ICS chief
- * executive") and not inside a system's own name ("Devon ICS confirms …"), which `excluded` spans mark.
+ * executive") and not inside a system's own name ("Devon ICS confirms …"), which `excluded` spans mark; with where
+ * each stands.
  */
-export function icsNouns(text: string, excluded: readonly { start: number; end: number }[] = []): string[] {
+export function icsNounSpans(
+  text: string,
+  excluded: readonly { start: number; end: number }[] = [],
+): { index: number; word: string }[] {
   return [...text.matchAll(new RegExp(ICS_NOUN.source, 'g'))]
     .filter((match) => !MODIFIED.test(text.slice(match.index + match[0].length)))
     .filter((match) => !excluded.some((span) => span.start <= match.index && match.index < span.end))
-    .map((match) => match[0]);
+    .map((match) => ({ index: match.index, word: match[0] }));
+}
+
+/** The ICS nouns of a text used as the thing itself (see {@link icsNounSpans}). */
+export function icsNouns(text: string, excluded: readonly { start: number; end: number }[] = []): string[] {
+  return icsNounSpans(text, excluded).map((noun) => noun.word);
 }
 
 const WAVE_REFERENCE =
