@@ -2,9 +2,10 @@
  * `npm run eval [-- DIR]`: score designation extraction against a labelled corpus (default
  * tests/fixtures/designations; any folder of `<id>.html` + `<id>.expected.json` in the same format).
  *
- * Prints precision, recall and F1 of (page, ICS code) pairs per layout and overall, then outcome agreement
- * (designation / none / count_mismatch / layout_drift), date agreement (announced_on, effective_from) and
- * stated-count agreement, and lists every page that disagrees. Exits 0; the thresholds live in the test suite.
+ * Prints precision, recall and F1 of (page, ICS code) pairs per layout and overall, then outcome agreement, overall
+ * and per expected outcome (designation / none / count_mismatch / layout_drift), date agreement (announced_on,
+ * effective_from) and stated-count agreement, and lists every page that disagrees. Exits 0; the thresholds live in
+ * the test suite.
  */
 import path from 'node:path';
 import {
@@ -31,6 +32,16 @@ function agreement(
 ): string {
   const agreeing = pages.filter(agrees).length;
   return `${label.padEnd(30)}${agreeing}/${pages.length} (${((100 * agreeing) / Math.max(pages.length, 1)).toFixed(1)}%)`;
+}
+
+/** Agreement per expected outcome: "designation 89/89 · none 36/36 · count_mismatch 6/6 · layout_drift 5/5". */
+function outcomesByKind(pages: readonly PageResult[]): string {
+  const kinds = [...new Set(pages.map((page) => page.expectedOutcome))].sort();
+  const parts = kinds.map((kind) => {
+    const expected = pages.filter((page) => page.expectedOutcome === kind);
+    return `${kind} ${expected.filter((page) => page.outcome === kind).length}/${expected.length}`;
+  });
+  return `${'  by expected outcome'.padEnd(30)}${parts.join(' · ')}`;
 }
 
 function disagreements(page: PageResult): string[] {
@@ -63,6 +74,7 @@ function report(evaluation: Evaluation, dir: string): string {
     row('overall', evaluation.overall, pages.length),
     '',
     agreement('outcome', pages, (page) => page.outcome === page.expectedOutcome),
+    outcomesByKind(pages),
     agreement('announced_on', pages, (page) => page.announcedOn.found === page.announcedOn.expected),
     agreement('effective_from', pages, (page) => page.effectiveFrom.found === page.effectiveFrom.expected),
     agreement('effective_from (same month)', pages, (page) =>
