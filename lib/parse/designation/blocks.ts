@@ -144,7 +144,7 @@ function ownRows(walk: Walk, table: Element): Element[] {
 }
 
 // A cell of a data table holds a value or a short description, never prose.
-const CELL_WORDS = 25;
+const CELL_WORDS = 40;
 
 /**
  * Whether a table lays out the page rather than holding data: it says so (`role="presentation"`), holds another

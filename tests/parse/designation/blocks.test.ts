@@ -145,7 +145,7 @@ describe('readArticle and segmentBlocks', () => {
 
   it('reads a layout table (nested tables, a cell of prose) as its cells, and a data table as rows', () => {
     const prose =
-      'The national bodies have added four areas to the programme at their first joint board meeting, and more are expected to follow over the coming year as the remaining partnerships mature and apply. The four are:';
+      'The national bodies have added four areas to the programme at their first joint board meeting in London this week, and more are expected to follow over the coming year as the remaining partnerships mature, agree their plans with their regions and apply in the next round. The four are:';
     const html = page(
       `<table><tr><td><table><tr><td><img alt=""></td><td><font>${prose}<br><br>&bull; Devon<br>&bull; Dorset</font></td></tr></table></td></tr></table><table><tr><td>Devon</td><td>South West</td></tr><tr><td>Dorset</td><td>South West</td></tr></table>`,
     );
