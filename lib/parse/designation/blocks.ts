@@ -75,7 +75,20 @@ function textOf(walk: Walk, element: Element, without?: string): string {
   const node = walk.article.$(element);
   const copy = without ? node.clone() : node;
   if (without) copy.find(without).remove();
-  return collapseWhitespace(copy.text());
+  return collapseWhitespace(copy.toArray().map(spacedText).join(''));
+}
+
+/**
+ * An element's text as a reader sees it: a line break or the edge of a block element separates words, so
+ * "<strong>Devon</strong><br><span>Region: South West</span>" reads "Devon Region: South West", not
+ * "DevonRegion"; inline markup inside a word or a name ("<b>Somer</b>set") adds nothing.
+ */
+export function spacedText(node: AnyNode): string {
+  if (node.type === 'text') return (node as unknown as { data: string }).data;
+  if (!isElement(node)) return '';
+  if (node.name === 'br') return ' ';
+  const inner = node.children.map(spacedText).join('');
+  return INLINE.has(node.name) ? inner : ` ${inner} `;
 }
 
 /** An element's text with each <br> (and each new line of preformatted text) kept as a line break. */
