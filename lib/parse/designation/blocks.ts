@@ -75,20 +75,30 @@ function textOf(walk: Walk, element: Element, without?: string): string {
   const node = walk.article.$(element);
   const copy = without ? node.clone() : node;
   if (without) copy.find(without).remove();
-  return collapseWhitespace(copy.toArray().map(spacedText).join(''));
+  return collapseLines(copy.toArray().map(spacedText).join(''));
+}
+
+/** Whitespace collapsed, a run holding a line break or an element's edge kept as one new line. */
+function collapseLines(text: string): string {
+  return text
+    .split(/[ \t\u00a0]*\n\s*/)
+    .map((line) => collapseWhitespace(line))
+    .filter(Boolean)
+    .join('\n');
 }
 
 /**
- * An element's text as a reader sees it: a line break or the edge of a block element separates words, so
- * "<strong>Devon</strong><br><span>Region: South West</span>" reads "Devon Region: South West", not
- * "DevonRegion"; inline markup inside a word or a name ("<b>Somer</b>set") adds nothing.
+ * An element's text as a reader sees it: a line break or the edge of a block element is a new line, so
+ * "<strong>Devon</strong><br><span>Region: South West</span>" reads "Devon⏎Region: South West", neither
+ * "DevonRegion" nor one proper noun "Devon Region"; inline markup inside a word or a name ("<b>Somer</b>set")
+ * adds nothing. Source new lines are only whitespace.
  */
 export function spacedText(node: AnyNode): string {
-  if (node.type === 'text') return (node as unknown as { data: string }).data;
+  if (node.type === 'text') return (node as unknown as { data: string }).data.replace(/[\r\n]/g, ' ');
   if (!isElement(node)) return '';
-  if (node.name === 'br') return ' ';
+  if (node.name === 'br') return '\n';
   const inner = node.children.map(spacedText).join('');
-  return INLINE.has(node.name) ? inner : ` ${inner} `;
+  return INLINE.has(node.name) ? inner : `\n${inner}\n`;
 }
 
 /** An element's text with each <br> (and each new line of preformatted text) kept as a line break. */

@@ -7,7 +7,8 @@ import type { Mention } from './model.ts';
  * Find every mention of a known ICS name in a block of text: the closed-world step. Each word starts a candidate
  * span; the longest span whose normalised key is a name form wins, unless it is glued to a neighbouring
  * capitalised word or compass point ("North Devon District Hospital", "South Gloucestershire Council"), which
- * makes it part of another proper noun.
+ * makes it part of another proper noun. Only spaces glue: a new line (a line break, an element's edge) or a
+ * label after the name ("Devon Region: South West") does not.
  */
 
 interface Token {
@@ -99,7 +100,12 @@ function partOfLongerName(text: string, tokens: Token[], span: SpanMatch, titleC
   const after = tokens[span.last + 1];
   const last = tokens[span.last] as Token;
   if (titleCase || !after || !glued(text, last, after)) return false;
-  return UPPER.test(after.text) && !CONNECTIVE.has(after.text.toLowerCase());
+  return UPPER.test(after.text) && !CONNECTIVE.has(after.text.toLowerCase()) && !opensLabel(text, after);
+}
+
+/** Whether a word is a label opening a field of its own ("Devon Region: South West", "Kent Population: 1.8m"). */
+function opensLabel(text: string, word: Token): boolean {
+  return /^[ \u00a0]*:/.test(text.slice(word.end));
 }
 
 /** Whether most words of a text are capitalised, as in a Title Case headline. */
