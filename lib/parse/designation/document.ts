@@ -75,19 +75,34 @@ export interface ArticleDocument {
   standfirst: string[];
 }
 
-/** Whether an element is, or sits inside, a place no article lives (the page's <html> and <body> aside). */
-function outsideStory($: cheerio.CheerioAPI, element: Element): boolean {
-  const node = $(element);
-  if (element.name !== 'body' && node.is(NEVER_ROOT)) return true;
-  return node.parentsUntil('body').filter(NEVER_ROOT).length > 0;
+// What only the page's story holds: an element around it lays the page out ("content-sidebar-wrap"), whatever
+// its class says.
+const HOLDS_STORY = 'main, [role="main"], [itemprop="articleBody"]';
+
+/**
+ * Whether an element is, or sits inside, a place no article lives (the page's <html> and <body> aside). A
+ * wrapper that holds the story's headline or main region is layout, not an aside, whatever its class.
+ */
+function outsideStory($: cheerio.CheerioAPI, element: Element, headline: Element | null): boolean {
+  const aside = (candidate: Element) =>
+    $(candidate).is(NEVER_ROOT) &&
+    $(candidate).find(HOLDS_STORY).length === 0 &&
+    !(headline && $(candidate).has(headline).length > 0);
+  if (element.name !== 'body' && aside(element)) return true;
+  return (
+    $(element)
+      .parentsUntil('body')
+      .toArray()
+      .filter((parent) => aside(parent as Element)).length > 0
+  );
 }
 
 /** The content root: for the most specific kind of root the page has, the one holding the most text. */
-function findRoot($: cheerio.CheerioAPI): cheerio.Cheerio<Element> {
+function findRoot($: cheerio.CheerioAPI, headline: Element | null): cheerio.Cheerio<Element> {
   const length = (element: Element) => collapseWhitespace($(element).text()).length;
   for (const selector of CONTENT_ROOTS) {
     const found = ($(selector).toArray() as Element[])
-      .filter((element) => length(element) > 0 && !outsideStory($, element))
+      .filter((element) => length(element) > 0 && !outsideStory($, element, headline))
       .sort((a, b) => length(b) - length(a))[0];
     if (found) return $(found) as cheerio.Cheerio<Element>;
   }
@@ -187,7 +202,7 @@ const STANDFIRST =
 export function readArticle(html: string): ArticleDocument {
   const $ = cheerio.load(html);
   const headline = readHeadline($);
-  const root = findRoot($);
+  const root = findRoot($, headline.element);
   // A standfirst sits beside the content root, within the same article (never in a sidebar or menu).
   const article = root.parents('article, main').first();
   const standfirst = article
