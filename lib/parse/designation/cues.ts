@@ -20,9 +20,10 @@ function matches(text: string, pattern: RegExp): string[] {
 
 const DESIGNATION =
   /\b(?:designat(?:e|ed|es|ing|ion|ions)|confirm(?:s|ed|ation)?|approv(?:e|es|ed|al)|nam(?:ed|es|ing)|select(?:s|ed)|chosen|picked|recogni[sz](?:e|es|ed|ing|tion)|accredit(?:s|ed|ation)?|accepted (?:onto|on to|into|as)|sign(?:s|ed)? off|becom(?:e|es|ing)|became|join(?:s|ed|ing)?|go(?:es)? live|operat(?:e|es|ing) as|run as|lead the way as|green light|go-ahead|rubber-stamp(?:s|ed)?|(?:made|make|makes) the (?:cut|grade)|(?:got|get|gets|given) the nod|thumbs[ -]up)\b/i;
-// Verbs that confer a status only when the status is named: "granted ICS status", "hold their new status".
+// Verbs that confer a status only when the status is named: "granted ICS status", "hold their new status", "now
+// have ICS status" (as "is now an ICS").
 const STATUS =
-  /\b(?:granted|given|gain(?:s|ed)?|get(?:s|ting)?|got|w[io]n(?:s)?|earn(?:s|ed)?|secur(?:e|es|ed)|handed|award(?:s|ed)?|achiev(?:e|es|ed)|hold(?:s|ing)?|mov(?:e|es|ed|ing) (?:in)?to|tak(?:e|es|ing|en) (?:on|up)|receiv(?:e|es|ed))\b[^.;:]{0,40}?\bstatus\b/i;
+  /\b(?:granted|given|gain(?:s|ed)?|get(?:s|ting)?|got|w[io]n(?:s)?|earn(?:s|ed)?|secur(?:e|es|ed)|handed|award(?:s|ed)?|achiev(?:e|es|ed)|hold(?:s|ing)?|(?:now|officially|formally) ha(?:ve|s)|mov(?:e|es|ed|ing) (?:in)?to|tak(?:e|es|ing|en) (?:on|up)|receiv(?:e|es|ed))\b[^.;:]{0,40}?\bstatus\b/i;
 
 const SYSTEM_NOUN = '(?:[Ii]ntegrated [Cc]are [Ss]ystems?|ICSs?|[Aa]ccountable [Cc]are [Ss]ystems?|ACSs?)';
 // "will operate as integrated care systems", "to work as an ICS": a role conferred.
