@@ -1,6 +1,7 @@
 import type * as cheerio from 'cheerio';
 import type { Element } from 'domhandler';
 import { collapseWhitespace, MONTH_PATTERN, parseTextDate } from '../text.ts';
+import { spacedText } from './blocks.ts';
 
 /**
  * Dates of an announcement: when the page was published (`announced_on`, from the page's own metadata) and when
@@ -127,10 +128,11 @@ function visibleDates($: cheerio.CheerioAPI): { text: string; from: string }[] {
   }
   found.push(...labelledValues($, article));
   const dated = article.find(
-    '[class*="date"], [class*="byline"], [class*="posted"], [class*="published"], [class*="meta"]',
+    '[class*="date"], [class*="byline"], [class*="posted"], [class*="published"], [class*="meta"], [class*="timestamp"]',
   );
   for (const element of dated.toArray()) {
-    const text = collapseWhitespace($(element).text());
+    // "<span>Tom Ashworth</span><span>01 Apr 2026</span>" reads "Tom Ashworth 01 Apr 2026".
+    const text = collapseWhitespace(spacedText(element));
     if (outsideArticle($, element, article)) continue;
     // "Date published: 19 March, 2021 · Date last updated: 26 March, 2021": the part before the update label.
     const published = text.split(NOT_PUBLICATION)[0] ?? '';
@@ -183,7 +185,28 @@ function dateline($: cheerio.CheerioAPI, headline: string): { text: string; from
   const at = headline ? lines.indexOf(headline) : -1;
   const near = at >= 0 ? lines.slice(at + 1, at + 1 + DATELINE_REACH) : lines.slice(0, 2 * DATELINE_REACH);
   const line = near.find(isDateline) ?? (at >= 0 ? lines.slice(0, at).findLast(isDateline) : undefined);
-  return line ? [{ text: line, from: 'dateline' }] : [];
+  if (line) return [{ text: line, from: 'dateline' }];
+  // A release's opening words: "London, 26 November 2020: NHS England today …", "LEEDS, 4 May 2018 – …".
+  const opening = near.map((text) => INLINE_DATELINE.exec(text)?.[1]).find(Boolean);
+  return opening ? [{ text: opening, from: 'inline dateline' }] : [];
+}
+
+// A place, a date and a colon or dash opening a paragraph.
+const INLINE_DATELINE = new RegExp(
+  `^\\p{Lu}[\\p{L}' -]{1,30},\\s+((?:\\p{L}+day,?\\s+)?\\d{1,2}(?:st|nd|rd|th)?\\s+${MONTH_PATTERN}\\s+\\d{4})\\s*[:–—-]\\s`,
+  'u',
+);
+
+/**
+ * A date labelled only as an update ("Updated: 14/06/2021"), for a page that gives no other: it was published
+ * that day or before, and a page first published with that label is dated by it.
+ */
+function updatedOnly($: cheerio.CheerioAPI): { text: string; from: string }[] {
+  const updated = new RegExp(
+    `\\b(?:Last )?[Uu]pdated(?: on)?:?\\s+((?:\\d{1,2}\\s+${MONTH_PATTERN},?\\s+\\d{4})|\\d{1,2}[/.]\\d{1,2}[/.]\\d{4}|${MONTH_PATTERN}\\s+\\d{1,2},?\\s+\\d{4})`,
+  );
+  const match = updated.exec(plainDate(visibleLines($).join('\n')));
+  return match?.[1] ? [{ text: match[1], from: `"${match[0]}" (the only date)` }] : [];
 }
 
 const PUBLICATION_META = [
@@ -196,13 +219,17 @@ const PUBLICATION_META = [
   'meta[name="DC.date.issued"]',
   'meta[name="dcterms.issued"]',
   'meta[name="dcterms.created"]',
+  // Dublin Core's plain date is the date of creation (its modified date has a name of its own).
+  'meta[name="dcterms.date" i]',
+  'meta[name="DC.date" i]',
   'meta[name="citation_publication_date"]',
 ].join(', ');
 
 /**
  * The page's publication date from its own metadata, in order of trust: `article:published_time`, JSON-LD
  * `datePublished`, other publication meta tags, then the visible `<time>`, "Published"/"Posted on" lines and
- * bylines. Updated or modified dates and the dates of related items are never taken.
+ * bylines, the dateline (alone on its line or opening the first paragraph); an updated date only when the page
+ * gives no other. The dates of related items are never taken.
  */
 export function publishedDate($: cheerio.CheerioAPI, headline = ''): PublishedDate | null {
   const candidates: { text: string | undefined; from: string }[] = [
@@ -219,6 +246,7 @@ export function publishedDate($: cheerio.CheerioAPI, headline = ''): PublishedDa
     { text: $(PUBLICATION_META).attr('content'), from: 'meta publication date' },
     ...visibleDates($),
     ...dateline($, headline),
+    ...updatedOnly($),
   ];
   for (const candidate of candidates) {
     const iso = dayDate(candidate.text);
