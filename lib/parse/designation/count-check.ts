@@ -15,6 +15,8 @@ export interface Scope {
   evidence: string;
   values: number[];
   areas: Set<string>;
+  /** The areas a list names, designated or not, when the scope is a list (its introduction may count them all). */
+  listed?: number;
 }
 
 function areasOf(decisions: readonly MentionDecision[]): Set<string> {
@@ -114,7 +116,8 @@ function groupScopes(
         (byBlock.get(block.index) ?? []).length === 0,
     );
     const texts = [...(intro ? openSentences(intro) : []), ...totalRows.map((row) => row.text)];
-    return { evidence: texts.join(' / '), values: waveValues(texts), areas: areasOf(listed) };
+    const named = new Set(listed.map((decision) => decision.mention.area)).size;
+    return { evidence: texts.join(' / '), values: waveValues(texts), areas: areasOf(listed), listed: named };
   });
 }
 
@@ -208,15 +211,22 @@ function memberScopes(blocks: readonly Block[], decisions: readonly MentionDecis
     });
 }
 
-/** The checks of some scopes; a group's count may also be the page's ("The eleven new systems are:" above one region). */
+/**
+ * The checks of some scopes; a group's count may also be the page's ("The eleven new systems are:" above one
+ * region), or count every entry of its list when the entries themselves say which are designated ("All 42 systems"
+ * over a status table whose new rows are the wave).
+ */
 function checksOf(scopes: readonly Scope[], scope: 'group' | 'sentence', total: number): CountCheck[] {
-  return scopes.flatMap(({ values, evidence, areas }) =>
+  return scopes.flatMap(({ values, evidence, areas, listed }) =>
     values.map((value) => ({
       value,
       scope,
       evidence,
       found: areas.size,
-      agrees: value === areas.size || (scope === 'group' && value === total),
+      agrees:
+        value === areas.size ||
+        (scope === 'group' &&
+          (value === total || (listed !== undefined && listed > areas.size && value === listed))),
     })),
   );
 }
