@@ -194,9 +194,10 @@ export function waveReferences(text: string): string[] {
 
 const EARLIER =
   /\b(?:(?:days?|weeks?|months?|years?|shortly|soon|just) after|already|previously|earlier|originally|last (?:year|month)|before this round|so far|to date|ago|years since|years on)\b/i;
-// "next year" is still to come, except as the year of a date ("from April next year").
+// "next year" is still to come, except as the year of a date ("from April next year"); so are the areas "tipped"
+// or "next in line" for it.
 const PENDING =
-  /\b(?:(?:work|works|working|develop|develops|developing|mov(?:e|es|ing)|progress(?:es|ing)?|journey|path) towards|on (?:the|their|its|a) (?:journey|path|road)\b|appl(?:y|ies|ying|ication|ications) (?:to|for)|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|(?<!(?:January|February|March|April|May|June|July|August|September|October|November|December)\s)next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to)\b/i;
+  /\b(?:(?:work|works|working|develop|develops|developing|mov(?:e|es|ing)|progress(?:es|ing)?|journey|path) towards|on (?:the|their|its|a) (?:journey|path|road)\b|appl(?:y|ies|ying|ication|ications) (?:to|for)|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|(?<!(?:January|February|March|April|May|June|July|August|September|October|November|December)\s)next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to|tipped|(?:next )?in line (?:for|to)|next in line|in the running|front-?runners?)\b/i;
 // Areas turned down or held back this time: "Devon must wait", "Cornwall missed out", "Kent was held back".
 const REFUSED =
   /\b(?:(?:must|will have to|has to|have to|had to) wait|held back|miss(?:es|ed)? out|left out|fell short|falls? short|deferred|turned down|passed over)\b/i;
