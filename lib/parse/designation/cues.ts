@@ -212,8 +212,8 @@ export function negativeCues(text: string): string[] {
 
 // Adjectives and nouns that mark only the names after them: "absorbs the existing Cumbria ICS".
 const EARLIER_BEFORE_NAME = /\b(?:existing|original|first-wave|earliest|previous|pioneers?)\b/i;
-// Words after which names are the systems compared with or joined: "third ICS after Greater Manchester", "they
-// join Dorset". "join"/"follow" only with a subject before it ("Joining them are …" is not a pivot) and not in the
+// Words after which names are the systems compared with, set apart or joined: "third ICS after Greater
+// Manchester", "the nine areas outside Greater Manchester", "they join Dorset". "join"/"follow" only with a subject before it ("Joining them are …" is not a pivot) and not in the
 // passive ("is joined by Kent", "followed by Devon": those names share the status).
 const PIVOT = /\b(?:after|than|unlike|(?<=\S\s+)(?:join(?:s|ed|ing)?|follow(?:s|ed|ing)?)\b(?!\s+by\b))/i;
 
@@ -244,9 +244,13 @@ export function earlierBeforeName(text: string): PositionalCue[] {
   return positions(text, EARLIER_BEFORE_NAME);
 }
 
-/** "after", "than", "join", "follow": the names after them are other systems. */
+// "outside Greater Manchester", "beyond London": a place set apart (not "outside the programme").
+const APART = /\b(?:outside(?: of)?|beyond|besides)(?=\s+\p{Lu})/gu;
+
+/** "after", "than", "outside", "join", "follow": the names after them are other systems. */
 export function pivots(text: string): PositionalCue[] {
-  return positions(text, PIVOT);
+  const apart = [...text.matchAll(APART)].map((match) => ({ index: match.index, word: match[0] }));
+  return [...positions(text, PIVOT), ...apart].sort((a, b) => a.index - b.index);
 }
 
 const FRAMES =
