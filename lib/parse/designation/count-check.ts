@@ -48,14 +48,28 @@ function addedByName(
   decisions: readonly MentionDecision[],
 ): number {
   const designated = areasOf(decisions);
-  const added = decisions.filter(
-    ({ mention }) =>
-      designated.has(mention.area) &&
-      mention.block === block.index &&
-      mention.start >= countEnd &&
-      mention.start < sentence.end &&
-      ADDING.test(block.text.slice(countEnd, mention.start)),
-  );
+  const names = decisions
+    .filter(({ mention }) => mention.block === block.index)
+    .map(({ mention }) => mention);
+  // The words between the count and a name, other names blanked ("Luton with Milton Keynes" adds nothing).
+  const between = (start: number) =>
+    names.reduce(
+      (text, other) =>
+        other.start >= countEnd && other.end <= start
+          ? text.slice(0, other.start - countEnd) +
+            ' '.repeat(other.end - other.start) +
+            text.slice(other.end - countEnd)
+          : text,
+      block.text.slice(countEnd, start),
+    );
+  // Inside brackets opened after the count, the names are the ones counted: "eight areas (A, B with C, D)".
+  const bracketed = (gap: string) => gap.lastIndexOf('(') > gap.lastIndexOf(')');
+  const added = decisions.filter(({ mention }) => {
+    if (!designated.has(mention.area) || mention.block !== block.index) return false;
+    if (mention.start < countEnd || mention.start >= sentence.end) return false;
+    const gap = between(mention.start);
+    return ADDING.test(gap) && !bracketed(gap);
+  });
   return new Set(added.map((decision) => decision.mention.area)).size;
 }
 
