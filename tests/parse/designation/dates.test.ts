@@ -85,10 +85,13 @@ describe('publishedDate', () => {
     ).toBeNull();
   });
 
-  it('never takes an updated date or the date of a related item', () => {
-    const body =
-      '<main><article><p class="page-updated">Page updated: 12 January 2021</p><aside class="related"><time datetime="2020-05-21">21 May 2020</time></aside></article></main>';
-    expect(published('', body)).toBeNull();
+  it('never takes the date of a related item, and an updated date only when the page gives no other', () => {
+    const related = '<aside class="related"><time datetime="2020-05-21">21 May 2020</time></aside>';
+    const updated = '<p class="page-updated">Page updated: 12 January 2021</p>';
+    expect(published('', `<main><article><p>Text.</p>${related}</article></main>`)).toBeNull();
+    expect(published('', `<main><article>${updated}${related}</article></main>`)?.iso).toBe('2021-01-12');
+    const both = `<main><article><p class="date">Published: 4 January 2021</p>${updated}${related}</article></main>`;
+    expect(published('', both)?.iso).toBe('2021-01-04');
   });
 });
 
