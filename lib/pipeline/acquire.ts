@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { describeError, IcsLakeError, isLakeFailure } from '../core/errors.ts';
 import type { ArchiveLimits } from '../sources/archive.ts';
@@ -64,9 +65,9 @@ export async function acquireSource(input: AcquireInput, deps: AcquireDeps): Pro
 export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDeps): Promise<AcquireDetail> {
   const entry = sourceById(input.sourceId, deps.catalogue ?? defaultCatalogue);
   const previous = await readSourceState(deps.store, entry.id);
-  const session = await openSession(input, deps, entry, previous);
+  const session = openSession(input, deps, entry, previous);
   // Interrupted (SIGINT/SIGTERM): the scratch folder goes with the process.
-  const disposeInterrupt = onInterrupt(() => rm(session.scratch, { recursive: true, force: true }));
+  const disposeInterrupt = onInterrupt(() => rmSync(session.scratch, { recursive: true, force: true }));
   try {
     await walkSource(session);
   } catch (error) {
@@ -74,8 +75,8 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
     if (!(error instanceof IcsLakeError) || isLakeFailure(error)) throw error;
     return recordFailure(session, error);
   } finally {
-    disposeInterrupt();
     await rm(session.scratch, { recursive: true, force: true });
+    disposeInterrupt();
   }
   return commitSuccess(session);
 }

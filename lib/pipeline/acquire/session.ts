@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { SourceEntry } from '../../sources/catalogue.ts';
@@ -52,13 +52,16 @@ export interface AcquireSession {
   unpacking?: FetchedObject;
 }
 
-/** Start an acquire: read the source's state and make its scratch folder. */
-export async function openSession(
+/**
+ * Start an acquire: make its scratch folder. Made synchronously, so that the caller can register its removal on
+ * SIGINT/SIGTERM before anything else runs: no signal can land between the two.
+ */
+export function openSession(
   input: AcquireInput,
   deps: AcquireDeps,
   entry: SourceEntry,
   previous: SourceState,
-): Promise<AcquireSession> {
+): AcquireSession {
   return {
     input,
     deps,
@@ -70,7 +73,7 @@ export async function openSession(
     objects: [],
     newObjects: 0,
     bytes: 0,
-    scratch: await mkdtemp(path.join(deps.scratchDir ?? tmpdir(), `ics-lake-${entry.id}-`)),
+    scratch: mkdtempSync(path.join(deps.scratchDir ?? tmpdir(), `ics-lake-${entry.id}-`)),
   };
 }
 
