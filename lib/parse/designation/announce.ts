@@ -89,6 +89,9 @@ interface PageContext {
 const STATUS_NOUN = /\b(?:status|designation)\b/gi;
 const GROUP_NOUN = /\b(?:programme|wave|cohort|round|group)\b/gi;
 const NEW_GROUP = /\b(?:new|newest|latest)\b/i;
+// Words that introduce the name given to a thing: "what NHS England is calling", "so-called", "known as".
+const NAMING =
+  /\b(?:what (?:[\p{L}'’]+\s+){0,4}(?:is|are|has been|have been|was|were)\s+(?:calling|call(?:ed)?|dubbing|dubbed|terming|termed|branding|branded|describing as|described as)|so-called|known as|dubbed|termed)\s+/giu;
 const AREA_NOUN = /\b(?:areas?|partnerships?|parts? of|footprints?|STPs)\b/i;
 
 /**
@@ -99,7 +102,10 @@ const AREA_NOUN = /\b(?:areas?|partnerships?|parts? of|footprints?|STPs)\b/i;
 export function statusTopic(text: string, names: readonly { start: number; end: number }[] = []): string[] {
   const first = icsNounSpans(text, names)[0];
   if (!first) return [];
-  const wordAt = (offset: number) => text.slice(0, offset).split(/\s+/).length;
+  // "the first wave of what the organisation is calling 'accountable care systems'": the naming words stand
+  // between the group and its noun, not between two things.
+  const read = text.replace(NAMING, (words) => ' '.repeat(words.length));
+  const wordAt = (offset: number) => read.slice(0, offset).split(/\s+/).length;
   const noun = wordAt(first.index);
   // A number of areas, not of systems: "four areas added to …", not "Four ICSs declare critical incidents".
   const counts = waveCounts(text)

@@ -211,10 +211,21 @@ function walkElement(walk: Walk, element: Element, inherited: Container): void {
     if (element === walk.article.headlineElement) return;
     emit(walk, { kind: 'heading', text: textOf(walk, element), level: Number(name.slice(1)), container });
   } else if (TEXT_BLOCKS.has(name) || !hasBlockInside(element)) {
-    const kind = name === 'figcaption' ? 'caption' : 'paragraph';
+    const kind = name === 'figcaption' ? 'caption' : boldOpening(walk, element) ? 'standfirst' : 'paragraph';
     // Lines broken with <br> are separate entries ("Devon<br>Kent and Medway"), never one run-on name.
     for (const line of linesOf(walk, element)) emit(walk, { kind, text: line, container });
   } else walkChildren(walk, element, container);
+}
+
+/**
+ * The story's first paragraph set wholly in bold ("<p><strong>A handful of areas have been chosen …</strong></p>")
+ * is a standfirst written into the text: the lead is it and the first paragraph of the story after it.
+ */
+function boldOpening(walk: Walk, element: Element): boolean {
+  if (element.name !== 'p' || walk.drafts.some((draft) => draft.kind !== 'headline')) return false;
+  const content = element.children.filter((child) => !(child.type === 'text' && child.data.trim() === ''));
+  const only = content[0];
+  return content.length === 1 && only !== undefined && isElement(only) && /^(?:strong|b)$/.test(only.name);
 }
 
 function walkChildren(walk: Walk, parent: Element, container: Container): void {

@@ -195,9 +195,10 @@ export function waveReferences(text: string): string[] {
 const EARLIER =
   /\b(?:(?:days?|weeks?|months?|years?|shortly|soon|just) after|already|previously|earlier|originally|last (?:year|month)|before this round|so far|to date|ago|years since|years on)\b/i;
 // "next year" is still to come, except as the year of a date ("from April next year"); so are the areas "tipped"
-// or "next in line" for it.
+// or "next in line" for it. "would" is a condition, except as the future of reported speech ("said eight areas
+// would form the first wave").
 const PENDING =
-  /\b(?:(?:work|works|working|develop|develops|developing|mov(?:e|es|ing)|progress(?:es|ing)?|journey|path) towards|on (?:the|their|its|a) (?:journey|path|road)\b|appl(?:y|ies|ying|ication|ications) (?:to|for)|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|would|(?<!(?:January|February|March|April|May|June|July|August|September|October|November|December)\s)next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to|tipped|(?:next )?in line (?:for|to)|next in line|in the running|front-?runners?)\b/i;
+  /\b(?:(?:work|works|working|develop|develops|developing|mov(?:e|es|ing)|progress(?:es|ing)?|journey|path) towards|on (?:the|their|its|a) (?:journey|path|road)\b|appl(?:y|ies|ying|ication|ications) (?:to|for)|still to|yet to|not yet|remain(?:s|ing)? to be|expected to|due to (?:become|be)|hop(?:e|es|ing) to|aspir\w+|could|might|(?<!\b(?:said|announced|confirmed|revealed)\b[^,.;:]{0,40})would|(?<!(?:January|February|March|April|May|June|July|August|September|October|November|December)\s)next (?:round|wave|year|batch)|approved next|later this year|in time for|bid(?:s|ding)? to|to come|are left|left to|tipped|(?:next )?in line (?:for|to)|next in line|in the running|front-?runners?)\b/i;
 // Areas turned down or held back this time: "Devon must wait", "Cornwall missed out", "Kent was held back".
 const REFUSED =
   /\b(?:(?:must|will have to|has to|have to|had to) wait|held back|miss(?:es|ed)? out|left out|fell short|falls? short|deferred|turned down|passed over)\b/i;
@@ -259,9 +260,10 @@ const FRAMES =
 const ROLES = /\b(?:chief executives?|chairs?|chairman|chairwoman|directors?|accountable officers?)\b/i;
 // "chief executive designate(s)", "chair designate": a title, never a designation of an area.
 const ROLE_TITLE = /^\s+designates?\b/i;
-// The role acts: "NHS chief executive names …", "chief executive, Simon Stevens, has named …", "… by the chief executive".
+// The role acts: "NHS chief executive names …", "chief executive, Simon Stevens, has named …", "chief executive
+// Simon Stevens said …", "… by the chief executive".
 const ROLE_ACTS =
-  /^(?:\s*,?\s+(?:\p{Lu}[\p{L}'’-]+\s*){1,3},?)?\s+(?:(?:has|have|had|will|today)\s+)?\p{Ll}+s\b|^(?:\s*,?\s+(?:\p{Lu}[\p{L}'’-]+\s*){1,3},?)?\s+(?:has|have|had|will)\s+\p{Ll}+/u;
+  /^(?:\s*,?\s+(?:\p{Lu}[\p{L}'’-]+\s*){1,3},?)?\s+(?:(?:has|have|had|will|today)\s+)?(?:\p{Ll}+s|said|told|announced|revealed|confirmed)\b|^(?:\s*,?\s+(?:\p{Lu}[\p{L}'’-]+\s*){1,3},?)?\s+(?:has|have|had|will)\s+\p{Ll}+/u;
 const BY_ROLE = /\bby\s+(?:[\p{L}'’]+\s+){0,3}$/iu;
 
 /** Whether a role word is who acts (names, confirms), rather than what is named. */

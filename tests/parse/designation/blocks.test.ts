@@ -228,4 +228,27 @@ describe('readArticle and segmentBlocks', () => {
       '<html><head><title>Four more ICSs named - Healthcare Leader</title></head><body><header class="site-header"><h1 class="logo">Healthcare Leader</h1></header><div class="post"><h2>Four more ICSs named</h2><p>Story.</p></div></body></html>';
     expect(readArticle(html).headline).toBe('Four more ICSs named');
   });
+  it("reads a wholly bold first paragraph as a standfirst, so the lead runs on to the story's first paragraph", () => {
+    expect(
+      blocksOf(
+        page(
+          '<p><strong>A handful of areas have been chosen to go further and faster.</strong></p><p>Eight areas will form the first wave of accountable care systems.</p><p>More text follows here in the story.</p>',
+        ),
+      ).slice(1),
+    ).toEqual([
+      ['standfirst', 'A handful of areas have been chosen to go further and faster.', 'body', true],
+      ['paragraph', 'Eight areas will form the first wave of accountable care systems.', 'body', true],
+      ['paragraph', 'More text follows here in the story.', 'body', false],
+    ]);
+    expect(
+      blocksOf(
+        page(
+          '<p><strong>Devon</strong> is one of eight areas to form the first wave of ICSs.</p><p>More text follows here in the story.</p>',
+        ),
+      ).slice(1),
+    ).toEqual([
+      ['paragraph', 'Devon is one of eight areas to form the first wave of ICSs.', 'body', true],
+      ['paragraph', 'More text follows here in the story.', 'body', false],
+    ]);
+  });
 });

@@ -236,4 +236,13 @@ describe('region labels', () => {
       ['Next steps', 'The new systems', 'Devon', 'Areas working towards designation'].some(isRegionLabel),
     ).toBe(false);
   });
+  it('reads "would" after a reporting verb as the reported future, not a condition', () => {
+    expect(negativeCues('Simon Stevens said eight areas would form the first wave of ACSs')).toEqual([]);
+    expect(negativeCues('Eight areas would form the first wave if funding allowed')).toEqual(['would']);
+  });
+
+  it('takes a role followed by who speaks ("chief executive Simon Stevens said") as the speaker, not the news', () => {
+    expect(framingCues('NHS England chief executive Simon Stevens said eight areas were chosen')).toEqual([]);
+    expect(framingCues('Eight areas name their first ICS chief executive')).toEqual(['chief executive']);
+  });
 });

@@ -66,6 +66,21 @@ describe('findAnnouncement', () => {
   });
 });
 
+describe('findAnnouncement: the name given to the systems', () => {
+  it("reads the wave's noun through the words that name it ('what the organisation is calling ‘accountable care systems’')", () => {
+    const named = read(
+      'Eight areas lead the way on care',
+      '<p>The chief executive said eight areas would form the first wave of what the organisation is calling ‘accountable care systems’.</p>',
+    );
+    expect(findAnnouncement(named.blocks, named.byBlock, ANNOUNCED_ON)).toMatchObject({ place: 'lead' });
+    const far = read(
+      'Eight areas lead the way on care',
+      '<p>The chief executive said eight areas would form the first wave of a scheme that in time leads to accountable care systems.</p>',
+    );
+    expect(findAnnouncement(far.blocks, far.byBlock, ANNOUNCED_ON)).toBeNull();
+  });
+});
+
 describe('findAnnouncement over the whole article', () => {
   it('finds the announcing sentence anywhere in the text, and says where it stands', () => {
     const { blocks, byBlock } = read(
