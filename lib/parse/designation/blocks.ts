@@ -45,6 +45,7 @@ const INLINE = new Set([
 ]);
 // Marks a <br> in collected text until the text is split into lines.
 const LINE_BREAK = '\u2028';
+const BLOCK_CHILD = /^(?:div|p|ul|ol|dl|table|section|figure|blockquote)$/;
 const TEXT_BLOCKS = new Set(['p', 'dt', 'dd', 'figcaption', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
 
 type Draft = Omit<Block, 'index' | 'headings' | 'lead'>;
@@ -210,7 +211,7 @@ function walkElement(walk: Walk, element: Element, inherited: Container): void {
   else if (/^h[1-6]$/.test(name)) {
     if (element === walk.article.headlineElement) return;
     emit(walk, { kind: 'heading', text: textOf(walk, element), level: Number(name.slice(1)), container });
-  } else if (TEXT_BLOCKS.has(name) || !hasBlockInside(element)) {
+  } else if (!hasBlockInside(element) || (TEXT_BLOCKS.has(name) && !holdsBlocks(element))) {
     const kind = name === 'figcaption' ? 'caption' : boldOpening(walk, element) ? 'standfirst' : 'paragraph';
     // Lines broken with <br> are separate entries ("Devon<br>Kent and Medway"), never one run-on name.
     for (const line of linesOf(walk, element)) emit(walk, { kind, text: line, container });
@@ -226,6 +227,17 @@ function boldOpening(walk: Walk, element: Element): boolean {
   const content = element.children.filter((child) => !(child.type === 'text' && child.data.trim() === ''));
   const only = content[0];
   return content.length === 1 && only !== undefined && isElement(only) && /^(?:strong|b)$/.test(only.name);
+}
+
+/**
+ * A caption or definition that holds block elements of its own (a map's legend: a <div> per group, "Newly
+ * recognised: A · B" then "Existing ICS: C · D") is read as those blocks, each its own, never as one run of text.
+ */
+function holdsBlocks(element: Element): boolean {
+  return (
+    !/^h[1-6]$/.test(element.name) &&
+    element.children.some((child) => isElement(child) && BLOCK_CHILD.test(child.name))
+  );
 }
 
 function walkChildren(walk: Walk, parent: Element, container: Container): void {

@@ -251,4 +251,15 @@ describe('readArticle and segmentBlocks', () => {
       ['paragraph', 'More text follows here in the story.', 'body', false],
     ]);
   });
+  it("reads a caption's own block elements (a map legend's groups) as separate blocks, never one run of text", () => {
+    const legend =
+      '<figure><img src="map.png" alt="Map"><figcaption><div class="legend__group"><span>New (May 2020):</span> <span>Sussex &middot; Devon</span></div><div class="legend__group"><span>Existing ICS:</span> <span>Dorset</span></div></figcaption></figure>';
+    expect(blocksOf(page(legend)).slice(1)).toEqual([
+      ['paragraph', 'New (May 2020): Sussex · Devon', 'body', false],
+      ['paragraph', 'Existing ICS: Dorset', 'body', false],
+    ]);
+    expect(
+      blocksOf(page('<figure><figcaption>The map: <b>Sussex</b> and Dorset</figcaption></figure>')).slice(1),
+    ).toEqual([['caption', 'The map: Sussex and Dorset', 'body', false]]);
+  });
 });
