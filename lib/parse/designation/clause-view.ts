@@ -1,7 +1,9 @@
 import {
   clauseAt,
   coordinateRange,
+  isPossessive,
   mainClause,
+  possessiveSpans,
   type Span,
   sentenceSpans,
   subordinateSpans,
@@ -60,12 +62,26 @@ function statusClause(
   names: readonly { start: number; end: number }[],
 ): string {
   const attached = attachedClause(sentence, offset, names);
-  const described = attached ? sentence.slice(attached.start, attached.end) : '';
+  const described =
+    attached && !isPossessive(sentence, attached) ? sentence.slice(attached.start, attached.end) : '';
   const aboutStatus =
     designationCues(described).length > 0 ||
     icsNouns(described).length > 0 ||
     /\b(?:wave|cohort|round|status|programme)\b/i.test(described);
   return aboutStatus ? described : '';
+}
+
+/**
+ * The sentence as it speaks of the mention: the "whose" clauses it is not inside blanked (offsets kept), so what
+ * its antecedent's predecessors or partners did is not read as said of it.
+ */
+export function ownSentence(view: ClauseView): string {
+  let own = view.sentence;
+  for (const span of possessiveSpans(view.sentence)) {
+    if (span.start <= view.offset && view.offset < span.end) continue;
+    own = own.slice(0, span.start) + ' '.repeat(span.end - span.start) + own.slice(span.end);
+  }
+  return own;
 }
 
 /**

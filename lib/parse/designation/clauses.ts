@@ -95,6 +95,19 @@ export function subordinateSpans(sentence: string): Span[] {
   return [...spans, ...adverbialSpans(sentence)];
 }
 
+/**
+ * A "whose" clause speaks of something its antecedent has ("BOB, whose two predecessor systems were chosen in
+ * 2017"), not of the antecedent: its dates, negatives and status words are background for its own names only.
+ */
+export function isPossessive(sentence: string, clause: Span): boolean {
+  return /^[\s,]*whose\b/i.test(sentence.slice(clause.start, clause.end));
+}
+
+/** The "whose" clauses of a sentence. */
+export function possessiveSpans(sentence: string): Span[] {
+  return subordinateSpans(sentence).filter((span) => isPossessive(sentence, span));
+}
+
 /** The main clause of a sentence: the sentence with its subordinate clauses blanked out (offsets kept). */
 export function mainClause(sentence: string): string {
   let main = sentence;

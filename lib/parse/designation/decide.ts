@@ -1,8 +1,9 @@
 import { introAgainst } from './announce.ts';
-import { type ClauseView, clauseView, negativesFor } from './clause-view.ts';
+import { type ClauseView, clauseView, negativesFor, ownSentence } from './clause-view.ts';
 import {
   adverbialSpans,
   mainClause,
+  possessiveSpans,
   quotationSpans,
   sentenceSpans,
   subordinateSpans,
@@ -105,12 +106,14 @@ function itemOwnAgainst(input: DecisionInput, block: Block, mention: Mention): s
   const entry = sentence ? ' '.repeat(sentence.start) + text.slice(sentence.start, sentence.end) : text;
   const blanked =
     entry.slice(0, mention.start) + ' '.repeat(mention.end - mention.start) + entry.slice(mention.end);
-  // Clauses about other names, and the circumstances of the entry ("after its application was held back").
+  // Clauses about other names, the circumstances of the entry ("after its application was held back") and what
+  // the name has ("whose predecessors were chosen in 2017").
   const foreign = [
     ...subordinateSpans(blanked).filter((span) =>
       others.some((other) => span.start <= other.start && other.start < span.end),
     ),
     ...adverbialSpans(blanked),
+    ...possessiveSpans(blanked).filter((span) => !(span.start <= mention.start && mention.start < span.end)),
   ];
   let own = blanked;
   for (const span of foreign)
@@ -159,11 +162,13 @@ function isBareList(view: ClauseView, block: Block, mentions: readonly Mention[]
 
 /** Positive evidence in prose: a status word, a reference back to the wave, a bare list, or a designating section. */
 function prosePositives(input: DecisionInput, block: Block, view: ClauseView): string[] {
+  const own = ownSentence(view);
   const cues = [
-    ...designationCues(view.sentence),
-    ...waveReferences(view.sentence),
-    ...countPhrases(view.sentence).map((count) => count.phrase),
-    ...newAreaCues(view.sentence),
+    ...designationCues(own),
+    ...waveReferences(own),
+    ...countPhrases(own).map((count) => count.phrase),
+    ...newAreaCues(own),
+    ...ellipsisCues(input, block, view),
   ];
   if (isBareList(view, block, input.byBlock.get(block.index) ?? [])) cues.push('(a list of names)');
   for (const index of block.headings) {
@@ -176,6 +181,57 @@ function prosePositives(input: DecisionInput, block: Block, view: ClauseView): s
   }
   if (block.lead && (input.leadAnnounces ?? input.announces)) cues.push('(the lead)');
   return cues;
+}
+
+// A clause that leaves out its predicate and takes the one before: "So too has BOB", "As has Devon", "Devon has
+// too", "Likewise, Kent has." The auxiliary it keeps says which predicate it stands for.
+const ELLIPSIS =
+  /^\s*(?:(?:and\s+)?so(?:\s+too)?|as|likewise,?)\s+(has|have|is|are|was|were|will|did|does|do)\b|\b(has|have|is|are|was|were|will|did|does|do)\s+(?:too|also|likewise|as well)\s*[.!]?\s*$/i;
+const AUXILIARY: Record<string, RegExp> = {
+  has: /\b(?:has|have)\b/i,
+  have: /\b(?:has|have)\b/i,
+  is: /\b(?:is|are)\b/i,
+  are: /\b(?:is|are)\b/i,
+  was: /\b(?:was|were)\b/i,
+  were: /\b(?:was|were)\b/i,
+  will: /\bwill\b/i,
+};
+
+/** The article's own prose sentences before the one at `offset` of `block`, nearest first. */
+function sentencesBefore(input: DecisionInput, block: Block, offset: number): string[] {
+  const prose = input.blocks.filter(
+    (other) =>
+      other.index <= block.index &&
+      other.container === 'body' &&
+      (other.kind === 'paragraph' || other.kind === 'standfirst'),
+  );
+  return prose
+    .flatMap((other) =>
+      sentenceSpans(other.text)
+        .filter((span) => other.index < block.index || span.end <= offset)
+        .map((span) => withoutQuotations(span.text)),
+    )
+    .reverse();
+}
+
+/**
+ * An elliptical clause ("So too has BOB", "Devon has too") says what the nearest sentence before it with the same
+ * auxiliary says ("NENC has also been handed ICS status"): that sentence's status words, read in its main clause,
+ * are its own; within three sentences back.
+ */
+function ellipsisCues(input: DecisionInput, block: Block, view: ClauseView): string[] {
+  const elided = ELLIPSIS.exec(mainClause(view.sentence));
+  if (!elided) return [];
+  const auxiliary = (elided[1] ?? elided[2] ?? '').toLowerCase();
+  const start = block.text.indexOf(view.sentence);
+  const pattern = AUXILIARY[auxiliary];
+  const before = sentencesBefore(input, block, start < 0 ? 0 : start).slice(0, 3);
+  const antecedent = before.find((sentence) => !pattern || pattern.test(mainClause(sentence)));
+  if (!antecedent) return [];
+  const main = mainClause(antecedent);
+  if (negativeCues(main).length > 0) return [];
+  const cues = designationCues(main);
+  return cues.length > 0 ? [`(as before: ${cues.join(', ')})`] : [];
 }
 
 /**

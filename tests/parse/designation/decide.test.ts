@@ -140,6 +140,50 @@ describe('decideMentions', () => {
     ]);
   });
 
+  it('reads a "whose" clause as background to what its antecedent has, never as said of the antecedent', () => {
+    expect(
+      decide(
+        'Three more areas become integrated care systems',
+        '<p>Three more areas have been confirmed as integrated care systems today.</p><p>Devon, whose two predecessor partnerships were chosen in 2017, has been given integrated care system status.</p><p>Dorset, which was first chosen in 2017, has been given integrated care system status.</p>',
+      ),
+    ).toEqual([
+      ['Devon', 'designated'],
+      ['Dorset', 'not_designated'],
+    ]);
+    // Nor do the status words of a "whose" clause designate its antecedent.
+    expect(
+      decide(
+        'Three more areas become integrated care systems',
+        '<p>Three more areas have been confirmed as integrated care systems today.</p><p>Health leaders gathered in Kent and Medway, whose neighbours were among those chosen.</p>',
+      ),
+    ).toEqual([['Kent and Medway', 'not_designated']]);
+  });
+
+  it('reads an elliptical clause ("So too has X", "X has too") with the predicate of the sentence it stands for', () => {
+    const announce = '<p>Three more areas have been confirmed as integrated care systems today.</p>';
+    expect(
+      decide(
+        'Three more areas become integrated care systems',
+        `${announce}<p>Devon has also been handed ICS status. The enlarged system covers a million people.</p><p>So too has Somerset.</p><p>Lincolnshire has too.</p>`,
+      ),
+    ).toEqual([
+      ['Devon', 'designated'],
+      ['Somerset', 'designated'],
+      ['Lincolnshire', 'designated'],
+    ]);
+    expect(
+      decide(
+        'Three more areas become integrated care systems',
+        `${announce}<p>Devon has also been handed ICS status. Its chief executive has a plan for the coast.</p><p>So too has Somerset.</p><p>Gloucestershire has not been handed ICS status. Neither has Dorset.</p>`,
+      ),
+    ).toEqual([
+      ['Devon', 'designated'],
+      ['Somerset', 'not_designated'],
+      ['Gloucestershire', 'not_designated'],
+      ['Dorset', 'not_designated'],
+    ]);
+  });
+
   it('designates list items under a designating introduction, not under one about other systems', () => {
     const body =
       '<p>The new systems are:</p><ul><li>Devon</li><li>Lincolnshire</li></ul><p>They join the systems already working this way:</p><ul><li>Dorset</li></ul><p>Areas still to be designated:</p><ul><li>Somerset</li></ul>';
