@@ -131,11 +131,12 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
     }
     return summary;
   } finally {
-    disposeInterrupt();
-    // A failed release (the lake is failing) leaves the lease to expire; the run's outcome stands.
+    // A failed release (the lake is failing) leaves the lease to expire; the run's outcome stands. The interrupt
+    // cleanup stays registered until the lease is gone, so a signal during the release still releases it.
     await lease
       ?.release()
       .catch((thrown) => log(`run ${runId}: lease not released: ${describeError(thrown)}`));
+    disposeInterrupt();
   }
 }
 
