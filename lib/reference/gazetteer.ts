@@ -173,130 +173,133 @@ function toCandidate(variant: NameVariant): Candidate {
   };
 }
 
-/** Build a gazetteer from code lookups (every vintage), extra ICB names, legacy STP memberships and aliases. */
-export function buildGazetteer(input: GazetteerInput): Gazetteer {
-  const names = new Map<string, NameVariant[]>();
-  const codes = new Map<string, CodeEntry[]>();
-  const regions = new Map<string, Region>();
-  const icsCodes = new Set<string>();
-  const vintages = new Set<string>();
+/** The gazetteer's tables, filled by the indexing steps below and read by the resolvers. */
+interface GazetteerIndex {
+  /** Name variants by normalised key. */
+  names: Map<string, NameVariant[]>;
+  /** Code entries by upper-case code (ODS, ONS, sub-ICB, CCG). */
+  codes: Map<string, CodeEntry[]>;
+  regions: Map<string, Region>;
+  icsCodes: Set<string>;
+  vintages: Set<string>;
+}
 
-  const addName = (variant: NameVariant): void => {
-    const key = normaliseName(variant.variant).key;
-    if (key.length === 0) return;
-    const list = names.get(key) ?? [];
-    if (
-      !list.some((existing) => existing.ics_code === variant.ics_code && existing.variant === variant.variant)
-    ) {
-      list.push(variant);
-    }
-    names.set(key, list);
-  };
-  const addCode = (code: string, entry: CodeEntry): void => {
-    const key = code.trim().toUpperCase();
-    const list = codes.get(key) ?? [];
-    if (
-      !list.some((existing) => existing.ics_code === entry.ics_code && existing.vintage === entry.vintage)
-    ) {
-      list.push(entry);
-    }
-    codes.set(key, list);
-  };
+function emptyIndex(): GazetteerIndex {
+  return { names: new Map(), codes: new Map(), regions: new Map(), icsCodes: new Set(), vintages: new Set() };
+}
 
-  for (const row of input.lookups) {
-    icsCodes.add(row.icb_code);
-    vintages.add(row.vintage);
-    addCode(row.icb_code, { ics_code: row.icb_code, vintage: row.vintage, partial: false });
-    addCode(row.icb_ons_code, { ics_code: row.icb_code, vintage: row.vintage, partial: false });
-    addCode(row.sub_icb_code, { ics_code: row.icb_code, vintage: row.vintage, partial: true });
-    if (row.sub_icb_ons_code) {
-      addCode(row.sub_icb_ons_code, { ics_code: row.icb_code, vintage: row.vintage, partial: true });
-    }
-    addName({ ics_code: row.icb_code, variant: row.icb_name, rule: 'lookup-name', partial: false });
-    const region = regions.get(row.region_code) ?? {
-      region_code: row.region_code,
-      region_ons_codes: [],
-      region_name: row.region_name,
-    };
-    if (row.region_ons_code && !region.region_ons_codes.includes(row.region_ons_code)) {
-      region.region_ons_codes.push(row.region_ons_code);
-      region.region_ons_codes.sort();
-    }
-    regions.set(row.region_code, region);
+/** Add a name variant under its normalised key (once per ICS and spelling). */
+function addName(index: GazetteerIndex, variant: NameVariant): void {
+  const key = normaliseName(variant.variant).key;
+  if (key.length === 0) return;
+  const list = index.names.get(key) ?? [];
+  if (
+    !list.some((existing) => existing.ics_code === variant.ics_code && existing.variant === variant.variant)
+  ) {
+    list.push(variant);
   }
+  index.names.set(key, list);
+}
 
-  for (const entry of input.icbNames ?? []) {
-    addName({ ics_code: entry.icb_code, variant: entry.name, rule: 'icb-name', partial: false });
-    if (entry.ons_code)
-      addCode(entry.ons_code, { ics_code: entry.icb_code, vintage: 'icb-names', partial: false });
+/** Add a code (once per ICS and vintage). */
+function addCode(index: GazetteerIndex, code: string, entry: CodeEntry): void {
+  const key = code.trim().toUpperCase();
+  const list = index.codes.get(key) ?? [];
+  if (!list.some((existing) => existing.ics_code === entry.ics_code && existing.vintage === entry.vintage)) {
+    list.push(entry);
   }
+  index.codes.set(key, list);
+}
 
-  const sortedVintages = [...vintages].sort(compareVintages);
-
-  const pickEntries = (entries: readonly CodeEntry[], options: CodeResolutionOptions): CodeEntry[] => {
-    if (options.vintage !== undefined) return entries.filter((entry) => entry.vintage === options.vintage);
-    const held = [...new Set(entries.map((entry) => entry.vintage))];
-    const chosen =
-      options.asOf !== undefined ? vintageFor(options.asOf, held) : [...held].sort(compareVintages).at(-1);
-    return entries.filter((entry) => entry.vintage === chosen);
+/** One lookup row: the ICB's codes and name, its sub-ICB location's codes (partial), and its region. */
+function indexLookupRow(index: GazetteerIndex, row: CodeLookupRow): void {
+  index.icsCodes.add(row.icb_code);
+  index.vintages.add(row.vintage);
+  addCode(index, row.icb_code, { ics_code: row.icb_code, vintage: row.vintage, partial: false });
+  addCode(index, row.icb_ons_code, { ics_code: row.icb_code, vintage: row.vintage, partial: false });
+  addCode(index, row.sub_icb_code, { ics_code: row.icb_code, vintage: row.vintage, partial: true });
+  if (row.sub_icb_ons_code) {
+    addCode(index, row.sub_icb_ons_code, { ics_code: row.icb_code, vintage: row.vintage, partial: true });
+  }
+  addName(index, { ics_code: row.icb_code, variant: row.icb_name, rule: 'lookup-name', partial: false });
+  const region = index.regions.get(row.region_code) ?? {
+    region_code: row.region_code,
+    region_ons_codes: [],
+    region_name: row.region_name,
   };
+  if (row.region_ons_code && !region.region_ons_codes.includes(row.region_ons_code)) {
+    region.region_ons_codes.push(row.region_ons_code);
+    region.region_ons_codes.sort();
+  }
+  index.regions.set(row.region_code, region);
+}
 
-  const resolveCode = (code: string, options: CodeResolutionOptions = {}): Resolution => {
-    const key = code.trim().toUpperCase();
-    const entries = codes.get(key);
-    if (!entries || entries.length === 0) {
-      return {
-        status: 'unresolved',
-        name: code,
-        normalised: key,
-        reason: `no lookup vintage holds the code "${key}"`,
-      };
-    }
-    const picked = pickEntries(entries, options);
-    if (picked.length === 0) {
-      return {
-        status: 'unresolved',
-        name: code,
-        normalised: key,
-        reason: `the code "${key}" is not in lookup vintage ${options.vintage ?? '(none)'}`,
-      };
-    }
-    const targets = [...new Set(picked.map((entry) => entry.ics_code))].sort();
-    if (targets.length > 1) {
-      return {
-        status: 'ambiguous',
-        name: code,
-        normalised: key,
-        candidates: targets.map((ics_code) => ({
-          ics_code,
-          matched_variant: key,
-          rule: 'code',
-          partial: true,
-        })),
-      };
-    }
-    const first = picked[0] as CodeEntry;
+/** The entries of one vintage: the one asked for, the one in force on a date, else the newest. */
+function pickEntries(entries: readonly CodeEntry[], options: CodeResolutionOptions): CodeEntry[] {
+  if (options.vintage !== undefined) return entries.filter((entry) => entry.vintage === options.vintage);
+  const held = [...new Set(entries.map((entry) => entry.vintage))];
+  const chosen =
+    options.asOf !== undefined ? vintageFor(options.asOf, held) : [...held].sort(compareVintages).at(-1);
+  return entries.filter((entry) => entry.vintage === chosen);
+}
+
+/** Resolve a code of any kind and vintage. */
+function resolveCodeIn(index: GazetteerIndex, code: string, options: CodeResolutionOptions = {}): Resolution {
+  const key = code.trim().toUpperCase();
+  const entries = index.codes.get(key);
+  if (!entries || entries.length === 0) {
     return {
-      status: 'resolved',
-      ics_code: first.ics_code,
-      matched_variant: key,
-      rule: 'code',
-      partial: first.partial,
-      vintage: first.vintage,
+      status: 'unresolved',
+      name: code,
+      normalised: key,
+      reason: `no lookup vintage holds the code "${key}"`,
     };
-  };
-
-  // Pre-2020 STP codes resolve through their CCGs: to the ICS that took the majority of them.
-  const legacyByCode = new Map<string, LegacyStpRow[]>();
-  for (const row of input.legacyStps ?? []) {
-    const list = legacyByCode.get(row.stp_ons_code) ?? [];
-    list.push(row);
-    legacyByCode.set(row.stp_ons_code, list);
   }
-  for (const [stpCode, members] of [...legacyByCode].sort(([a], [b]) => compareText(a, b))) {
+  const picked = pickEntries(entries, options);
+  if (picked.length === 0) {
+    return {
+      status: 'unresolved',
+      name: code,
+      normalised: key,
+      reason: `the code "${key}" is not in lookup vintage ${options.vintage ?? '(none)'}`,
+    };
+  }
+  const targets = [...new Set(picked.map((entry) => entry.ics_code))].sort();
+  if (targets.length > 1) {
+    return {
+      status: 'ambiguous',
+      name: code,
+      normalised: key,
+      candidates: targets.map((ics_code) => ({
+        ics_code,
+        matched_variant: key,
+        rule: 'code',
+        partial: true,
+      })),
+    };
+  }
+  const first = picked[0] as CodeEntry;
+  return {
+    status: 'resolved',
+    ics_code: first.ics_code,
+    matched_variant: key,
+    rule: 'code',
+    partial: first.partial,
+    vintage: first.vintage,
+  };
+}
+
+/**
+ * Pre-2020 STP codes resolve through their CCGs: to the ICS that took the majority of them (a tie resolves
+ * nothing). The STP's names become variants of that ICS.
+ */
+function indexLegacyStps(index: GazetteerIndex, rows: readonly LegacyStpRow[]): void {
+  const byCode = new Map<string, LegacyStpRow[]>();
+  for (const row of rows) byCode.set(row.stp_ons_code, [...(byCode.get(row.stp_ons_code) ?? []), row]);
+  for (const [stpCode, members] of [...byCode].sort(([a], [b]) => compareText(a, b))) {
     const votes = new Map<string, number>();
     for (const member of members) {
-      const resolution = resolveCode(member.sub_icb_code, { asOf: vintageStart(member.vintage) });
+      const resolution = resolveCodeIn(index, member.sub_icb_code, { asOf: vintageStart(member.vintage) });
       if (resolution.status === 'resolved')
         votes.set(resolution.ics_code, (votes.get(resolution.ics_code) ?? 0) + 1);
     }
@@ -304,53 +307,80 @@ export function buildGazetteer(input: GazetteerInput): Gazetteer {
     const [winner, runnerUp] = ranked;
     if (!winner || (runnerUp && runnerUp[1] === winner[1])) continue;
     const [icsCode] = winner;
-    const partial = false;
     const vintage =
       [...new Set(members.map((member) => member.vintage))].sort(compareVintages)[0] ?? 'legacy';
-    if (!codes.get(stpCode)?.some((entry) => entry.vintage !== vintage)) {
-      addCode(stpCode, { ics_code: icsCode, vintage, partial });
+    if (!index.codes.get(stpCode)?.some((entry) => entry.vintage !== vintage)) {
+      addCode(index, stpCode, { ics_code: icsCode, vintage, partial: false });
     }
     for (const name of new Set(members.map((member) => member.stp_name))) {
-      addName({ ics_code: icsCode, variant: name, rule: 'legacy-stp-name', partial });
+      addName(index, { ics_code: icsCode, variant: name, rule: 'legacy-stp-name', partial: false });
     }
   }
+}
 
-  for (const alias of input.aliases ?? defaultAliases) {
-    addName({ ics_code: alias.ics_code, variant: alias.name, rule: 'alias', partial: alias.partial });
-  }
-
-  const resolve = (name: string): Resolution => {
-    const trimmed = name.trim();
-    const { key } = normaliseName(trimmed);
-    if (trimmed.length === 0) return { status: 'unresolved', name, normalised: '', reason: 'empty name' };
-    if (codes.has(trimmed.toUpperCase())) return resolveCode(trimmed);
-    const variants = [...(names.get(key) ?? [])].sort(compareVariants);
-    if (variants.length === 0) {
-      return {
-        status: 'unresolved',
-        name,
-        normalised: key,
-        reason: `no ICS name, alias or code has the normalised form "${key}"`,
-      };
-    }
-    const targets = new Set(variants.map((variant) => variant.ics_code));
-    if (targets.size > 1) {
-      return { status: 'ambiguous', name, normalised: key, candidates: variants.map(toCandidate) };
-    }
-    const best = variants[0] as NameVariant;
+/** Resolve a published name (or a code written as a name). */
+function resolveNameIn(index: GazetteerIndex, name: string): Resolution {
+  const trimmed = name.trim();
+  const { key } = normaliseName(trimmed);
+  if (trimmed.length === 0) return { status: 'unresolved', name, normalised: '', reason: 'empty name' };
+  if (index.codes.has(trimmed.toUpperCase())) return resolveCodeIn(index, trimmed);
+  const variants = [...(index.names.get(key) ?? [])].sort(compareVariants);
+  if (variants.length === 0) {
     return {
-      status: 'resolved',
-      ics_code: best.ics_code,
-      matched_variant: best.variant,
-      rule: best.rule,
-      // A name is partial only if every variant it matches says so; an official name always wins.
-      partial: variants.every((variant) => variant.partial),
+      status: 'unresolved',
+      name,
+      normalised: key,
+      reason: `no ICS name, alias or code has the normalised form "${key}"`,
     };
+  }
+  const targets = new Set(variants.map((variant) => variant.ics_code));
+  if (targets.size > 1) {
+    return { status: 'ambiguous', name, normalised: key, candidates: variants.map(toCandidate) };
+  }
+  const best = variants[0] as NameVariant;
+  return {
+    status: 'resolved',
+    ics_code: best.ics_code,
+    matched_variant: best.variant,
+    rule: best.rule,
+    // A name is partial only if every variant it matches says so; an official name always wins.
+    partial: variants.every((variant) => variant.partial),
   };
+}
 
+/** Every name form, by normalised key then preference. */
+function nameFormsOf(index: GazetteerIndex): ReturnType<Gazetteer['nameForms']> {
+  return [...index.names]
+    .sort(([a], [b]) => compareText(a, b))
+    .flatMap(([key, variants]) =>
+      [...variants].sort(compareVariants).map((variant) => ({
+        ics_code: variant.ics_code,
+        name: variant.variant,
+        key,
+        rule: variant.rule,
+        partial: variant.partial,
+      })),
+    );
+}
+
+/** Build a gazetteer from code lookups (every vintage), extra ICB names, legacy STP memberships and aliases. */
+export function buildGazetteer(input: GazetteerInput): Gazetteer {
+  const index = emptyIndex();
+  for (const row of input.lookups) indexLookupRow(index, row);
+  for (const entry of input.icbNames ?? []) {
+    addName(index, { ics_code: entry.icb_code, variant: entry.name, rule: 'icb-name', partial: false });
+    if (entry.ons_code)
+      addCode(index, entry.ons_code, { ics_code: entry.icb_code, vintage: 'icb-names', partial: false });
+  }
+  const sortedVintages = [...index.vintages].sort(compareVintages);
+  indexLegacyStps(index, input.legacyStps ?? []);
+  for (const alias of input.aliases ?? defaultAliases) {
+    addName(index, { ics_code: alias.ics_code, variant: alias.name, rule: 'alias', partial: alias.partial });
+  }
+  const resolve = (name: string): Resolution => resolveNameIn(index, name);
   return {
     resolve,
-    resolveCode,
+    resolveCode: (code, options) => resolveCodeIn(index, code, options),
     isKnownName: (name) => resolve(name).status !== 'unresolved',
     explain: (name) => {
       const { key, steps } = normaliseName(name.trim());
@@ -358,30 +388,19 @@ export function buildGazetteer(input: GazetteerInput): Gazetteer {
         input: name,
         normalised: key,
         steps,
-        variants: [...(names.get(key) ?? [])].sort(compareVariants).map(toCandidate),
+        variants: [...(index.names.get(key) ?? [])].sort(compareVariants).map(toCandidate),
         resolution: resolve(name),
       };
     },
     region: (code) => {
       const key = code.trim().toUpperCase();
-      const direct = regions.get(key);
-      if (direct) return direct;
-      return [...regions.values()].find((region) => region.region_ons_codes.includes(key));
+      return (
+        index.regions.get(key) ?? [...index.regions.values()].find((r) => r.region_ons_codes.includes(key))
+      );
     },
-    icsCodes: () => [...icsCodes].sort(),
+    icsCodes: () => [...index.icsCodes].sort(),
     vintages: () => [...sortedVintages],
-    nameForms: () =>
-      [...names]
-        .sort(([a], [b]) => compareText(a, b))
-        .flatMap(([key, variants]) =>
-          [...variants].sort(compareVariants).map((variant) => ({
-            ics_code: variant.ics_code,
-            name: variant.variant,
-            key,
-            rule: variant.rule,
-            partial: variant.partial,
-          })),
-        ),
+    nameForms: () => nameFormsOf(index),
   };
 }
 
