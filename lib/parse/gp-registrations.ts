@@ -171,6 +171,140 @@ export async function* parseGpRegistrations(
   for await (const batch of parseGpRegistrationBatches(input, options)) yield* batch;
 }
 
+/** Where the columns are, in a practice-level file or an organisation-level (regions) file. */
+type GpColumns =
+  | {
+      kind: 'practice';
+      extractDate: number;
+      subIcb: number;
+      subIcbOns: number;
+      practice: number;
+      sex: number;
+      age: number;
+      patients: number;
+    }
+  | {
+      kind: 'org';
+      extractDate: number;
+      orgType: number;
+      orgCode: number;
+      onsCode: number;
+      sex: number;
+      age: number;
+      patients: number;
+    };
+
+/** The columns of a header row of a detected layout (missing required columns are a layout error). */
+function gpColumnsFor(row: string[], layout: GpFileLayout, context: ParseContext): GpColumns {
+  const normalised = row.map(normaliseHeader);
+  if (layout.level === 'org') {
+    const found = requireColumns(
+      row,
+      {
+        extractDate: ['extract_date'],
+        orgType: ['org_type'],
+        orgCode: ['org_code'],
+        sex: ['sex'],
+        age: ['age'],
+        patients: PATIENTS,
+      },
+      context,
+    );
+    return { kind: 'org', ...found, onsCode: findColumn(normalised, ['ons_code', 'org_ons_code']) };
+  }
+  const found = requireColumns(
+    row,
+    {
+      extractDate: ['extract_date'],
+      subIcb: SUB_ICB_CODE,
+      practice: PRACTICE_CODE,
+      sex: ['sex'],
+      age: ['age'],
+      patients: PATIENTS,
+    },
+    context,
+  );
+  return { kind: 'practice', ...found, subIcbOns: findColumn(normalised, SUB_ICB_ONS) };
+}
+
+/** What reading the data rows carries from row to row. */
+interface GpRowReader {
+  columns: GpColumns;
+  header: string[];
+  context: ParseContext;
+  /** Data rows seen (org rows of other levels included), for the sampled schema check and the empty check. */
+  dataRows: number;
+  // Extract dates and org types repeat on every row: parse each distinct spelling once.
+  extractDates: Map<string, string>;
+  orgLevels: Map<string, 'ccg' | 'sub_icb' | null>;
+}
+
+/** One data row as a record, or null for an organisation row of a level we do not use. */
+function readGpRow(reader: GpRowReader, row: string[], line: number): GpRegistrationRow | null {
+  const { columns, context } = reader;
+  checkRowWidth(row, reader.header.length, context, line);
+  const rawDate = cellAt(row, columns.extractDate);
+  let extractDate = reader.extractDates.get(rawDate);
+  if (extractDate === undefined) {
+    extractDate = parseExtractDate(rawDate, context, line);
+    reader.extractDates.set(rawDate, extractDate);
+  }
+  const sex = cellAt(row, columns.sex).toUpperCase();
+  if (!SEXES.has(sex)) {
+    throw dataError(
+      context,
+      `row ${line}: expected SEX of ALL, MALE or FEMALE but found ${JSON.stringify(sex)}`,
+    );
+  }
+  const age = cellAt(row, columns.age).toUpperCase().replace(/\s+/g, '');
+  const patientsColumn = reader.header[columns.patients]?.trim() ?? 'NUMBER_OF_PATIENTS';
+  const patients = parseCount(row[columns.patients] ?? '', context, line, patientsColumn);
+  reader.dataRows += 1;
+  // Records are built as whole literals in one property order: this is the hot path of the largest files.
+  if (columns.kind === 'practice') {
+    return {
+      extract_date: extractDate,
+      sub_icb_code: cellAt(row, columns.subIcb),
+      sub_icb_ons_code: cellAt(row, columns.subIcbOns) || null,
+      org_code: cellAt(row, columns.practice),
+      org_type: 'practice',
+      sex: sex as GpRegistrationRow['sex'],
+      age,
+      patients,
+    };
+  }
+  const rawType = cellAt(row, columns.orgType);
+  let level = reader.orgLevels.get(rawType);
+  if (level === undefined) {
+    level = ORG_LEVELS[normaliseHeader(rawType)] ?? null;
+    reader.orgLevels.set(rawType, level);
+  }
+  if (level === null) return null;
+  const orgCode = cellAt(row, columns.orgCode);
+  return {
+    extract_date: extractDate,
+    sub_icb_code: orgCode,
+    sub_icb_ons_code: cellAt(row, columns.onsCode) || null,
+    org_code: orgCode,
+    org_type: level,
+    sex: sex as GpRegistrationRow['sex'],
+    age,
+    patients,
+  };
+}
+
+/** The full zod check on any row the fast check doubts, and on a sample of the rest. */
+function checkGpRow(reader: GpRowReader, candidate: GpRegistrationRow, line: number): void {
+  if (isValidGpRegistrationRow(candidate) && reader.dataRows % SCHEMA_SAMPLE_INTERVAL !== 1) return;
+  const checked = GpRegistrationRow.safeParse(candidate);
+  if (!checked.success) {
+    throw dataError(
+      reader.context,
+      `row ${line}: invalid GP registration row (${describeIssues(checked.error.issues)})`,
+    );
+  }
+}
+
 /**
  * Parse a GP registrations CSV stream into batches of validated rows, one batch per parsed chunk of the stream.
  * Yielding a batch rather than each row keeps the per-row cost to plain function calls: an async generator step
@@ -186,147 +320,40 @@ export async function* parseGpRegistrationBatches(
   };
   let line = 0;
   let firstRow: string[] | null = null;
-  let layout: GpFileLayout | null = null;
-  let header: string[] = [];
-  let dataRows = 0;
-  let columns:
-    | {
-        kind: 'practice';
-        extractDate: number;
-        subIcb: number;
-        subIcbOns: number;
-        practice: number;
-        sex: number;
-        age: number;
-        patients: number;
-      }
-    | {
-        kind: 'org';
-        extractDate: number;
-        orgType: number;
-        orgCode: number;
-        onsCode: number;
-        sex: number;
-        age: number;
-        patients: number;
-      }
-    | null = null;
-  // Extract dates and org types repeat on every row: parse each distinct spelling once.
-  const extractDates = new Map<string, string>();
-  const orgLevels = new Map<string, 'ccg' | 'sub_icb' | null>();
-  const patientsColumnName = (): string => header[columns?.patients ?? 0]?.trim() ?? 'NUMBER_OF_PATIENTS';
+  let reader: GpRowReader | null = null;
 
   batches: for await (const batch of csvRowBatches(input, context)) {
     const parsed: GpRegistrationRow[] = [];
     for (const row of batch) {
       line += 1;
-      if (columns === null) {
+      if (reader === null) {
+        // Before the header: look for it within the preamble.
         firstRow ??= row;
-        layout = detectGpLayout(row);
+        const layout = detectGpLayout(row);
         if (layout === null) {
           if (line > MAX_PREAMBLE_ROWS) break batches;
           continue;
         }
-        header = row;
-        const normalised = row.map(normaliseHeader);
-        if (layout.level === 'org') {
-          const found = requireColumns(
-            row,
-            {
-              extractDate: ['extract_date'],
-              orgType: ['org_type'],
-              orgCode: ['org_code'],
-              sex: ['sex'],
-              age: ['age'],
-              patients: PATIENTS,
-            },
-            context,
-          );
-          columns = { kind: 'org', ...found, onsCode: findColumn(normalised, ['ons_code', 'org_ons_code']) };
-        } else {
-          const found = requireColumns(
-            row,
-            {
-              extractDate: ['extract_date'],
-              subIcb: SUB_ICB_CODE,
-              practice: PRACTICE_CODE,
-              sex: ['sex'],
-              age: ['age'],
-              patients: PATIENTS,
-            },
-            context,
-          );
-          columns = { kind: 'practice', ...found, subIcbOns: findColumn(normalised, SUB_ICB_ONS) };
-        }
+        const columns = gpColumnsFor(row, layout, context);
+        reader = {
+          columns,
+          header: row,
+          context,
+          dataRows: 0,
+          extractDates: new Map(),
+          orgLevels: new Map(),
+        };
         continue;
       }
-
-      checkRowWidth(row, header.length, context, line);
-      const rawDate = cellAt(row, columns.extractDate);
-      let extractDate = extractDates.get(rawDate);
-      if (extractDate === undefined) {
-        extractDate = parseExtractDate(rawDate, context, line);
-        extractDates.set(rawDate, extractDate);
-      }
-      const sex = cellAt(row, columns.sex).toUpperCase();
-      if (!SEXES.has(sex)) {
-        throw dataError(
-          context,
-          `row ${line}: expected SEX of ALL, MALE or FEMALE but found ${JSON.stringify(sex)}`,
-        );
-      }
-      const age = cellAt(row, columns.age).toUpperCase().replace(/\s+/g, '');
-      const patients = parseCount(row[columns.patients] ?? '', context, line, patientsColumnName());
-
-      let candidate: GpRegistrationRow;
-      if (columns.kind === 'org') {
-        const rawType = cellAt(row, columns.orgType);
-        let level = orgLevels.get(rawType);
-        if (level === undefined) {
-          level = ORG_LEVELS[normaliseHeader(rawType)] ?? null;
-          orgLevels.set(rawType, level);
-        }
-        dataRows += 1;
-        if (level === null) continue;
-        const orgCode = cellAt(row, columns.orgCode);
-        candidate = {
-          extract_date: extractDate,
-          sub_icb_code: orgCode,
-          sub_icb_ons_code: cellAt(row, columns.onsCode) || null,
-          org_code: orgCode,
-          org_type: level,
-          sex: sex as GpRegistrationRow['sex'],
-          age,
-          patients,
-        };
-      } else {
-        dataRows += 1;
-        candidate = {
-          extract_date: extractDate,
-          sub_icb_code: cellAt(row, columns.subIcb),
-          sub_icb_ons_code: cellAt(row, columns.subIcbOns) || null,
-          org_code: cellAt(row, columns.practice),
-          org_type: 'practice',
-          sex: sex as GpRegistrationRow['sex'],
-          age,
-          patients,
-        };
-      }
-      if (!isValidGpRegistrationRow(candidate) || dataRows % SCHEMA_SAMPLE_INTERVAL === 1) {
-        const checked = GpRegistrationRow.safeParse(candidate);
-        if (!checked.success) {
-          throw dataError(
-            context,
-            `row ${line}: invalid GP registration row (${describeIssues(checked.error.issues)})`,
-          );
-        }
-      }
+      const candidate = readGpRow(reader, row, line);
+      if (candidate === null) continue;
+      checkGpRow(reader, candidate, line);
       parsed.push(candidate);
     }
     if (parsed.length > 0) yield parsed;
   }
 
-  if (columns === null) {
+  if (reader === null) {
     if (firstRow === null)
       throw dataError(context, 'empty file: expected a header and at least one data row');
     throw layoutError(
@@ -334,7 +361,8 @@ export async function* parseGpRegistrationBatches(
       `expected a GP registrations header with NUMBER_OF_PATIENTS in the first ${MAX_PREAMBLE_ROWS + 1} rows but the first row is ${firstRow.join(', ')}`,
     );
   }
-  if (dataRows === 0) throw dataError(context, 'empty table: the header is not followed by any data row');
+  if (reader.dataRows === 0)
+    throw dataError(context, 'empty table: the header is not followed by any data row');
 }
 
 // ---------------------------------------------------------------------------------------------------------------
