@@ -13,6 +13,7 @@ export function collapseWhitespace(text: string): string {
     .trim();
 }
 
+/** The month names, lower case, January first. */
 const MONTHS = [
   'january',
   'february',
@@ -27,6 +28,11 @@ const MONTHS = [
   'november',
   'december',
 ];
+
+/** The month number (1–12) of a full month name in any case, or 0 when it is not one. */
+export function monthNumber(name: string): number {
+  return MONTHS.indexOf(name.toLowerCase()) + 1;
+}
 
 /** Month-name alternation for regular expressions (full names, capitalised or not). */
 export const MONTH_PATTERN = `(?:${MONTHS.map((month) => month[0]?.toUpperCase() + month.slice(1)).join('|')})`;
@@ -61,14 +67,14 @@ export function parseTextDate(text: string): TextDate | null {
     'i',
   ).exec(text);
   if (dayMonthYear) {
-    const month = MONTHS.indexOf(String(dayMonthYear[2]).toLowerCase()) + 1;
+    const month = monthNumber(String(dayMonthYear[2]));
     const value = isoDate(Number(dayMonthYear[3]), month, Number(dayMonthYear[1]));
     // An impossible day ("31 February") is an unknown date, not a month-only one.
     return value ? { iso: value, precision: 'day', matched: dayMonthYear[0] } : null;
   }
   const monthYear = new RegExp(`\\b(${MONTH_PATTERN})\\s+(\\d{4})\\b`, 'i').exec(text);
   if (monthYear) {
-    const month = MONTHS.indexOf(String(monthYear[1]).toLowerCase()) + 1;
+    const month = monthNumber(String(monthYear[1]));
     const value = isoDate(Number(monthYear[2]), month, 1);
     if (value) return { iso: value, precision: 'month', matched: monthYear[0] };
   }

@@ -1,4 +1,4 @@
-import { MONTH_PATTERN, NUMBER_PATTERN } from '../text.ts';
+import { MONTH_PATTERN, monthNumber, NUMBER_PATTERN } from '../text.ts';
 
 /**
  * The words that decide whether a sentence designates. Candidates come from the closed world of ICS names; these
@@ -283,27 +283,9 @@ export function framingCues(text: string): string[] {
   return [...matches(text, FRAMES), ...roles.map((cue) => cue.word)];
 }
 
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 const FUTURE = /\b(?:will|to become|from|next|due|expected|by|ahead)\b/i;
 const PAST_TENSE =
   /\b(?:was|were|became|joined|had|has been|have been|started|began|followed|confirmed|named|designated|approved)\b/i;
-
-function monthNumber(name: string): number {
-  return MONTHS.indexOf(name.toLowerCase()) + 1;
-}
 
 /**
  * Dates in a sentence that lie before the page's own month: "in June 2019" in a December 2020 article, "since

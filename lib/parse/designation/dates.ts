@@ -1,6 +1,6 @@
 import type * as cheerio from 'cheerio';
 import type { Element } from 'domhandler';
-import { collapseWhitespace, MONTH_PATTERN, parseTextDate } from '../text.ts';
+import { collapseWhitespace, MONTH_PATTERN, monthNumber, parseTextDate } from '../text.ts';
 import { spacedText } from './blocks.ts';
 
 /**
@@ -263,23 +263,6 @@ export interface EffectiveDate {
   words: string;
 }
 
-const MONTH_INDEX = new Map(
-  [
-    'january',
-    'february',
-    'march',
-    'april',
-    'may',
-    'june',
-    'july',
-    'august',
-    'september',
-    'october',
-    'november',
-    'december',
-  ].map((month, index) => [month, index + 1]),
-);
-
 function firstOfMonth(year: number, month: number): string {
   return `${year}-${String(month).padStart(2, '0')}-01`;
 }
@@ -336,7 +319,7 @@ function namedDate(sentence: string, preposition: string, announcedOn: string): 
     `\\b${preposition}\\s+${START_OF}(?:(\\d{1,2})(?:st|nd|rd|th)?\\s+)?(${MONTH_PATTERN})\\b(?!\\s+\\d{4})`,
   ).exec(sentence);
   if (!noYear?.[2]) return null;
-  const named = MONTH_INDEX.get(noYear[2].toLowerCase()) ?? 1;
+  const named = monthNumber(noYear[2]) || 1;
   const iso = nextOccurrence(announcedOn, named, noYear[1] ? Number(noYear[1]) : 1);
   return { iso, precision: noYear[1] ? 'day' : 'month', words: noYear[0] };
 }
@@ -351,7 +334,7 @@ function monthFirstEffective(
     `\\b${preposition}\\s+(${MONTH_PATTERN})\\s+(\\d{1,2})(?:st|nd|rd|th)?\\b(?:,?\\s+(\\d{4}))?`,
   ).exec(sentence);
   if (!match?.[1]) return null;
-  const month = MONTH_INDEX.get(match[1].toLowerCase()) ?? 1;
+  const month = monthNumber(match[1]) || 1;
   const day = Number(match[2]);
   const iso = match[3]
     ? `${match[3]}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`
