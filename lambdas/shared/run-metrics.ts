@@ -1,9 +1,9 @@
 import type { Metrics } from '@aws-lambda-powertools/metrics';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
-import { getJson, type LakeStore } from '../../lib/lake/store.ts';
+import type { LakeStore } from '../../lib/lake/store.ts';
 import type { SourceOutcome } from '../../lib/pipeline/stages.ts';
 import type { SourceEntry } from '../../lib/sources/catalogue.ts';
-import { SourceState, sourceStateKey } from '../../lib/sources/raw-zone.ts';
+import { readSourceState, type SourceState } from '../../lib/sources/raw-zone.ts';
 import { runMetricNames } from './metric-names.ts';
 
 const dayMs = 24 * 60 * 60 * 1000;
@@ -38,10 +38,7 @@ export async function readSourceHealth(
   now: Date,
 ): Promise<SourceHealth[]> {
   return Promise.all(
-    entries.map(async (entry) => {
-      const raw = await getJson(store, sourceStateKey(entry.id));
-      return judgeSourceHealth(entry, raw === undefined ? undefined : SourceState.parse(raw), now);
-    }),
+    entries.map(async (entry) => judgeSourceHealth(entry, await readSourceState(store, entry.id), now)),
   );
 }
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { LakeDamagedError } from '../core/errors.ts';
 import { sha256Hex } from '../lake/rows.ts';
-import { getJson, getText, type LakeStore, putJson } from '../lake/store.ts';
+import { getJson, getText, type LakeStore, parseJsonOrUndefined, putJson } from '../lake/store.ts';
 import { parseControlFile } from '../lake/versions.ts';
 import { ChangeEvent } from './events.ts';
 
@@ -197,18 +197,10 @@ export async function readPage(store: LakeStore, page: FeedPage): Promise<FeedRe
       `holds ${lines.length} events, expected ${page.last - page.first + 1} (sequence ${page.first}..${page.last})`,
     );
   return lines.map((line, offset) => {
-    const parsed = ChangeEvent.safeParse(safeJson(line));
+    const parsed = ChangeEvent.safeParse(parseJsonOrUndefined(line));
     if (!parsed.success) throw damaged(`line ${offset + 1} is not a valid change event`);
     return { sequence: page.first + offset, page: page.key, event: parsed.data };
   });
-}
-
-function safeJson(line: string): unknown {
-  try {
-    return JSON.parse(line);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Write `text` only when the object is missing or differs, so re-runs change nothing. */

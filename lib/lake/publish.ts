@@ -19,7 +19,13 @@ import {
 } from './manifest.ts';
 import { canonicalJson, projectRow, type Row, rowsContentHash, sha256Hex, sortRows } from './rows.ts';
 import { getText, type LakeStore } from './store.ts';
-import { committedVersionNumbers, parseInstant, readManifest, readVersionRows } from './versions.ts';
+import {
+  committedVersionNumbers,
+  parseInstant,
+  readLatestPointer,
+  readManifest,
+  readVersionRows,
+} from './versions.ts';
 
 /** Inputs of one publish besides the rows. Nothing here is read from the environment or the wall clock. */
 export interface PublishOptions {
@@ -295,9 +301,7 @@ export async function confirmCommit(
     );
   }
   if (!checkLatest) return;
-  const latest = await store.get(lakePaths.latest(name));
-  const pointer =
-    latest === undefined ? undefined : (JSON.parse(new TextDecoder().decode(latest)) as LatestPointer);
+  const pointer = await readLatestPointer(store, name);
   if (pointer === undefined || pointer.version < version) {
     throw new LakeConflictError(
       `Dataset ${name}: ${lakePaths.latest(name)} no longer points at v${version} or later (found ${pointer === undefined ? 'none' : `v${pointer.version}`}); another run wrote this lake at the same time`,

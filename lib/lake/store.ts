@@ -80,6 +80,15 @@ export async function getJson(store: LakeStore, key: string, hint?: string): Pro
   }
 }
 
+/** Parse JSON text, or `undefined` when it is not JSON (the caller's zod schema then refuses it). */
+export function parseJsonOrUndefined(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** How to repair a damaged lake object, by what it is. */
 export function repairHint(key: string): string {
   if (/^datasets\/[^/]+\/latest\.json$/.test(key))

@@ -4,7 +4,7 @@ import { type LatestPointer, lakePaths, type Manifest } from './manifest.ts';
 import { jsonBytes, pointerFor } from './publish.ts';
 import { sha256Hex } from './rows.ts';
 import { type LakeStore, repairHint } from './store.ts';
-import { readLatestPointer, readManifest } from './versions.ts';
+import { committedVersionNumbers, readLatestPointer, readManifest } from './versions.ts';
 
 /** One thing `ics-lake verify` found wrong (a `problem`) or worth saying (a `note`). */
 export interface Finding {
@@ -165,12 +165,7 @@ export async function hashObject(
 
 /** `verify --repair` for latest.json: point it at the newest committed version whose manifest reads. */
 export async function repairLatest(store: LakeStore, name: string): Promise<number | undefined> {
-  const keys = (await store.list(lakePaths.datasetPrefix(name))).map((object) => object.key);
-  const versions = keys
-    .flatMap((key) => /\/v([1-9]\d*)\/manifest\.json$/.exec(key)?.[1] ?? [])
-    .map(Number)
-    .sort((a, b) => b - a);
-  for (const version of versions) {
+  for (const version of (await committedVersionNumbers(store, name)).reverse()) {
     let manifest: Manifest | undefined;
     try {
       manifest = await readManifest(store, name, version);

@@ -4,7 +4,7 @@ import { hostname } from 'node:os';
 import { z } from 'zod';
 import type { Clock } from '../core/clock.ts';
 import { LeaseHeldError } from '../core/errors.ts';
-import { getText, type LakeStore } from '../lake/store.ts';
+import { getText, type LakeStore, parseJsonOrUndefined } from '../lake/store.ts';
 
 /** The one lease object that guards a lake against two runs writing it at once. */
 export const LEASE_KEY = 'lease/run.json';
@@ -113,13 +113,7 @@ const takeoverKey = (token: string) => `lease/takeover-${token.replace(/[^A-Za-z
 export async function readLease(store: LakeStore): Promise<Lease | undefined> {
   const text = await getText(store, LEASE_KEY);
   if (text === undefined) return undefined;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    value = undefined;
-  }
-  const parsed = Lease.safeParse(value);
+  const parsed = Lease.safeParse(parseJsonOrUndefined(text));
   // An unreadable lease (e.g. truncated by a crash of a store without atomic writes) counts as expired.
   return parsed.success
     ? parsed.data
@@ -205,18 +199,10 @@ async function claimTakeoverMarker(
 ): Promise<boolean> {
   if (await store.putIfAbsent(marker, body, { contentType: 'application/json' })) return true;
   const text = await getText(store, marker);
-  const parsed = Lease.safeParse(text === undefined ? undefined : safeJson(text));
+  const parsed = Lease.safeParse(text === undefined ? undefined : parseJsonOrUndefined(text));
   if (parsed.success && staleReason(parsed.data, now, probe) === null) return false;
   await store.delete(marker);
   return store.putIfAbsent(marker, body, { contentType: 'application/json' });
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Delete the lease if it still carries `token` (a lease taken over after expiry is left to its new owner). */
