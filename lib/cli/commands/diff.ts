@@ -1,11 +1,10 @@
-import type { Command } from 'commander';
 import { z } from 'zod';
 import { type DatasetDefinition, rowKey } from '../../core/dataset.ts';
 import { diffRows, type RowsDiff } from '../../lake/diff.ts';
 import { assertDatasetExists } from '../../lake/existing.ts';
 import type { Manifest } from '../../lake/manifest.ts';
 import { readVersionRows, resolveVersion } from '../../lake/versions.ts';
-import type { RegisterCommand } from './index.ts';
+import type { ConfigureCommand } from './index.ts';
 import { openExistingLake } from './lake-options.ts';
 import { versionNumber } from './version-argument.ts';
 
@@ -55,12 +54,8 @@ export function describeDiff(
 }
 
 /** `ics-lake diff <dataset> <vA> <vB>`: created, updated (field by field) and deleted rows between two versions. */
-export const registerDiff: RegisterCommand = (program: Command) => {
-  program
-    .command('diff')
-    .description(
-      'Show the rows created, updated (field by field) and deleted between two versions of a dataset',
-    )
+export const configureDiff: ConfigureCommand = (command) => {
+  command
     .argument('<dataset>', 'dataset name, e.g. ics')
     .argument('<from>', 'the older version, e.g. 2 or v2', versionNumber)
     .argument('<to>', 'the newer version, e.g. 3 or v3', versionNumber)

@@ -1,12 +1,12 @@
 import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
-import { type Command, Option } from 'commander';
+import { Option } from 'commander';
 import { assertDatasetExists } from '../../lake/existing.ts';
 import { writeValidTimeEdition } from '../../lake/valid-time.ts';
 import { openVersionFile, resolveVersion, verifyVersionFile } from '../../lake/versions.ts';
 import { datasetDefinition } from '../../normalise/datasets.ts';
-import type { RegisterCommand } from './index.ts';
+import type { ConfigureCommand } from './index.ts';
 import { type LakeCliOptions, openExistingLake, withLakeOptions } from './lake-options.ts';
 import { versionNumber } from './version-argument.ts';
 
@@ -23,13 +23,9 @@ interface GetOptions extends LakeCliOptions {
  * are checked against the manifest's sha256 before any reaches stdout (or before `--out` is moved into place),
  * so a damaged file is an error naming it, never served.
  */
-export const registerGet: RegisterCommand = (program: Command) => {
+export const configureGet: ConfigureCommand = (command) => {
   withLakeOptions(
-    program
-      .command('get')
-      .description(
-        'Download a dataset version (latest by default) as CSV, JSON or Parquet, verified against its manifest',
-      )
+    command
       .argument('<dataset>', 'dataset name, e.g. ics')
       .addOption(new Option('--version <n>', 'a version number').argParser(versionNumber).conflicts('asOf'))
       .option(
