@@ -176,7 +176,9 @@ describe('ics-lake diff', () => {
     expect(lines).toContain('    population: 3100000 -> 3200000');
     expect(lines).toContain('    share_pct: 5.5 -> 5.6');
     expect(lines.some((line) => line.startsWith('+ E04 (New region)\t'))).toBe(true);
-    expect(lines.some((line) => line.startsWith('- E01 (=HYPERLINK("http://evil.example","x"))\t'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('- E01 (=HYPERLINK("http://evil.example","x"))\t'))).toBe(
+      true,
+    );
   });
 
   it('prints JSON with before and after values and changed fields with --json', async () => {
