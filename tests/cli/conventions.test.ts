@@ -83,6 +83,17 @@ describe('--version and --help', () => {
     expect(packagesLoadedBy(['--help'])).toEqual(['commander']);
   });
 
+  it('reading a folder lake loads no AWS SDK and no cheerio', () => {
+    for (const args of [['versions', 'ics'], ['datasets'], ['get', 'ics'], ['diff', 'ics', '1', 'latest']]) {
+      const loaded = packagesLoadedBy([...args, '--lake', lake]);
+      expect(loaded, args.join(' ')).toContain('commander');
+      expect(
+        loaded.filter((name) => /^@aws-sdk\/|^cheerio/.test(name)),
+        args.join(' '),
+      ).toEqual([]);
+    }
+  });
+
   it('--help lists every command, datasets included', async () => {
     const out = await runCli(['--help']);
     for (const name of ['run', 'replay', 'parse', 'datasets', 'changes', 'versions', 'get', 'diff', 'verify'])
