@@ -1,4 +1,4 @@
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import packageJson from '../../package.json' with { type: 'json' };
 import { describeCliError } from './cli-errors.ts';
 import { commands } from './commands/index.ts';
@@ -16,6 +16,12 @@ export function requestedCommand(argv: readonly string[]): string | undefined {
   return operands[0] === 'help' ? operands[1] : operands[0];
 }
 
+function synopsisOf(command: Command): string {
+  return (
+    commands.find((entry) => entry.name === command.name())?.synopsis ?? new Help().subcommandTerm(command)
+  );
+}
+
 /** The program with every subcommand named and described, and only the requested one loaded and configured. */
 async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('ics-lake')
@@ -24,7 +30,9 @@ async function buildProgram(argv: readonly string[]): Promise<Command> {
     .addHelpText('after', EXIT_CODE_HELP)
     .showHelpAfterError('see `ics-lake --help`')
     .enablePositionalOptions()
-    .exitOverride();
+    .exitOverride()
+    // Unloaded commands have no arguments or options yet: list each by its synopsis instead.
+    .configureHelp({ subcommandTerm: synopsisOf });
   const wanted = requestedCommand(argv);
   for (const entry of commands) {
     const command = program
