@@ -21,10 +21,14 @@ interface GetOptions extends LakeCliOptions {
 }
 
 /** Refuse to write a binary format (Parquet) to a terminal: it needs `--out` or a pipe/redirect. */
-export function assertWritable(options: Pick<GetOptions, 'format' | 'out'>, stdoutIsTerminal: boolean): void {
+export function assertWritable(
+  dataset: string,
+  options: Pick<GetOptions, 'format' | 'out'>,
+  stdoutIsTerminal: boolean,
+): void {
   if (options.format === 'parquet' && options.out === undefined && stdoutIsTerminal)
     throw new RangeError(
-      '--format parquet is binary and stdout is a terminal: give --out <file>, or redirect stdout (> ics.parquet)',
+      `--format parquet is binary and stdout is a terminal: give --out <file>, or redirect stdout (> ${dataset}.parquet)`,
     );
 }
 
@@ -70,7 +74,7 @@ export const configureGet: ConfigureCommand = (command) => {
       )
       .option('--out <file>', 'write to a file instead of stdout'),
   ).action(async (dataset: string, options: GetOptions) => {
-    assertWritable(options, process.stdout.isTTY === true);
+    assertWritable(dataset, options, process.stdout.isTTY === true);
     const store = await openExistingLake(options);
     await assertDatasetExists(store, dataset);
     const manifest = await resolveVersion(store, dataset, {
