@@ -146,6 +146,9 @@ describe('argument errors: one line, then where to look', () => {
       [['diff', 'ics', '1', 'yesterday'], /'yesterday' is invalid.*latest, or an ISO date/, 'diff'],
       [['versions'], /missing required argument 'dataset'/, 'versions'],
       [['datasets', '--nope'], /unknown option '--nope'/, 'datasets'],
+      [['get', 'ics', '--as-of', '2022-02-30'], /'--as-of <date>' argument '2022-02-30' is invalid/, 'get'],
+      [['get', 'ics', '--on', '2022-07'], /'--on <date>' argument '2022-07' is invalid/, 'get'],
+      [['changes', '--since', 'yesterday'], /expected a cursor \(e.g. 1200\) or an ISO date/, 'changes'],
     ];
     for (const [args, message, command] of cases) {
       const out = await runCli([...args, '--lake', lake]);

@@ -1,3 +1,4 @@
+import { Option } from 'commander';
 import { knownEventTypes } from '../../feed/events.ts';
 import type { FeedRecord } from '../../feed/feed-files.ts';
 import { readFeedIndex } from '../../feed/feed-files.ts';
@@ -6,6 +7,7 @@ import type { LakeStore } from '../../lake/store.ts';
 import { datasetDefinitions } from '../../normalise/datasets.ts';
 import type { ConfigureCommand } from './index.ts';
 import { openExistingLake } from './lake-options.ts';
+import { checkedBy } from './version-argument.ts';
 
 /** One human-readable line per event. */
 export function describeRecord({ sequence, event }: FeedRecord): string {
@@ -60,7 +62,12 @@ interface ChangesOptions {
 /** `ics-lake changes`: print the feed's events in order, optionally following new ones. */
 export const configureChanges: ConfigureCommand = (command) => {
   command
-    .option('--since <cursor|date>', 'a cursor (events after it) or an ISO date (events at or after it)')
+    .addOption(
+      new Option(
+        '--since <cursor|date>',
+        'a cursor (events after it) or an ISO date-time (events at or after it; a date alone: from 00:00 UTC that day)',
+      ).argParser(checkedBy(parseSince)),
+    )
     .option('--dataset <name>', 'only events of this dataset')
     .option('--type <type>', 'only events of this type (a trailing * matches a prefix)')
     .option('--json', 'print CloudEvents as JSON Lines')

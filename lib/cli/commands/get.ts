@@ -2,6 +2,7 @@ import { createWriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { Option } from 'commander';
+import { parseAsOfInstant, parseIsoDate } from '../../core/instant.ts';
 import { assertDatasetExists } from '../../lake/existing.ts';
 import type { Manifest } from '../../lake/manifest.ts';
 import type { LakeStore } from '../../lake/store.ts';
@@ -10,7 +11,7 @@ import { openVersionFile, resolveVersion, verifyVersionFile } from '../../lake/v
 import { datasetDefinition } from '../../normalise/datasets.ts';
 import type { ConfigureCommand } from './index.ts';
 import { type LakeCliOptions, openExistingLake, withLakeOptions } from './lake-options.ts';
-import { asOfNote, versionNumber } from './version-argument.ts';
+import { asOfNote, checkedBy, versionNumber } from './version-argument.ts';
 
 interface GetOptions extends LakeCliOptions {
   version?: number;
@@ -59,13 +60,17 @@ export const configureGet: ConfigureCommand = (command) => {
     command
       .argument('<dataset>', 'dataset name, e.g. ics')
       .addOption(new Option('--version <n>', 'a version number').argParser(versionNumber).conflicts('asOf'))
-      .option(
-        '--as-of <date>',
-        'the version that was latest at this ISO date-time (UTC unless a zone is given); a date alone means the end of that day (23:59:59.999Z). The version chosen is noted on stderr',
+      .addOption(
+        new Option(
+          '--as-of <date>',
+          'the version that was latest at this ISO date-time (UTC unless a zone is given); a date alone means the end of that day (23:59:59.999Z). The version chosen is noted on stderr',
+        ).argParser(checkedBy((value) => parseAsOfInstant(value, '--as-of'))),
       )
-      .option(
-        '--on <date>',
-        'valid time: the rows that describe the world on this ISO date (ics: the bodies that existed then; ics_population: the newest figures dated on or before it)',
+      .addOption(
+        new Option(
+          '--on <date>',
+          'valid time: the rows that describe the world on this ISO date (ics: the bodies that existed then; ics_population: the newest figures dated on or before it)',
+        ).argParser(checkedBy((value) => parseIsoDate(value, '--on'))),
       )
       .addOption(
         new Option('--format <format>', 'file format (parquet: only with --out or a redirected stdout)')

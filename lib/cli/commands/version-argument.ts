@@ -27,6 +27,22 @@ export function versionSelector(value: string): VersionSelector {
   return { asOf: value };
 }
 
+/**
+ * A commander option parser that checks a value with `check` (which throws a one-line error) and keeps the text:
+ * a bad value is then an argument error, reported as one line plus where to find the command's help.
+ */
+export function checkedBy(check: (value: string) => unknown): (value: string) => string {
+  return (value) => {
+    try {
+      check(value);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new InvalidArgumentError(message.replace(/^--[\w-]+: /, ''));
+    }
+    return value;
+  };
+}
+
 /** The note saying which version an as-of question chose: version, its as_of, and the instant asked about. */
 export function asOfNote(manifest: Manifest, asOf: string): string {
   return `${manifest.dataset}: v${manifest.version} (as_of ${manifest.as_of}) was the latest version at ${parseAsOfInstant(asOf, '--as-of').toISOString()}`;
