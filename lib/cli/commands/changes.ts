@@ -5,9 +5,9 @@ import { readFeedIndex } from '../../feed/feed-files.ts';
 import { followEvents, parseSince, readEvents } from '../../feed/read.ts';
 import type { LakeStore } from '../../lake/store.ts';
 import { datasetDefinitions } from '../../normalise/datasets.ts';
+import { checkedBy } from './arguments.ts';
 import type { ConfigureCommand } from './index.ts';
 import { openExistingLake } from './lake-options.ts';
-import { checkedBy } from './version-argument.ts';
 
 /** One human-readable line per event. */
 export function describeRecord({ sequence, event }: FeedRecord): string {

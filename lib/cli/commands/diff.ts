@@ -5,9 +5,9 @@ import { assertDatasetExists } from '../../lake/existing.ts';
 import type { Manifest } from '../../lake/manifest.ts';
 import type { LakeStore } from '../../lake/store.ts';
 import { readVersionRows, resolveVersion, type VersionSelector, versionAsOf } from '../../lake/versions.ts';
+import { asOfNote, versionSelector } from './arguments.ts';
 import type { ConfigureCommand } from './index.ts';
 import { openExistingLake } from './lake-options.ts';
-import { asOfNote, versionSelector } from './version-argument.ts';
 
 interface DiffOptions {
   json?: boolean;

@@ -9,9 +9,9 @@ import type { LakeStore } from '../../lake/store.ts';
 import { writeValidTimeEdition } from '../../lake/valid-time.ts';
 import { openVersionFile, resolveVersion, verifyVersionFile } from '../../lake/versions.ts';
 import { datasetDefinition } from '../../normalise/datasets.ts';
+import { asOfNote, checkedBy, versionNumber } from './arguments.ts';
 import type { ConfigureCommand } from './index.ts';
 import { type LakeCliOptions, openExistingLake, withLakeOptions } from './lake-options.ts';
-import { asOfNote, checkedBy, versionNumber } from './version-argument.ts';
 
 interface GetOptions extends LakeCliOptions {
   version?: number;
