@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: the performance benchmark of issue 8. Not part of `npm test`. Prints a table and writes
  * bench/results.json. Options: --runs N (timed repetitions, default 3), --sizes 1,2,4, --replay-runs N (default 1),
- * --only csv,acquire,replay,noop,feed,lambdas,durability.
+ * --only csv,acquire,replay,noop,feed,lambdas,durability,startup.
  */
 import { execFile } from 'node:child_process';
 import { cpSync } from 'node:fs';
@@ -14,6 +14,7 @@ import { runChild } from './child.ts';
 import { generateSingAgeFile, loadPractices } from './generate.ts';
 import { measureLambdaBundles } from './lambdas.ts';
 import { durabilityCost, instrumentedReplay, noOpRerun, timeCliReplay } from './replay.ts';
+import { measureStartup, type StartupResult } from './startup.ts';
 import { formatSummary, MB, MiB, type Summary, summarise } from './stats.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -291,6 +292,24 @@ async function lambdaWorkload(options: Options, targets: TargetCheck[]) {
   return bundles;
 }
 
+async function startupWorkload(options: Options, targets: TargetCheck[]): Promise<StartupResult> {
+  const rounds = Math.max(options.runs, 10);
+  log(`CLI start-up: ics-lake --version and --help against node -e 0, ${rounds} rounds`);
+  const startup = await measureStartup(projectRoot, rounds);
+  const ratio = startup.versionOverNode.median;
+  targets.push({
+    workload: 'startup',
+    target: 'ics-lake --version < 3x node -e 0 (median of per-round ratios)',
+    measured: `${ratio.toFixed(2)}x (${startup.versionMs.median.toFixed(0)} vs ${startup.bareNodeMs.median.toFixed(0)} ms)`,
+    met: ratio < 3,
+    ...(ratio >= 3 && {
+      reason:
+        'the launcher or main.ts loads more than commander before parsing: check what --version imports',
+    }),
+  });
+  return startup;
+}
+
 function printTable(results: Record<string, unknown>, targets: readonly TargetCheck[]): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const csv = results.csv as Awaited<ReturnType<typeof csvWorkload>> | undefined;
@@ -360,6 +379,12 @@ function printTable(results: Record<string, unknown>, targets: readonly TargetCh
       );
     }
   }
+  const startup = results.startup as StartupResult | undefined;
+  if (startup) {
+    out(
+      `7. CLI start-up: --version ${formatSummary(startup.versionMs, 0, ' ms')}, --help ${formatSummary(startup.helpMs, 0, ' ms')}, node -e 0 ${formatSummary(startup.bareNodeMs, 0, ' ms')}; ratio ${formatSummary(startup.versionOverNode, 2)}; the sources through tsx ${formatSummary(startup.throughTsxMs, 0, ' ms')}`,
+    );
+  }
   out();
   out('Targets');
   for (const target of targets) {
@@ -398,6 +423,7 @@ async function main(): Promise<void> {
     if (wants('feed')) results.feed = await feedWorkload(work, options);
     if (wants('durability')) results.durability = await durabilityWorkload(work, options);
     if (wants('lambdas')) results.lambdas = await lambdaWorkload(options, targets);
+    if (wants('startup')) results.startup = await startupWorkload(options, targets);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

@@ -40,6 +40,20 @@ export function parseInstant(instant: Date | string, what = 'date'): Date {
   return parsed;
 }
 
+/**
+ * Parse the instant of an as-of question ("which version was latest then?"). A date-only value means the END of
+ * that day UTC (23:59:59.999Z), so `2022-07-20` includes what was published during 20 July; a date-time is taken
+ * as given (see {@link parseInstant}).
+ */
+export function parseAsOfInstant(instant: Date | string, what = 'date'): Date {
+  const parsed = parseInstant(instant, what);
+  if (typeof instant === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(instant.trim()))
+    return new Date(parsed.getTime() + DAY_MS - 1);
+  return parsed;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /** Parse an ISO calendar date only (`2021-04-01`), as UTC midnight; date-times are refused. */
 export function parseIsoDate(text: string, what = 'date'): Date {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(text.trim()))

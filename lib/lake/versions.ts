@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
 import { LakeDamagedError } from '../core/errors.ts';
-import { parseInstant } from '../core/instant.ts';
+import { parseAsOfInstant } from '../core/instant.ts';
 import { parseJsonRows } from './formats/json.ts';
 import { editionFileNames, LatestPointer, lakePaths, Manifest, type ManifestFile } from './manifest.ts';
 import type { Row } from './rows.ts';
@@ -138,14 +138,15 @@ export { parseInstant } from '../core/instant.ts';
 /**
  * The version that was latest at `instant`: the committed version with the greatest `as_of` not after it (ties go
  * to the higher version). `as_of` (the run's clock) governs, not `created_at`, so replayed history answers as the
- * original runs would have. An instant exactly equal to a version's `as_of` selects that version.
+ * original runs would have. An instant exactly equal to a version's `as_of` selects that version. A date-only
+ * instant means the end of that day UTC (see parseAsOfInstant), so a version stamped during that day is included.
  */
 export async function versionAsOf(
   store: LakeStore,
   name: string,
   instant: Date | string,
 ): Promise<Manifest | undefined> {
-  const at = parseInstant(instant).getTime();
+  const at = parseAsOfInstant(instant).getTime();
   let best: Manifest | undefined;
   for (const manifest of await listVersions(store, name)) {
     const asOf = Date.parse(manifest.as_of);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { SourceLayoutError } from '../core/errors.ts';
+import { bundledSnapshotsDir } from '../core/project-root.ts';
 import {
   buildGazetteer,
   type Gazetteer,
@@ -358,12 +359,11 @@ export async function referenceGazetteer(snapshotsRoot: string): Promise<Gazette
   return { ...gazetteer, resolve };
 }
 
-const BUNDLED_SNAPSHOTS = path.resolve(import.meta.dirname, '../../snapshots');
 let bundled: Promise<Gazetteer> | undefined;
 
 /** The gazetteer of the bundled snapshots' newest lookups, built once per process. */
 export function bundledGazetteer(): Promise<Gazetteer> {
-  bundled ??= referenceGazetteer(BUNDLED_SNAPSHOTS);
+  bundled ??= referenceGazetteer(bundledSnapshotsDir());
   return bundled;
 }
 

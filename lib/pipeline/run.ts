@@ -95,18 +95,27 @@ export async function runPipeline(options: RunPipelineOptions): Promise<RunSumma
   await options.store.checkConditionalCreate?.();
   // The token is chosen before the lease is written, so an interrupt that lands while it is being taken still
   // releases it (SIGINT/SIGTERM: the CLI runs this before exiting, so the next run need not wait).
+  // The cleanup waits for a lease write in flight to land first: the write's file operation completes on its own
+  // thread, so a release that looked too early would find no lease and leave the one that lands just after.
   const token = randomUUID();
-  const disposeInterrupt = leaseOptions ? onInterrupt(() => releaseLease(options.store, token)) : () => {};
+  let acquiring: Promise<LeaseHandle> | undefined;
+  const disposeInterrupt = leaseOptions
+    ? onInterrupt(async () => {
+        await acquiring?.catch(() => undefined);
+        await releaseLease(options.store, token);
+      })
+    : () => {};
   let lease: LeaseHandle | undefined;
   try {
-    lease = leaseOptions
-      ? await acquireLease(options.store, {
+    acquiring = leaseOptions
+      ? acquireLease(options.store, {
           owner: runId,
           clock: leaseOptions.clock ?? options.clock,
           token: () => token,
           ...(leaseOptions.ttlMs !== undefined && { ttlMs: leaseOptions.ttlMs }),
         })
       : undefined;
+    lease = await acquiring;
   } catch (error) {
     disposeInterrupt();
     throw error;

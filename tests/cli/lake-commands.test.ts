@@ -167,16 +167,18 @@ describe('ics-lake get', () => {
 });
 
 describe('ics-lake diff', () => {
-  it('prints created, updated (field by field) and deleted rows', async () => {
+  it('prints created, updated (field by field) and deleted rows, each key with its name', async () => {
     const result = await run('diff', 'regions', 'v1', 'v2', '--lake', path.join(folder, 'lake'));
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines[0]).toBe('regions v1 -> v2: 1 created, 1 updated, 1 deleted');
-    expect(lines).toContain('~ E02');
+    expect(lines).toContain('~ E02 (North, "East" & Cumbria)');
     expect(lines).toContain('    population: 3100000 -> 3200000');
     expect(lines).toContain('    share_pct: 5.5 -> 5.6');
-    expect(lines.some((line) => line.startsWith('+ E04\t'))).toBe(true);
-    expect(lines.some((line) => line.startsWith('- E01\t'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('+ E04 (New region)\t'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('- E01 (=HYPERLINK("http://evil.example","x"))\t'))).toBe(
+      true,
+    );
   });
 
   it('prints JSON with before and after values and changed fields with --json', async () => {

@@ -94,12 +94,13 @@ describe('dates are UTC whatever the machine says', () => {
     expect(new Set(counts).size).toBe(1);
   }, 60_000);
 
-  it('refuses impossible dates and trailing text in one line', async () => {
+  it('refuses impossible dates and trailing text in one line, then points at the help', async () => {
     for (const bad of ['2021-04-12 junk', '2021-02-30', '2021-13-01', '12/04/2021', '2021-04-12T25:00']) {
       const out = await runCli(['get', 'ics', '--lake', lake, '--as-of', bad], { TZ: 'Europe/London' });
       expect(out.code).toBe(1);
-      expect(out.stderr.trim().split('\n')).toHaveLength(1);
-      expect(out.stderr).toContain('expected an ISO date');
+      const [error, ...rest] = out.stderr.trim().split('\n');
+      expect(error).toContain('expected an ISO date');
+      expect(rest).toEqual(['see `ics-lake get --help`']);
       expect(out.stdout).toBe('');
     }
   }, 60_000);

@@ -4,7 +4,11 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { sha256Hex } from '../../lib/lake/rows.ts';
 
-/** The real CLI entry point, run as a separate process the way a user or a scheduler runs it. */
+/**
+ * The real CLI entry point, run as a separate process the way a user or a scheduler runs it. It runs the compiled
+ * CLI in dist/cli, which vitest's globalSetup (tests/helpers/build-cli.global.ts) rebuilds whenever a source
+ * changed, so a spawned CLI always runs the code under test.
+ */
 export const CLI = path.resolve(import.meta.dirname, '../../bin/ics-lake.mjs');
 
 /** How a child process ended. */
@@ -19,12 +23,15 @@ export interface Exit {
 export function startCli(
   args: readonly string[],
   options: {
-    env?: Record<string, string>;
+    /** Variables to set over this process's environment; `undefined` removes one. */
+    env?: Record<string, string | undefined>;
     onLine?: (line: string, count: number, child: ChildProcess) => void;
   } = {},
 ): { child: ChildProcess; exited: Promise<Exit> } {
+  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', ...options.env };
+  for (const [name, value] of Object.entries(env)) if (value === undefined) delete env[name];
   const child = spawn(process.execPath, [CLI, ...args], {
-    env: { ...process.env, NO_COLOR: '1', ...options.env },
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -45,7 +52,7 @@ export function startCli(
 }
 
 /** Run `ics-lake <args>` to the end. */
-export function runCli(args: readonly string[], env?: Record<string, string>): Promise<Exit> {
+export function runCli(args: readonly string[], env?: Record<string, string | undefined>): Promise<Exit> {
   return startCli(args, env === undefined ? {} : { env }).exited;
 }
 

@@ -1,11 +1,12 @@
-import type { Command } from 'commander';
+import { Option } from 'commander';
 import { knownEventTypes } from '../../feed/events.ts';
 import type { FeedRecord } from '../../feed/feed-files.ts';
 import { readFeedIndex } from '../../feed/feed-files.ts';
 import { followEvents, parseSince, readEvents } from '../../feed/read.ts';
 import type { LakeStore } from '../../lake/store.ts';
 import { datasetDefinitions } from '../../normalise/datasets.ts';
-import type { RegisterCommand } from './index.ts';
+import { checkedBy } from './arguments.ts';
+import type { ConfigureCommand } from './index.ts';
 import { openExistingLake } from './lake-options.ts';
 
 /** One human-readable line per event. */
@@ -59,11 +60,14 @@ interface ChangesOptions {
 }
 
 /** `ics-lake changes`: print the feed's events in order, optionally following new ones. */
-export const registerChanges: RegisterCommand = (program: Command) => {
-  program
-    .command('changes')
-    .description('Print change events from the feed in order (cursor or date with --since; --follow polls)')
-    .option('--since <cursor|date>', 'a cursor (events after it) or an ISO date (events at or after it)')
+export const configureChanges: ConfigureCommand = (command) => {
+  command
+    .addOption(
+      new Option(
+        '--since <cursor|date>',
+        'a cursor (events after it) or an ISO date-time (events at or after it; a date alone: from 00:00 UTC that day)',
+      ).argParser(checkedBy(parseSince)),
+    )
     .option('--dataset <name>', 'only events of this dataset')
     .option('--type <type>', 'only events of this type (a trailing * matches a prefix)')
     .option('--json', 'print CloudEvents as JSON Lines')

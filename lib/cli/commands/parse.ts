@@ -1,5 +1,5 @@
-import path from 'node:path';
 import { describeError } from '../../core/errors.ts';
+import { bundledSnapshotsDir } from '../../core/project-root.ts';
 import {
   documentUrlFor,
   explainAnnouncement,
@@ -9,7 +9,7 @@ import {
   referenceGazetteer,
 } from '../../parse/dispatch.ts';
 import { catalogue, sourceById } from '../../sources/catalogue.ts';
-import type { RegisterCommand } from './index.ts';
+import type { ConfigureCommand } from './index.ts';
 
 interface ParseOptions {
   source: string;
@@ -17,8 +17,6 @@ interface ParseOptions {
   snapshots: string;
   explain?: boolean;
 }
-
-const BUNDLED_SNAPSHOTS = path.resolve(import.meta.dirname, '../../../snapshots');
 
 const OUTPUT_HELP = `
 Output (JSON on stdout):
@@ -52,17 +50,15 @@ taken on it and the words that drove it, the counts checked and the outcome; it 
 `;
 
 /** `ics-lake parse --source <id> <file>`: parse one captured document and print its records as JSON. */
-export const registerParse: RegisterCommand = (program) => {
-  program
-    .command('parse')
-    .description('parse one captured document with its source parser and print the records as JSON')
+export const configureParse: ConfigureCommand = (command) => {
+  command
     .argument('<file>', 'the captured document (HTML page, CSV or ZIP)')
     .requiredOption(
       '--source <source-id>',
       `the catalogue source: ${catalogue.map((entry) => entry.id).join(', ')}`,
     )
     .option('--url <url>', 'the URL it was published at (default: from the snapshot manifest, else file://)')
-    .option('--snapshots <dir>', 'the snapshots whose newest lookups resolve names', BUNDLED_SNAPSHOTS)
+    .option('--snapshots <dir>', 'the snapshots whose newest lookups resolve names', bundledSnapshotsDir())
     .option('--explain', 'announcements: print each mention with its decision and the words that drove it')
     .addHelpText('after', OUTPUT_HELP)
     .action(async (file: string, options: ParseOptions) => {

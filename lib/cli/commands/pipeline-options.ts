@@ -8,6 +8,7 @@ import type { RunOutcome } from '../../pipeline/outcome.ts';
 import { createDefaultStages } from '../../pipeline/process.ts';
 import type { PipelineStage } from '../../pipeline/run.ts';
 import { EXIT_CODE_HELP, ExitCode, exitCodeFor } from '../exit-codes.ts';
+import { checkLakeConfig } from './lake-options.ts';
 
 /** Options shared by `run` and `replay`: where the lake is and where change events go. */
 export interface PipelineCliOptions {
@@ -56,6 +57,7 @@ export async function runPipelineCommand(
   store: LakeStore,
   work: () => Promise<RunOutcome>,
 ): Promise<void> {
+  await checkLakeConfig(store);
   const removeHandlers = installSignalHandlers();
   const disposeWrites = onInterrupt(() => {
     store.abandonWrites?.();

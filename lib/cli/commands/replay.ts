@@ -3,7 +3,7 @@ import { runOutcome, worstOutcome } from '../../pipeline/outcome.ts';
 import { createProgress } from '../../pipeline/progress.ts';
 import { type ReplayPlan, replaySnapshots } from '../../pipeline/replay.ts';
 import { summaryLine } from '../../pipeline/run-report.ts';
-import type { RegisterCommand } from './index.ts';
+import type { ConfigureCommand } from './index.ts';
 import {
   notice,
   type PipelineCliOptions,
@@ -22,11 +22,8 @@ function planLine(plan: ReplayPlan, location: string): string {
 }
 
 /** `ics-lake replay`: run the pipeline once per bundled snapshot not yet in the lake, oldest first. */
-export const registerReplay: RegisterCommand = (program) => {
-  withPipelineOptions(program.command('replay'))
-    .description(
-      'replay the bundled snapshots, oldest first, so the lake builds up real history; resumes where the lake stopped',
-    )
+export const configureReplay: ConfigureCommand = (command) => {
+  withPipelineOptions(command)
     .option('--snapshots <dir>', 'the folder holding the dated snapshots', 'snapshots')
     .action(async (options: PipelineCliOptions & { snapshots: string }) => {
       const { store, stages } = pipelineFromOptions(options);

@@ -6,7 +6,7 @@ import { type RunSummary, runPipeline } from '../../pipeline/run.ts';
 import { summaryLine } from '../../pipeline/run-report.ts';
 import { createFetcher } from '../../sources/fetch.ts';
 import { resolveSnapshot } from '../../sources/snapshots.ts';
-import type { RegisterCommand } from './index.ts';
+import type { ConfigureCommand } from './index.ts';
 import {
   notice,
   type PipelineCliOptions,
@@ -22,9 +22,8 @@ interface RunOptions extends PipelineCliOptions {
 }
 
 /** `ics-lake run`: one pipeline run over a snapshot (default: the newest) or the live sources. */
-export const registerRun: RegisterCommand = (program) => {
-  withPipelineOptions(program.command('run'))
-    .description('run the pipeline once, over a snapshot (default: the newest) or the live sources')
+export const configureRun: ConfigureCommand = (command) => {
+  withPipelineOptions(command)
     .option('--snapshot <date|dir>', 'replay this snapshot (a date under ./snapshots, or a folder)')
     .option('--live', 'fetch the live sources over HTTPS (allowlisted hosts only)')
     .option(

@@ -1,12 +1,10 @@
 import { startSnapshotServer } from '../../sources/snapshot-server.ts';
 import { resolveSnapshot } from '../../sources/snapshots.ts';
-import type { RegisterCommand } from './index.ts';
+import type { ConfigureCommand } from './index.ts';
 
 /** `ics-lake serve-snapshot [DATE|DIR] [--port N]`: serve a snapshot on 127.0.0.1 until interrupted. */
-export const registerServeSnapshot: RegisterCommand = (program) => {
-  program
-    .command('serve-snapshot')
-    .description('serve a dated snapshot on 127.0.0.1 (default: the newest), until Ctrl-C')
+export const configureServeSnapshot: ConfigureCommand = (command) => {
+  command
     .argument('[snapshot]', 'a snapshot date under ./snapshots, or a snapshot folder')
     .option('--port <n>', 'port to listen on (default: any free port)', (value) => Number.parseInt(value, 10))
     .action(async (snapshot: string | undefined, options: { port?: number }) => {

@@ -1,19 +1,16 @@
 import { systemClock } from '../../core/clock.ts';
-import { breakLease, describeLease, LEASE_KEY } from '../../pipeline/lease.ts';
+import { breakLease, describeLease } from '../../pipeline/lease.ts';
 import { ExitCode } from '../exit-codes.ts';
-import type { RegisterCommand } from './index.ts';
+import type { ConfigureCommand } from './index.ts';
 import { type LakeCliOptions, openExistingLake, withLakeOptions } from './lake-options.ts';
 
 /**
  * `ics-lake unlock`: break the lake's run lease after saying whose it was. A lease held by a live process on
  * this machine is kept unless `--force` (that run is still writing).
  */
-export const registerUnlock: RegisterCommand = (program) => {
+export const configureUnlock: ConfigureCommand = (command) => {
   withLakeOptions(
-    program
-      .command('unlock')
-      .description(`break the lake's run lease (${LEASE_KEY}) left by a run that is no longer running`)
-      .option('--force', 'break it even if its owner is a running process on this machine'),
+    command.option('--force', 'break it even if its owner is a running process on this machine'),
   ).action(async (options: LakeCliOptions & { force?: boolean }) => {
     const store = await openExistingLake(options);
     const result = await breakLease(store, { force: options.force === true, clock: systemClock });

@@ -8,7 +8,7 @@ import { acquireLease, describeLease, readLease } from '../../pipeline/lease.ts'
 import { readTimeline } from '../../pipeline/timeline.ts';
 import { catalogue } from '../../sources/catalogue.ts';
 import { ExitCode } from '../exit-codes.ts';
-import type { RegisterCommand } from './index.ts';
+import type { ConfigureCommand } from './index.ts';
 import { type LakeCliOptions, openExistingLake, withLakeOptions } from './lake-options.ts';
 
 /** Everything `verify` checks, in one list. */
@@ -55,15 +55,12 @@ function print(findings: readonly Finding[]): void {
 }
 
 /** `ics-lake verify`: check every manifest, hash, latest.json and the feed chain; exit 1 when anything is wrong. */
-export const registerVerify: RegisterCommand = (program) => {
+export const configureVerify: ConfigureCommand = (command) => {
   withLakeOptions(
-    program
-      .command('verify')
-      .description('check every manifest, file hash, latest.json and the feed page chain; list what is wrong')
-      .option(
-        '--repair',
-        'rewrite what can be derived again (latest.json pointers, a missing or damaged feed index)',
-      ),
+    command.option(
+      '--repair',
+      'rewrite what can be derived again (latest.json pointers, a missing or damaged feed index)',
+    ),
   ).action(async (options: LakeCliOptions & { repair?: boolean }) => {
     const store = await openExistingLake(options);
     let findings = await verifyAll(store);

@@ -1,7 +1,6 @@
-import type { Command } from 'commander';
 import { assertDatasetExists } from '../../lake/existing.ts';
 import { listVersions } from '../../lake/versions.ts';
-import type { RegisterCommand } from './index.ts';
+import type { ConfigureCommand } from './index.ts';
 import { openExistingLake } from './lake-options.ts';
 
 interface VersionsOptions {
@@ -11,10 +10,8 @@ interface VersionsOptions {
 }
 
 /** `ics-lake versions <dataset>`: every committed version with its date, row count and change summary. */
-export const registerVersions: RegisterCommand = (program: Command) => {
-  program
-    .command('versions')
-    .description('List the versions of a dataset: as-of date, rows and changes against the previous version')
+export const configureVersions: ConfigureCommand = (command) => {
+  command
     .argument('<dataset>', 'dataset name, e.g. ics')
     .option('--lake <uri>', 'lake folder or s3://bucket/prefix', './lake')
     .option('--endpoint <url>', 'S3-compatible endpoint for an s3:// lake')

@@ -15,6 +15,18 @@ import { Upload } from '@aws-sdk/lib-storage';
 import { describeError, LakeIoError } from '../../core/errors.ts';
 import { assertSafeKey, type LakeObjectInfo, type LakeStore, type PutOptions } from '../store.ts';
 
+/** An S3 lake's client lacks a region or credentials (see {@link S3LakeStore.checkConfig}). */
+export class S3ConfigError extends Error {
+  constructor(
+    /** What is missing. */
+    readonly missing: 'region' | 'credentials',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'S3ConfigError';
+  }
+}
+
 /** Options for {@link S3LakeStore}. */
 export interface S3LakeStoreOptions {
   /** The S3 client, created once by the caller (endpoint, region, credentials, path style). */
@@ -61,6 +73,23 @@ export class S3LakeStore implements LakeStore {
     this.partSize = options.partSize ?? 8 * 1024 * 1024;
     this.multipartThreshold = options.multipartThreshold ?? 8 * 1024 * 1024;
     this.location = `s3://${this.bucket}${this.prefix === '' ? '' : `/${this.prefix}`}`;
+  }
+
+  /**
+   * Resolve the client's region and credentials before any request, so a missing one is named as such rather
+   * than surfacing from the first call. Throws {@link S3ConfigError}.
+   */
+  async checkConfig(): Promise<void> {
+    try {
+      await this.client.config.region();
+    } catch (error) {
+      throw new S3ConfigError('region', `${this.location}: no AWS region: ${describeError(error)}`);
+    }
+    try {
+      await this.client.config.credentials();
+    } catch (error) {
+      throw new S3ConfigError('credentials', `${this.location}: no AWS credentials: ${describeError(error)}`);
+    }
   }
 
   private objectKey(key: string): string {
