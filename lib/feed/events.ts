@@ -52,7 +52,7 @@ export type PublishedSummary = z.infer<typeof PublishedSummary>;
 export const ChangeEventData = z.object({
   dataset: z.string().min(1),
   version: z.number().int().positive(),
-  /** The row's primary key (`rowKey`); empty for `published` events. */
+  /** The row's primary key (`rowKey`); the ICS code for `population.changed` events; empty for `published` ones. */
   key: z.string(),
   op: ChangeOp,
   before: JsonRow.nullable(),
@@ -70,7 +70,10 @@ export const ChangeEventData = z.object({
    * body (predecessor, successor, kind, effective date, sub-ICB locations, practices, patient share).
    */
   lineage: z.array(JsonRow).optional(),
-  /** For `published` events only. */
+  /**
+   * For `published` events: the version. For `uk.nhs.ics.population.changed` events: one ICS's share of it (its
+   * rows, the rows created, updated and deleted, and the version's manifest and files).
+   */
   summary: PublishedSummary.optional(),
 });
 export type ChangeEventData = z.infer<typeof ChangeEventData>;
@@ -137,6 +140,12 @@ export function rowEventType(dataset: string, op: Exclude<ChangeOp, 'published'>
 }
 
 export const PUBLISHED_EVENT_TYPE = 'uk.nhs.ics.dataset.published';
+
+/**
+ * The one event per ICS per `ics_population` version (lib/feed/population-events.ts) that replaced the per-row
+ * `uk.nhs.ics.population.{created,updated,deleted}` events; feeds written before keep those.
+ */
+export const POPULATION_CHANGED_TYPE = 'uk.nhs.ics.population.changed';
 
 /** The event type of each milestone. */
 export const NAMED_TYPES: Readonly<Record<NamedChange, string>> = {
@@ -214,7 +223,8 @@ export function dataSchemaUri(options: EventOptions): string {
     : new URL(EVENT_SCHEMA_KEY, options.baseUrl).href;
 }
 
-function eventSource(options: EventOptions): string {
+/** The CloudEvents `source`: the configured one, else the public base URL, else `urn:ics-lake`. */
+export function eventSource(options: EventOptions): string {
   return options.source ?? options.baseUrl ?? DEFAULT_EVENT_SOURCE;
 }
 
@@ -357,7 +367,11 @@ export function publishedEvent(
 /** Every event type the feed can carry for these datasets (for validating `--type`). */
 export function knownEventTypes(datasets: readonly string[]): string[] {
   const ops: Exclude<ChangeOp, 'published'>[] = ['created', 'updated', 'deleted'];
-  const types = new Set<string>([PUBLISHED_EVENT_TYPE, ...Object.values(NAMED_TYPES)]);
+  const types = new Set<string>([
+    PUBLISHED_EVENT_TYPE,
+    POPULATION_CHANGED_TYPE,
+    ...Object.values(NAMED_TYPES),
+  ]);
   for (const dataset of datasets) for (const op of ops) types.add(rowEventType(dataset, op));
   return [...types].sort();
 }

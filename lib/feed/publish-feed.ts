@@ -26,6 +26,7 @@ import {
   writeFeedIndex,
 } from './feed-files.ts';
 import { type Notifier, notifyPending } from './notify.ts';
+import { POPULATION_DATASET, populationChangeEvents } from './population-events.ts';
 import { latestCoveragePercent, summariseVersion } from './summary.ts';
 import { ATOM_KEY, JSON_FEED_KEY, renderAtom, renderJsonFeed, safeHttpUrl } from './syndication.ts';
 import { latestVersion, manifestKey, readVersionRows, versionAsOf, versionPrefix } from './version-rows.ts';
@@ -134,10 +135,19 @@ async function eventsForVersion(
 ): Promise<ChangeEvent[]> {
   const { definition, version, asOf } = committed;
   const changes = diffByKey(definition, committed.previousRows, committed.rows);
-  const rowEvents = changes.flatMap((change) =>
-    rowChangeEvents(definition, version, asOf, change, { ...options, ...lookups }),
-  );
   const files = (await store.list(versionPrefix(definition.name, version))).map((object) => object.key);
+  const rowEvents =
+    definition.name === POPULATION_DATASET
+      ? populationChangeEvents(changes, committed.previousRows, committed.rows, {
+          definition,
+          version,
+          asOf,
+          refs: { manifest: committed.manifestKey, files },
+          options: { ...options, regionOf: lookups.regionOf },
+        })
+      : changes.flatMap((change) =>
+          rowChangeEvents(definition, version, asOf, change, { ...options, ...lookups }),
+        );
   const sources = [
     ...new Set(
       changes.flatMap((change) => safeHttpUrl(change.after?.source_url ?? change.before?.source_url) ?? []),
