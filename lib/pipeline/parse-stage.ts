@@ -20,9 +20,10 @@ import type { QuarantineEntry } from './run-report.ts';
  * The parse stage: turn each source's current raw documents into parsed records with provenance.
  *
  * Bad input never replaces good input: a document that fails to parse is quarantined with its reason, and the
- * last document from the same URL that did parse is used in its place. Documents of every source except the
- * listing page are retained after they drop out of discovery (news indexes roll over; old lookup vintages and
- * GP editions stay part of the history), so the datasets never lose a fact because a page moved on.
+ * last document from the same URL that did parse is used in its place. Documents are retained after they drop out
+ * of discovery (news indexes roll over; old lookup vintages and GP editions stay part of the history), so the
+ * datasets never lose a fact because a page moved on; the listing page, one URL whose content changes, keeps every
+ * earlier version too, each under `<url>@<sha256>`, for the claims each version stated.
  *
  * Parsed CSV documents are cached at `parsed/<source-id>/<sha256>.json`, so a rerun with nothing new reads a
  * few small objects instead of re-parsing hundreds of megabytes.
@@ -265,7 +266,7 @@ async function parseCsvCached(store: LakeStore, source: SourceEntry, ref: Parsed
 
 /**
  * Parse a source's current documents; a document that fails is quarantined and the last good document from the
- * same URL stands in for it. Retained documents (no longer discovered) are parsed too, except for the listing.
+ * same URL stands in for it. Retained documents (no longer discovered, or earlier listing versions) are parsed too.
  */
 async function parseWithFallback(
   deps: ParseDeps,
@@ -276,8 +277,10 @@ async function parseWithFallback(
   const previous = await readParseState(store, source.id);
   const docs = (await currentDocuments(store, source.id)).filter((doc) => doc.parse);
   const candidates = new Map(docs.map((doc) => [documentId(doc), refOf(doc)] as const));
-  const retain = source.kind !== 'html-listing';
-  const next: Record<string, ParsedRef> = retain ? { ...previous.documents } : {};
+  const listing = source.kind === 'html-listing';
+  const next: Record<string, ParsedRef> = listing
+    ? listingHistory(previous.documents)
+    : { ...previous.documents };
   const counts: ParseSourceReport = {
     documents: docs.length,
     parsed: 0,
@@ -302,6 +305,7 @@ async function parseWithFallback(
       else delete next[id];
     }
   }
+  if (listing) for (const id of candidates.keys()) dropArchivedCopy(next, id);
   for (const [id, ref] of Object.entries(next).sort(([a], [b]) => compareText(a, b))) {
     if (results.get(id)?.ref.sha256 === ref.sha256) continue;
     try {
@@ -320,6 +324,26 @@ async function parseWithFallback(
     results: [...results].sort(([a], [b]) => compareText(a, b)).map(([, result]) => result),
     counts,
   };
+}
+
+/** The id an earlier version of a listing page is kept under: its URL (or entry) and its content hash. */
+function archivedId(ref: ParsedRef): string {
+  return `${documentId(ref)}@${ref.sha256}`;
+}
+
+/**
+ * The listing page is one URL whose content changes, and each version's stated total is a claim of its own
+ * (`published_claims` is append-only by source document). So every earlier good parse is kept, under its
+ * archived id; the current version is added under its URL by the caller.
+ */
+function listingHistory(documents: Readonly<Record<string, ParsedRef>>): Record<string, ParsedRef> {
+  return Object.fromEntries(Object.values(documents).map((ref) => [archivedId(ref), ref] as const));
+}
+
+/** Drop the archived copy of the version now current under `id`, so no version is kept twice. */
+function dropArchivedCopy(documents: Record<string, ParsedRef>, id: string): void {
+  const current = documents[id];
+  if (current !== undefined) delete documents[archivedId(current)];
 }
 
 function refOf(doc: CurrentDocument): ParsedRef {
