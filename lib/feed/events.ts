@@ -53,10 +53,18 @@ export const ChangeEventData = z.object({
   dataset: z.string().min(1),
   version: z.number().int().positive(),
   /** The row's primary key (`rowKey`); the ICS code for `population.changed` events; empty for `published` ones. */
-  key: z.string(),
+  key: z
+    .string()
+    .describe(
+      "The row's primary key; the ICS code for uk.nhs.ics.population.changed; empty for uk.nhs.ics.dataset.published.",
+    ),
   op: ChangeOp,
-  before: JsonRow.nullable(),
-  after: JsonRow.nullable(),
+  before: JsonRow.nullable().describe(
+    'The row in the previous version (null when created). For uk.nhs.ics.population.changed: { ics_code, totals: [{ measure, basis, reference_date, value }] }, the newest all-sexes, all-ages figure of each changed measure and basis.',
+  ),
+  after: JsonRow.nullable().describe(
+    'The row in this version (null when deleted). For uk.nhs.ics.population.changed: the same totals in this version.',
+  ),
   changed_fields: z.array(z.string()),
   /**
    * For `ics` changes: every milestone in this row change. One event is emitted per milestone, each typed by its
@@ -74,7 +82,9 @@ export const ChangeEventData = z.object({
    * For `published` events: the version. For `uk.nhs.ics.population.changed` events: one ICS's share of it (its
    * rows, the rows created, updated and deleted, and the version's manifest and files).
    */
-  summary: PublishedSummary.optional(),
+  summary: PublishedSummary.optional().describe(
+    "For uk.nhs.ics.dataset.published: the version. For uk.nhs.ics.population.changed: the ICS's rows and row changes in the version, one sentence, and the version's manifest and files.",
+  ),
 });
 export type ChangeEventData = z.infer<typeof ChangeEventData>;
 
@@ -86,7 +96,12 @@ export const ChangeEvent = z.looseObject({
   /** sha256 of `dataset|version|key|op`: a replay produces the same id, so consumers deduplicate. */
   id: z.string().regex(/^[0-9a-f]{64}$/),
   source: z.string().min(1),
-  type: z.string().regex(/^uk\.nhs\.ics\.[a-z_]+\.[a-z_]+$/),
+  type: z
+    .string()
+    .regex(/^uk\.nhs\.ics\.[a-z_]+\.[a-z_]+$/)
+    .describe(
+      'uk.nhs.ics.<noun>.created|updated|deleted for a row change; uk.nhs.ics.ics.<milestone> for a lifecycle milestone of a body; uk.nhs.ics.population.changed once per ICS per ics_population version (row-level detail: ics-lake diff); uk.nhs.ics.dataset.published once per version.',
+    ),
   subject: z.string().min(1),
   /** The version's `as_of` (RFC 3339). */
   time: z.iso.datetime({ offset: true }),
