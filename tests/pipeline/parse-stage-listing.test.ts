@@ -1,0 +1,113 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
+import { referenceGazetteer } from '../../lib/parse/dispatch.ts';
+import { type ParseStageResult, parseSources, parseStateKey } from '../../lib/pipeline/parse-stage.ts';
+import type { QuarantineEntry } from '../../lib/pipeline/run-report.ts';
+import type { Gazetteer } from '../../lib/reference/gazetteer.ts';
+import { sourceById } from '../../lib/sources/catalogue.ts';
+import { rawKey, sha256Of, writeSourceState } from '../../lib/sources/raw-zone.ts';
+
+/**
+ * Issue 14: the listing page is one URL whose content changes; each version's stated total is a published claim.
+ * The parse stage keeps every earlier version it parsed, so a later page never erases an earlier claim.
+ */
+
+const ROOT = path.resolve(import.meta.dirname, '../..');
+const URL = 'https://www.england.nhs.uk/integratedcare/integrated-care-in-your-area/';
+const source = sourceById('nhse-ics-list');
+const page = (date: string, file: string) =>
+  readFileSync(path.join(ROOT, 'snapshots', date, 'files/www.england.nhs.uk/integratedcare', file), 'utf8');
+const JUNE_2020 = page('2020-06-15', 'integrated-care-systems/index.html');
+const DECEMBER_2020 = page('2020-12-14', 'integrated-care-systems/index.html');
+const BROKEN =
+  '<html><head><title>Integrated care</title></head><body><main><p>Page moved.</p></main></body></html>';
+
+let gazetteer: Gazetteer;
+beforeAll(async () => {
+  gazetteer = await referenceGazetteer(path.join(ROOT, 'snapshots'));
+});
+
+/** Make `html` the listing source's current document, fetched at `at`, as a finished acquire would. */
+async function acquired(store: MemoryLakeStore, html: string, at: string): Promise<void> {
+  const bytes = new TextEncoder().encode(html);
+  const sha256 = sha256Of(bytes);
+  const key = rawKey(source.id, sha256, 'html');
+  await store.put(key, bytes);
+  await writeSourceState(store, {
+    sourceId: source.id,
+    objects: [
+      {
+        url: URL,
+        finalUrl: URL,
+        key,
+        sha256,
+        ext: 'html',
+        role: 'landing',
+        contentType: 'text/html',
+        parentUrl: null,
+        parentSha256: null,
+        archiveEntry: null,
+        fetchedAt: at,
+        lastChangedAt: at,
+        isArchive: false,
+        parse: true,
+      },
+    ],
+    http: {},
+    lastSuccessAt: null,
+    lastChangedAt: null,
+    lastFailureAt: null,
+    consecutiveFailures: 0,
+    lastError: null,
+  });
+}
+
+async function parseRun(
+  store: MemoryLakeStore,
+): Promise<ParseStageResult & { quarantine: QuarantineEntry[] }> {
+  const quarantine: QuarantineEntry[] = [];
+  const result = await parseSources({
+    store,
+    runId: 'test-run',
+    catalogue: [source],
+    quarantine: (entry) => quarantine.push(entry),
+    gazetteerFor: () => gazetteer,
+  });
+  return { ...result, quarantine };
+}
+
+const totals = (result: ParseStageResult) =>
+  result.input.listings.map(({ provenance, listing }) => [
+    provenance.fetched_at.slice(0, 10),
+    listing.stated_total,
+  ]);
+
+describe('parse stage: the listing page keeps its history', () => {
+  it('keeps each earlier version of the listing, once, beside the current one, and through a quarantined page', async () => {
+    const store = new MemoryLakeStore();
+    await acquired(store, JUNE_2020, '2020-06-15T12:00:00.000Z');
+    expect(totals(await parseRun(store))).toEqual([['2020-06-15', 18]]);
+
+    await acquired(store, DECEMBER_2020, '2020-12-14T12:00:00.000Z');
+    const december = await parseRun(store);
+    expect(totals(december).sort()).toEqual([
+      ['2020-06-15', 18],
+      ['2020-12-14', 29],
+    ]);
+    expect(december.report[source.id]).toMatchObject({ parsed: 1, retained: 1, quarantined: 0 });
+
+    // Nothing new: the same two versions, and the parse state is not rewritten.
+    const state = await store.get(parseStateKey(source.id));
+    const again = await parseRun(store);
+    expect(totals(again).sort()).toEqual(totals(december).sort());
+    expect(await store.get(parseStateKey(source.id))).toEqual(state);
+
+    // A page that fails is quarantined; the last good version stands in and the earlier one stays.
+    await acquired(store, BROKEN, '2021-01-10T12:00:00.000Z');
+    const broken = await parseRun(store);
+    expect(broken.quarantine.map((entry) => entry.sourceId)).toEqual([source.id]);
+    expect(totals(broken).sort()).toEqual(totals(december).sort());
+  });
+});
