@@ -83,13 +83,14 @@ export function newestTotals(rows: readonly Row[]): Map<string, PopulationTotal>
   return newest;
 }
 
-function byIcs(rows: readonly Row[]): Map<string, Row[]> {
-  const grouped = new Map<string, Row[]>();
-  for (const row of rows) {
-    const code = textOf(row.ics_code) ?? '';
+/** Items grouped by the ICS code `codeOf` reads from each ('' when there is none). */
+function groupByIcs<Item>(items: readonly Item[], codeOf: (item: Item) => unknown): Map<string, Item[]> {
+  const grouped = new Map<string, Item[]>();
+  for (const item of items) {
+    const code = textOf(codeOf(item)) ?? '';
     const list = grouped.get(code);
-    if (list === undefined) grouped.set(code, [row]);
-    else list.push(row);
+    if (list === undefined) grouped.set(code, [item]);
+    else list.push(item);
   }
   return grouped;
 }
@@ -100,15 +101,9 @@ export function changesByIcs(
   previousRows: readonly Row[],
   rows: readonly Row[],
 ): IcsPopulationChange[] {
-  const changesOf = new Map<string, RowChange[]>();
-  for (const change of changes) {
-    const code = textOf((change.after ?? change.before)?.ics_code) ?? '';
-    const list = changesOf.get(code);
-    if (list === undefined) changesOf.set(code, [change]);
-    else list.push(change);
-  }
-  const before = byIcs(previousRows);
-  const after = byIcs(rows);
+  const changesOf = groupByIcs(changes, (change) => (change.after ?? change.before)?.ics_code);
+  const before = groupByIcs(previousRows, (row) => row.ics_code);
+  const after = groupByIcs(rows, (row) => row.ics_code);
   return [...changesOf.keys()].sort().map((icsCode) => ({
     icsCode,
     changes: changesOf.get(icsCode) ?? [],
@@ -126,7 +121,7 @@ function totalsSide(icsCode: string, rows: readonly Row[], series: ReadonlySet<s
   return { ics_code: icsCode, totals: totals.map(([, total]) => total) };
 }
 
-function grouped(value: number): string {
+function withThousands(value: number): string {
   return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 }
 
@@ -139,7 +134,7 @@ function totalClause(
   const [measure = '', basis = ''] = key.split('|');
   const series = `${measure.replaceAll('_', ' ')}${basis === '' ? '' : ` (${basis.replaceAll('_', ' ')})`}`;
   const side = (total: PopulationTotal | undefined) =>
-    total === undefined ? 'none' : `${grouped(total.value)} on ${total.reference_date}`;
+    total === undefined ? 'none' : `${withThousands(total.value)} on ${total.reference_date}`;
   return `${series} ${side(before)} → ${side(after)}`;
 }
 
