@@ -146,9 +146,12 @@ function countText(changes: readonly RowChange[]): string {
     .join(', ');
 }
 
-/** The columns that changed in any of the rows, in first-seen order (schema order for the first change). */
-function changedColumns(changes: readonly RowChange[]): string[] {
-  return [...new Set(changes.flatMap((change) => change.changedFields))];
+/** The columns that changed in any of the rows, in schema column order (then any others, sorted). */
+function changedColumns(definition: DatasetDefinition, changes: readonly RowChange[]): string[] {
+  const changed = new Set(changes.flatMap((change) => change.changedFields));
+  const declared = Object.keys(definition.schema.shape);
+  const extra = [...changed].filter((column) => !declared.includes(column)).sort();
+  return [...declared.filter((column) => changed.has(column)), ...extra];
 }
 
 function icsOp(change: IcsPopulationChange): Exclude<ChangeOp, 'published'> {
@@ -206,7 +209,7 @@ export function populationChangeEvent(
     op,
     before: totalsSide(change.icsCode, change.previousRows, series),
     after: totalsSide(change.icsCode, change.rows, series),
-    changed_fields: changedColumns(change.changes),
+    changed_fields: changedColumns(definition, change.changes),
     summary: icsSummary(change, series, refs),
   };
   const regionCode = change.icsCode === '' ? undefined : options.regionOf?.(change.icsCode);

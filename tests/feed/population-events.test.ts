@@ -249,6 +249,10 @@ describe('population events: one per ICS per version', () => {
       '2 QOP deleted',
       '2 QZZ created',
     ]);
+    const lines = await cli(['changes', '--lake', lake, '--type', POPULATION_CHANGED_TYPE, '--since', '11']);
+    expect(lines.stdout.split('\n')[0]).toBe(
+      `12\t2020-12-14\t${POPULATION_CHANGED_TYPE}\tics_population v2 QE1: registered patients (as published) 19,200 on 2020-05-01 → 19,392 on 2020-12-01; registered patients (rebased) 19,200 on 2020-05-01 → 19,392 on 2020-12-01; 194 rows created, 1 row updated`,
+    );
     const diff = await cli(['diff', 'ics_population', '1', '2', '--json', '--lake', lake]);
     expect(diff.code).toBe(0);
     const rows = JSON.parse(diff.stdout) as { created: unknown[]; updated: unknown[]; deleted: unknown[] };
