@@ -264,6 +264,20 @@ async function parseCsvCached(store: LakeStore, source: SourceEntry, ref: Parsed
   return parsed;
 }
 
+type ParseResult = { ref: ParsedRef; value: Parsed };
+
+/** One source's parse in progress: what it started from, the refs it will keep, what it parsed and its counts. */
+interface SourceParse {
+  deps: ParseDeps;
+  source: SourceEntry;
+  parseOne: (ref: ParsedRef) => Promise<Parsed>;
+  previous: ParseState;
+  candidates: ReadonlyMap<string, ParsedRef>;
+  next: Record<string, ParsedRef>;
+  results: Map<string, ParseResult>;
+  counts: ParseSourceReport;
+}
+
 /**
  * Parse a source's current documents; a document that fails is quarantined and the last good document from the
  * same URL stands in for it. Retained documents (no longer discovered, or earlier listing versions) are parsed too.
@@ -272,58 +286,68 @@ async function parseWithFallback(
   deps: ParseDeps,
   source: SourceEntry,
   parseOne: (ref: ParsedRef) => Promise<Parsed>,
-): Promise<{ results: { ref: ParsedRef; value: Parsed }[]; counts: ParseSourceReport }> {
+): Promise<{ results: ParseResult[]; counts: ParseSourceReport }> {
   const { store } = deps;
   const previous = await readParseState(store, source.id);
   const docs = (await currentDocuments(store, source.id)).filter((doc) => doc.parse);
-  const candidates = new Map(docs.map((doc) => [documentId(doc), refOf(doc)] as const));
   const listing = source.kind === 'html-listing';
-  const next: Record<string, ParsedRef> = listing
-    ? listingHistory(previous.documents)
-    : { ...previous.documents };
-  const counts: ParseSourceReport = {
-    documents: docs.length,
-    parsed: 0,
-    reused: 0,
-    quarantined: 0,
-    retained: 0,
+  const run: SourceParse = {
+    deps,
+    source,
+    parseOne,
+    previous,
+    candidates: new Map(docs.map((doc) => [documentId(doc), refOf(doc)] as const)),
+    next: listing ? listingHistory(previous.documents) : { ...previous.documents },
+    results: new Map(),
+    counts: { documents: docs.length, parsed: 0, reused: 0, quarantined: 0, retained: 0 },
   };
-  const results = new Map<string, { ref: ParsedRef; value: Parsed }>();
+  await parseCandidates(run);
+  if (listing) for (const id of run.candidates.keys()) dropArchivedCopy(run.next, id);
+  await parseRetained(run);
+  await writeParseState(store, source.id, previous, run.next);
+  return {
+    results: [...run.results].sort(([a], [b]) => compareText(a, b)).map(([, result]) => result),
+    counts: run.counts,
+  };
+}
 
-  for (const [id, candidate] of [...candidates].sort(([a], [b]) => compareText(a, b))) {
+/** Parse each current document; one that fails is quarantined and its URL's last good ref kept in its place. */
+async function parseCandidates(run: SourceParse): Promise<void> {
+  const { previous, next, counts } = run;
+  for (const [id, candidate] of [...run.candidates].sort(([a], [b]) => compareText(a, b))) {
     try {
-      results.set(id, { ref: candidate, value: await parseOne(candidate) });
+      run.results.set(id, { ref: candidate, value: await run.parseOne(candidate) });
       next[id] = candidate;
-      if (previous.documents[id]?.sha256 === candidate.sha256) counts.reused += 1;
+      const unchanged =
+        previous.parserVersion === PARSER_VERSION && previous.documents[id]?.sha256 === candidate.sha256;
+      if (unchanged) counts.reused += 1;
       else counts.parsed += 1;
     } catch (error) {
       if (isLakeFailure(error)) throw error;
       counts.quarantined += 1;
-      await quarantineDocument(deps, source, candidate, error);
+      await quarantineDocument(run.deps, run.source, candidate, error);
       const lastGood = previous.documents[id];
       if (lastGood && lastGood.sha256 !== candidate.sha256) next[id] = lastGood;
       else delete next[id];
     }
   }
-  if (listing) for (const id of candidates.keys()) dropArchivedCopy(next, id);
-  for (const [id, ref] of Object.entries(next).sort(([a], [b]) => compareText(a, b))) {
-    if (results.get(id)?.ref.sha256 === ref.sha256) continue;
+}
+
+/** Parse every kept ref not parsed above: last good stand-ins, retained documents, earlier listing versions. */
+async function parseRetained(run: SourceParse): Promise<void> {
+  for (const [id, ref] of Object.entries(run.next).sort(([a], [b]) => compareText(a, b))) {
+    if (run.results.get(id)?.ref.sha256 === ref.sha256) continue;
     try {
-      results.set(id, { ref, value: await parseOne(ref) });
-      if (!candidates.has(id)) counts.retained += 1;
+      run.results.set(id, { ref, value: await run.parseOne(ref) });
+      if (!run.candidates.has(id)) run.counts.retained += 1;
     } catch (error) {
       if (isLakeFailure(error)) throw error;
       // A retained document that no longer parses (a parser change): report it and let it go.
-      await quarantineDocument(deps, source, ref, error);
-      counts.quarantined += 1;
-      delete next[id];
+      await quarantineDocument(run.deps, run.source, ref, error);
+      run.counts.quarantined += 1;
+      delete run.next[id];
     }
   }
-  await writeParseState(store, source.id, previous, next);
-  return {
-    results: [...results].sort(([a], [b]) => compareText(a, b)).map(([, result]) => result),
-    counts,
-  };
 }
 
 /** The id an earlier version of a listing page is kept under: its URL (or entry) and its content hash. */
@@ -399,9 +423,10 @@ async function quarantineDocument(
 async function readParseState(store: LakeStore, sourceId: string): Promise<ParseState> {
   const raw = await getJson(store, parseStateKey(sourceId));
   const parsed = ParseState.safeParse(raw);
-  if (!parsed.success || parsed.data.parserVersion !== PARSER_VERSION) {
-    return { sourceId, parserVersion: PARSER_VERSION, documents: {} };
-  }
+  if (!parsed.success) return { sourceId, parserVersion: PARSER_VERSION, documents: {} };
+  // A new parser version keeps the refs: they point at immutable raw objects and every one is parsed again each
+  // run (one that no longer parses is quarantined and let go), so retained documents and the listing's earlier
+  // versions, whose claims are a record, survive a parser change.
   return parsed.data;
 }
 

@@ -110,4 +110,23 @@ describe('parse stage: the listing page keeps its history', () => {
     expect(broken.quarantine.map((entry) => entry.sourceId)).toEqual([source.id]);
     expect(totals(broken).sort()).toEqual(totals(december).sort());
   });
+
+  it('keeps the earlier versions through a parser version change, parsing them again', async () => {
+    const store = new MemoryLakeStore();
+    await acquired(store, JUNE_2020, '2020-06-15T12:00:00.000Z');
+    await parseRun(store);
+    await acquired(store, DECEMBER_2020, '2020-12-14T12:00:00.000Z');
+    await parseRun(store);
+    const state = JSON.parse(new TextDecoder().decode(await store.get(parseStateKey(source.id))));
+    await store.put(
+      parseStateKey(source.id),
+      JSON.stringify({ ...state, parserVersion: state.parserVersion - 1 }),
+    );
+    const upgraded = await parseRun(store);
+    expect(totals(upgraded).sort()).toEqual([
+      ['2020-06-15', 18],
+      ['2020-12-14', 29],
+    ]);
+    expect(upgraded.report[source.id]).toMatchObject({ parsed: 1, reused: 0, retained: 1 });
+  });
 });
