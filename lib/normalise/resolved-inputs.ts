@@ -62,6 +62,10 @@ export interface ResolvedInputs {
   listingDocs: Parsed['listings'];
   /** Every listing page ever parsed (one per URL and content), oldest fetch first: the record claims are kept from. */
   listingHistory: Parsed['listings'];
+  /**
+   * Lifecycle documents, one per URL and content, oldest fetch first: the record claims are kept from (the caller
+   * passes the versions that are a record, such as every version of the listing page).
+   */
   lifecycleDocs: Parsed['lifecycleClaims'];
   /** ONS estimates: one document per reference date, oldest first. */
   populationDocs: Parsed['population'];
@@ -94,7 +98,7 @@ export function resolveInputs(rawInput: NormaliseInput, asOf: string): ResolvedI
     announcementDocs: latestPerUrl(input.announcements),
     listingDocs: latestPerUrl(input.listings).sort(byFetch),
     listingHistory: everyDocument(input.listings).sort(byFetch),
-    lifecycleDocs: latestPerUrl(input.lifecycleClaims),
+    lifecycleDocs: everyDocument(input.lifecycleClaims),
     populationDocs: latestPerKey(
       input.population.filter((doc) => doc.rows.length > 0),
       (doc) => doc.rows[0]?.reference_date ?? '',
@@ -107,7 +111,7 @@ function byFetch(a: { provenance: Provenance }, b: { provenance: Provenance }): 
   return compareFetched(a.provenance, b.provenance) || compareText(a.provenance.url, b.provenance.url);
 }
 
-/** One document per URL and content (sha256): the earliest fetch of each. */
+/** One document per URL and content (sha256): the earliest fetch of each, oldest fetch first. */
 function everyDocument<Doc extends { provenance: Provenance }>(documents: readonly Doc[]): Doc[] {
   const byContent = new Map<string, Doc>();
   for (const doc of [...documents].sort(byFetch)) {
