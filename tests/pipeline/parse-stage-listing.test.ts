@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
@@ -6,8 +5,11 @@ import { referenceGazetteer } from '../../lib/parse/dispatch.ts';
 import { type ParseStageResult, parseSources, parseStateKey } from '../../lib/pipeline/parse-stage.ts';
 import type { QuarantineEntry } from '../../lib/pipeline/run-report.ts';
 import type { Gazetteer } from '../../lib/reference/gazetteer.ts';
-import { sourceById } from '../../lib/sources/catalogue.ts';
-import { rawKey, sha256Of, writeSourceState } from '../../lib/sources/raw-zone.ts';
+import {
+  acquireListing as acquired,
+  listingPage,
+  listingSource as source,
+} from '../helpers/listing-versions.ts';
 
 /**
  * Issue 14: the listing page is one URL whose content changes; each version's stated total is a published claim.
@@ -15,12 +17,8 @@ import { rawKey, sha256Of, writeSourceState } from '../../lib/sources/raw-zone.t
  */
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
-const URL = 'https://www.england.nhs.uk/integratedcare/integrated-care-in-your-area/';
-const source = sourceById('nhse-ics-list');
-const page = (date: string, file: string) =>
-  readFileSync(path.join(ROOT, 'snapshots', date, 'files/www.england.nhs.uk/integratedcare', file), 'utf8');
-const JUNE_2020 = page('2020-06-15', 'integrated-care-systems/index.html');
-const DECEMBER_2020 = page('2020-12-14', 'integrated-care-systems/index.html');
+const JUNE_2020 = listingPage('2020-06-15', 'integrated-care-systems/index.html');
+const DECEMBER_2020 = listingPage('2020-12-14', 'integrated-care-systems/index.html');
 const BROKEN =
   '<html><head><title>Integrated care</title></head><body><main><p>Page moved.</p></main></body></html>';
 
@@ -28,41 +26,6 @@ let gazetteer: Gazetteer;
 beforeAll(async () => {
   gazetteer = await referenceGazetteer(path.join(ROOT, 'snapshots'));
 });
-
-/** Make `html` the listing source's current document, fetched at `at`, as a finished acquire would. */
-async function acquired(store: MemoryLakeStore, html: string, at: string): Promise<void> {
-  const bytes = new TextEncoder().encode(html);
-  const sha256 = sha256Of(bytes);
-  const key = rawKey(source.id, sha256, 'html');
-  await store.put(key, bytes);
-  await writeSourceState(store, {
-    sourceId: source.id,
-    objects: [
-      {
-        url: URL,
-        finalUrl: URL,
-        key,
-        sha256,
-        ext: 'html',
-        role: 'landing',
-        contentType: 'text/html',
-        parentUrl: null,
-        parentSha256: null,
-        archiveEntry: null,
-        fetchedAt: at,
-        lastChangedAt: at,
-        isArchive: false,
-        parse: true,
-      },
-    ],
-    http: {},
-    lastSuccessAt: null,
-    lastChangedAt: null,
-    lastFailureAt: null,
-    consecutiveFailures: 0,
-    lastError: null,
-  });
-}
 
 async function parseRun(
   store: MemoryLakeStore,
