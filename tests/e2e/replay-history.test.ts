@@ -603,4 +603,30 @@ describe('a feed people can subscribe to, and claims as a record (issue 14)', ()
       ['2026-04-20', 36, 36],
     ]);
   });
+
+  it('never drops a listing claim from ics_lifecycle_claims, nor moves any claim to another date or document', async () => {
+    const { stdout } = await cli('changes', '--json', '--lake', lakeDir, '--dataset', 'ics_lifecycle_claims');
+    const changes = stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) => JSON.parse(line) as { data: { op: string; before: Row | null; changed_fields: string[] } },
+      );
+    const deleted = changes.filter((event) => event.data.op === 'deleted');
+    const listed = (row: Row | null) => String(row?.source_url).endsWith('/integrated-care-in-your-area/');
+    expect(deleted.filter((event) => listed(event.data.before))).toEqual([]);
+    // The one claim deleted is a trade-press claim re-identified when the April 2026 lookups named its new board.
+    expect(deleted.map((event) => event.data.before?.source_url)).toEqual([
+      'https://healthcareleadernews.com/news/full-merger-for-north-west-and-north-central-london-icbs-announced/',
+    ]);
+    const moved = changes.filter((event) =>
+      event.data.changed_fields.some((field) =>
+        ['source_url', 'source_sha256', 'announced_on'].includes(field),
+      ),
+    );
+    expect(moved.filter((event) => event.data.op === 'updated')).toEqual([]);
+    const listing = (await latestRows('ics_lifecycle_claims')).filter(listed);
+    expect(new Set(listing.map((row) => row.source_sha256)).size).toBe(2);
+    expect(listing).toHaveLength(23);
+  });
 });
