@@ -44,12 +44,18 @@ interface ClaimContext {
   edges: readonly IcsLineageRow[];
 }
 
-/** One document's claims by claim id (a repeated claim: the last statement of it), each with its unresolved names. */
+/** A claim's row and the names in it that did not resolve (reported once, with the row's document). */
+interface DocumentClaim {
+  row: LifecycleClaimRow;
+  unresolved: UnresolvedEntry[];
+}
+
+/** One document's claims by claim id (a repeated claim: the last statement of it). */
 function claimsOfDocument(
   { provenance, document }: LifecycleDoc,
   context: ClaimContext,
-): Map<string, { row: LifecycleClaimRow; unresolved: UnresolvedEntry[] }> {
-  const claims = new Map<string, { row: LifecycleClaimRow; unresolved: UnresolvedEntry[] }>();
+): Map<string, DocumentClaim> {
+  const claims = new Map<string, DocumentClaim>();
   for (const claim of document.claims) {
     const names = resolveNames(claim, provenance, context.gazetteer);
     if (names.codes.length === 0 && names.unresolvedNames.length === 0) continue;
