@@ -52,11 +52,19 @@ export type PublishedSummary = z.infer<typeof PublishedSummary>;
 export const ChangeEventData = z.object({
   dataset: z.string().min(1),
   version: z.number().int().positive(),
-  /** The row's primary key (`rowKey`); empty for `published` events. */
-  key: z.string(),
+  /** The row's primary key (`rowKey`); the ICS code for `population.changed` events; empty for `published` ones. */
+  key: z
+    .string()
+    .describe(
+      "The row's primary key; the ICS code for uk.nhs.ics.population.changed; empty for uk.nhs.ics.dataset.published.",
+    ),
   op: ChangeOp,
-  before: JsonRow.nullable(),
-  after: JsonRow.nullable(),
+  before: JsonRow.nullable().describe(
+    'The row in the previous version (null when created). For uk.nhs.ics.population.changed: { ics_code, totals: [{ measure, basis, reference_date, value }] }, the newest all-sexes, all-ages figure of each changed measure and basis.',
+  ),
+  after: JsonRow.nullable().describe(
+    'The row in this version (null when deleted). For uk.nhs.ics.population.changed: the same totals in this version.',
+  ),
   changed_fields: z.array(z.string()),
   /**
    * For `ics` changes: every milestone in this row change. One event is emitted per milestone, each typed by its
@@ -70,8 +78,13 @@ export const ChangeEventData = z.object({
    * body (predecessor, successor, kind, effective date, sub-ICB locations, practices, patient share).
    */
   lineage: z.array(JsonRow).optional(),
-  /** For `published` events only. */
-  summary: PublishedSummary.optional(),
+  /**
+   * For `published` events: the version. For `uk.nhs.ics.population.changed` events: one ICS's share of it (its
+   * rows, the rows created, updated and deleted, and the version's manifest and files).
+   */
+  summary: PublishedSummary.optional().describe(
+    "For uk.nhs.ics.dataset.published: the version. For uk.nhs.ics.population.changed: the ICS's rows and row changes in the version, one sentence, and the version's manifest and files.",
+  ),
 });
 export type ChangeEventData = z.infer<typeof ChangeEventData>;
 
@@ -83,7 +96,12 @@ export const ChangeEvent = z.looseObject({
   /** sha256 of `dataset|version|key|op`: a replay produces the same id, so consumers deduplicate. */
   id: z.string().regex(/^[0-9a-f]{64}$/),
   source: z.string().min(1),
-  type: z.string().regex(/^uk\.nhs\.ics\.[a-z_]+\.[a-z_]+$/),
+  type: z
+    .string()
+    .regex(/^uk\.nhs\.ics\.[a-z_]+\.[a-z_]+$/)
+    .describe(
+      'uk.nhs.ics.<noun>.created|updated|deleted for a row change; uk.nhs.ics.ics.<milestone> for a lifecycle milestone of a body; uk.nhs.ics.population.changed once per ICS per ics_population version (row-level detail: ics-lake diff); uk.nhs.ics.dataset.published once per version.',
+    ),
   subject: z.string().min(1),
   /** The version's `as_of` (RFC 3339). */
   time: z.iso.datetime({ offset: true }),
@@ -137,6 +155,12 @@ export function rowEventType(dataset: string, op: Exclude<ChangeOp, 'published'>
 }
 
 export const PUBLISHED_EVENT_TYPE = 'uk.nhs.ics.dataset.published';
+
+/**
+ * The one event per ICS per `ics_population` version (lib/feed/population-events.ts) that replaced the per-row
+ * `uk.nhs.ics.population.{created,updated,deleted}` events; feeds written before keep those.
+ */
+export const POPULATION_CHANGED_TYPE = 'uk.nhs.ics.population.changed';
 
 /** The event type of each milestone. */
 export const NAMED_TYPES: Readonly<Record<NamedChange, string>> = {
@@ -214,7 +238,8 @@ export function dataSchemaUri(options: EventOptions): string {
     : new URL(EVENT_SCHEMA_KEY, options.baseUrl).href;
 }
 
-function eventSource(options: EventOptions): string {
+/** The CloudEvents `source`: the configured one, else the public base URL, else `urn:ics-lake`. */
+export function eventSource(options: EventOptions): string {
   return options.source ?? options.baseUrl ?? DEFAULT_EVENT_SOURCE;
 }
 
@@ -357,7 +382,11 @@ export function publishedEvent(
 /** Every event type the feed can carry for these datasets (for validating `--type`). */
 export function knownEventTypes(datasets: readonly string[]): string[] {
   const ops: Exclude<ChangeOp, 'published'>[] = ['created', 'updated', 'deleted'];
-  const types = new Set<string>([PUBLISHED_EVENT_TYPE, ...Object.values(NAMED_TYPES)]);
+  const types = new Set<string>([
+    PUBLISHED_EVENT_TYPE,
+    POPULATION_CHANGED_TYPE,
+    ...Object.values(NAMED_TYPES),
+  ]);
   for (const dataset of datasets) for (const op of ops) types.add(rowEventType(dataset, op));
   return [...types].sort();
 }

@@ -1,7 +1,7 @@
 import type { DatasetDefinition } from '../core/dataset.ts';
 import { UncommittedVersionError } from '../core/errors.ts';
 import type { LakeStore } from '../lake/store.ts';
-import { diffByKey, type Row } from './diff.ts';
+import { diffByKey, type Row, type RowChange } from './diff.ts';
 import {
   type ChangeEvent,
   changeEventJsonSchema,
@@ -26,6 +26,7 @@ import {
   writeFeedIndex,
 } from './feed-files.ts';
 import { type Notifier, notifyPending } from './notify.ts';
+import { POPULATION_DATASET, populationChangeEvents } from './population-events.ts';
 import { latestCoveragePercent, summariseVersion } from './summary.ts';
 import { ATOM_KEY, JSON_FEED_KEY, renderAtom, renderJsonFeed, safeHttpUrl } from './syndication.ts';
 import { latestVersion, manifestKey, readVersionRows, versionAsOf, versionPrefix } from './version-rows.ts';
@@ -125,19 +126,44 @@ function coverageAt(versions: readonly CommittedVersion[], asOf: string) {
   };
 }
 
+type Lookups = { regionOf: RegionLookup; lineageOf: LineageLookup };
+
+/**
+ * The events of a version's row changes: one per row (one per milestone for `ics`), except `ics_population`, whose
+ * thousands of sex x age rows a GP month adds are announced as one event per ICS (population-events.ts).
+ */
+function changeEvents(
+  committed: CommittedVersion,
+  changes: readonly RowChange[],
+  files: string[],
+  lookups: Lookups,
+  options: FeedWriteOptions,
+): ChangeEvent[] {
+  const { definition, version, asOf } = committed;
+  if (definition.name !== POPULATION_DATASET)
+    return changes.flatMap((change) =>
+      rowChangeEvents(definition, version, asOf, change, { ...options, ...lookups }),
+    );
+  return populationChangeEvents(changes, committed.previousRows, committed.rows, {
+    definition,
+    version,
+    asOf,
+    refs: { manifest: committed.manifestKey, files },
+    options: { ...options, regionOf: lookups.regionOf },
+  });
+}
+
 async function eventsForVersion(
   store: LakeStore,
   committed: CommittedVersion,
   batch: readonly CommittedVersion[],
-  lookups: { regionOf: RegionLookup; lineageOf: LineageLookup },
+  lookups: Lookups,
   options: FeedWriteOptions,
 ): Promise<ChangeEvent[]> {
   const { definition, version, asOf } = committed;
   const changes = diffByKey(definition, committed.previousRows, committed.rows);
-  const rowEvents = changes.flatMap((change) =>
-    rowChangeEvents(definition, version, asOf, change, { ...options, ...lookups }),
-  );
   const files = (await store.list(versionPrefix(definition.name, version))).map((object) => object.key);
+  const rowEvents = changeEvents(committed, changes, files, lookups, options);
   const sources = [
     ...new Set(
       changes.flatMap((change) => safeHttpUrl(change.after?.source_url ?? change.before?.source_url) ?? []),

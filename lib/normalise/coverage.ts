@@ -18,7 +18,7 @@ export function buildCoverage(
     .filter((date) => date <= asOf)
     .sort(compareText);
   return dates.map((date) => {
-    const codes = designatedBy(ics, date);
+    const codes = systemsOn(ics, date);
     let covered = 0;
     for (const code of codes) covered += basis.byIcs.get(code) ?? 0;
     return {
@@ -33,19 +33,13 @@ export function buildCoverage(
   });
 }
 
-/** ODS codes of the ICSs designated by `date`, sorted. */
-export function designatedBy(ics: readonly IcsRow[], date: string): string[] {
-  return ics
-    .filter((row) => row.designated_from !== null && row.designated_from <= date)
-    .map((row) => row.ics_code)
-    .sort(compareText);
-}
-
 /**
- * ODS codes of the systems in place on `date`: bodies that existed then and were designated or statutory by then
- * (so the 36 ICBs of April 2026, not the 42 ever designated), sorted.
+ * The systems in place on `date`: bodies that existed then and were designated (on the date the precedence rule
+ * gives) or statutory by then, as ODS codes, sorted. This is the one count of ICSs: `ics_coverage` and the claims
+ * check both take theirs from it (8 on 2017-06-15: "Berkshire West", named that day, counts with Buckinghamshire,
+ * Oxfordshire and Berkshire West from 2019; 36 in April 2026, not the 42 ever designated).
  */
-export function inPlaceOn(ics: readonly IcsRow[], date: string): string[] {
+export function systemsOn(ics: readonly IcsRow[], date: string): string[] {
   return ics
     .filter(
       (row) =>
@@ -55,6 +49,22 @@ export function inPlaceOn(ics: readonly IcsRow[], date: string): string[] {
     )
     .map((row) => row.ics_code)
     .sort(compareText);
+}
+
+/**
+ * The systems an announcement designates: those it names that `systemsOn` counts by the later of its publication
+ * and its effective date. A body named only by a former part of its footprint, and designated later as a whole
+ * (North Cumbria in May 2018), is not counted as designated by that announcement.
+ */
+export function designatedByAnnouncement(
+  ics: readonly IcsRow[],
+  named: Iterable<string>,
+  announcedOn: string,
+  effectiveFrom: string | null,
+): string[] {
+  const on = effectiveFrom !== null && effectiveFrom > announcedOn ? effectiveFrom : announcedOn;
+  const counted = new Set(systemsOn(ics, on));
+  return [...new Set(named)].filter((code) => counted.has(code)).sort(compareText);
 }
 
 /** Sum of the basis over some ICSs, or null when one of them has no figure on that basis (not comparable). */

@@ -7,45 +7,67 @@ import { type UnresolvedEntry, unresolvedFrom } from './unresolved.ts';
 /**
  * `ics_lifecycle_claims`: what announcements, ICB news pages and the listing say happened to bodies, resolved to
  * ODS codes and checked against the lineage derived from the data. A claim never creates a body or an edge.
+ *
+ * The claims are a record, append-only by source document: documents are read oldest fetch first and a claim keeps
+ * the first document that made it (its date and hash), so a later version of the listing page that repeats a claim
+ * or no longer makes it changes nothing.
  */
 export function buildLifecycleClaims(
   inputs: ResolvedInputs,
   ics: readonly IcsRow[],
   edges: readonly IcsLineageRow[],
 ): { rows: LifecycleClaimRow[]; unresolved: UnresolvedEntry[] } {
-  const unresolved: UnresolvedEntry[] = [];
-  const byCode = new Map(ics.map((row) => [row.ics_code, row]));
+  const context: ClaimContext = {
+    gazetteer: inputs.gazetteer,
+    byCode: new Map(ics.map((row) => [row.ics_code, row])),
+    edges,
+  };
   const rows = new Map<string, LifecycleClaimRow>();
-  for (const { provenance, document } of inputs.lifecycleDocs) {
-    for (const claim of document.claims) {
-      const codes: string[] = [];
-      const names: string[] = [];
-      const unresolvedNames: string[] = [];
-      for (const name of claim.names_as_published) {
-        const resolution = inputs.gazetteer.resolve(name);
-        const problem = unresolvedFrom(resolution, provenance, claim.evidence);
-        if (problem) {
-          unresolved.push(problem);
-          unresolvedNames.push(name);
-          continue;
-        }
-        if (resolution.status === 'resolved' && !codes.includes(resolution.ics_code)) {
-          codes.push(resolution.ics_code);
-          names.push(name);
-        }
-      }
-      if (codes.length === 0 && unresolvedNames.length === 0) continue;
-      const id = createHash('sha256')
-        .update([provenance.url, claim.kind, claim.evidence, ...claim.names_as_published].join('\n'))
-        .digest('hex')
-        .slice(0, 16);
-      rows.set(id, {
+  const unresolved: UnresolvedEntry[] = [];
+  for (const doc of inputs.lifecycleDocs) {
+    for (const claim of claimsOfDocument(doc, context).values()) {
+      if (rows.has(claim.row.claim_id)) continue;
+      rows.set(claim.row.claim_id, claim.row);
+      unresolved.push(...claim.unresolved);
+    }
+  }
+  return { rows: sortRows([...rows.values()], ['claim_id']), unresolved };
+}
+
+type LifecycleDoc = ResolvedInputs['lifecycleDocs'][number];
+type Claim = LifecycleDoc['document']['claims'][number];
+
+/** What resolving and checking a claim needs: the names' world, the bodies by code and the derived edges. */
+interface ClaimContext {
+  gazetteer: ResolvedInputs['gazetteer'];
+  byCode: ReadonlyMap<string, IcsRow>;
+  edges: readonly IcsLineageRow[];
+}
+
+/** A claim's row and the names in it that did not resolve (reported once, with the row's document). */
+interface DocumentClaim {
+  row: LifecycleClaimRow;
+  unresolved: UnresolvedEntry[];
+}
+
+/** One document's claims by claim id (a repeated claim: the last statement of it). */
+function claimsOfDocument(
+  { provenance, document }: LifecycleDoc,
+  context: ClaimContext,
+): Map<string, DocumentClaim> {
+  const claims = new Map<string, DocumentClaim>();
+  for (const claim of document.claims) {
+    const names = resolveNames(claim, provenance, context.gazetteer);
+    if (names.codes.length === 0 && names.unresolvedNames.length === 0) continue;
+    const id = claimId(provenance.url, claim);
+    claims.set(id, {
+      row: {
         claim_id: id,
         kind: claim.kind,
         tense: claim.tense,
-        ics_codes: codes,
-        names_as_published: names,
-        unresolved_names: unresolvedNames,
+        ics_codes: names.codes,
+        names_as_published: names.names,
+        unresolved_names: names.unresolvedNames,
         announced_on: document.published_on,
         effective_from: claim.effective_from,
         source_url: provenance.url,
@@ -55,11 +77,46 @@ export function buildLifecycleClaims(
         matches_lineage:
           claim.tense === 'planned'
             ? null
-            : matchesLineage(claim.kind, codes, claim.effective_from, byCode, edges),
-      });
+            : matchesLineage(claim.kind, names.codes, claim.effective_from, context.byCode, context.edges),
+      },
+      unresolved: names.unresolved,
+    });
+  }
+  return claims;
+}
+
+/** A claim's id: its document's URL, kind, evidence and names as published (not the document's hash). */
+function claimId(url: string, claim: Claim): string {
+  return createHash('sha256')
+    .update([url, claim.kind, claim.evidence, ...claim.names_as_published].join('\n'))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+/** The claim's names resolved to ICS codes (each code once), and the names that did not resolve. */
+function resolveNames(
+  claim: Claim,
+  provenance: LifecycleDoc['provenance'],
+  gazetteer: ClaimContext['gazetteer'],
+) {
+  const codes: string[] = [];
+  const names: string[] = [];
+  const unresolvedNames: string[] = [];
+  const unresolved: UnresolvedEntry[] = [];
+  for (const name of claim.names_as_published) {
+    const resolution = gazetteer.resolve(name);
+    const problem = unresolvedFrom(resolution, provenance, claim.evidence);
+    if (problem) {
+      unresolved.push(problem);
+      unresolvedNames.push(name);
+      continue;
+    }
+    if (resolution.status === 'resolved' && !codes.includes(resolution.ics_code)) {
+      codes.push(resolution.ics_code);
+      names.push(name);
     }
   }
-  return { rows: sortRows([...rows.values()], ['claim_id']), unresolved };
+  return { codes, names, unresolvedNames, unresolved };
 }
 
 /** Whether the derived data show what a reported claim says. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { PublishedStatement } from '../parse/records.ts';
 import { compareText, sortRows } from '../reference/order.ts';
 import { claimDifference, isConsistent } from './claims.ts';
-import { inPlaceOn, percentOf, populationOf } from './coverage.ts';
+import { designatedByAnnouncement, percentOf, populationOf, systemsOn } from './coverage.ts';
 import type { IcsRow, PublishedClaimRow } from './datasets.ts';
 import type { Designations } from './designations.ts';
 import type { Provenance } from './input.ts';
@@ -11,8 +11,12 @@ import type { ResolvedInputs } from './resolved-inputs.ts';
 
 /**
  * `published_claims`: every count, population or percentage stated in an announcement or on the listing page, set
- * against our figure for the state after the announcement: the systems in place by then plus the ones it names
- * (scope `total`), or just the ones it names (scope `wave`).
+ * against our figure for the state after the announcement: the systems in place by then (`systemsOn`, the count
+ * `ics_coverage` uses too) plus the ones it designates (scope `total`), or just the ones it designates (scope
+ * `wave`).
+ *
+ * The dataset is a record, append-only by source document: every listing page ever fetched keeps its claims, dated
+ * by its own fetch, and a claim stated again by a later fetch keeps its first document's date and provenance.
  */
 export function buildPublishedClaims(
   inputs: ResolvedInputs,
@@ -21,57 +25,61 @@ export function buildPublishedClaims(
   basis: PopulationBasisFigures,
 ): PublishedClaimRow[] {
   const claims = new Map<string, PublishedClaimRow>();
-  const add = (
-    provenance: Provenance,
-    date: string,
-    statement: Pick<PublishedStatement, 'kind' | 'scope' | 'value' | 'qualifier' | 'evidence'>,
-    totalCodes: readonly string[],
-    waveCodes: readonly string[],
-  ): void => {
-    const row = claimRow(provenance, date, statement, totalCodes, waveCodes, basis);
-    claims.set(row.claim_id, row);
-  };
-  for (const { provenance, announcement } of inputs.announcementDocs) {
-    const waveCodes = [...(designations.waveCodesByUrl.get(provenance.url) ?? [])].sort(compareText);
-    const totalCodes = [...new Set([...inPlaceOn(ics, announcement.announced_on), ...waveCodes])].sort(
-      compareText,
-    );
-    for (const statement of announcement.statements)
-      add(provenance, announcement.announced_on, statement, totalCodes, waveCodes);
-    if (announcement.running_total !== null) {
-      add(
-        provenance,
-        announcement.announced_on,
-        {
-          kind: 'count',
-          scope: 'total',
-          value: announcement.running_total,
-          qualifier: 'exactly',
-          evidence: announcement.running_total_evidence ?? `running total ${announcement.running_total}`,
-        },
-        totalCodes,
-        waveCodes,
-      );
-    }
-  }
-  for (const { provenance, listing } of inputs.listingDocs) {
-    if (listing.stated_total === null) continue;
-    const date = new Date(provenance.fetched_at).toISOString().slice(0, 10);
-    add(
-      provenance,
-      date,
-      {
-        kind: 'count',
-        scope: 'total',
-        value: listing.stated_total,
-        qualifier: 'exactly',
-        evidence: `${listing.title}: ${listing.stated_total} integrated care systems stated`,
-      },
-      inPlaceOn(ics, date),
-      [],
-    );
+  for (const row of [
+    ...announcementClaims(inputs, ics, designations, basis),
+    ...listingClaims(inputs, ics, basis),
+  ]) {
+    if (!claims.has(row.claim_id)) claims.set(row.claim_id, row);
   }
   return sortRows([...claims.values()], ['claim_id']);
+}
+
+type Statement = Pick<PublishedStatement, 'kind' | 'scope' | 'value' | 'qualifier' | 'evidence'>;
+
+/** The statements of every announcement, and its running total, each checked on the announcement's date. */
+function announcementClaims(
+  inputs: ResolvedInputs,
+  ics: readonly IcsRow[],
+  designations: Designations,
+  basis: PopulationBasisFigures,
+): PublishedClaimRow[] {
+  return inputs.announcementDocs.flatMap(({ provenance, announcement }) => {
+    const named = designations.waveCodesByUrl.get(provenance.url) ?? [];
+    const { announced_on: date, effective_from: effective } = announcement;
+    const waveCodes = designatedByAnnouncement(ics, named, date, effective);
+    const totalCodes = [...new Set([...systemsOn(ics, date), ...waveCodes])].sort(compareText);
+    const statements: Statement[] = [...announcement.statements];
+    if (announcement.running_total !== null) {
+      statements.push({
+        kind: 'count',
+        scope: 'total',
+        value: announcement.running_total,
+        qualifier: 'exactly',
+        evidence: announcement.running_total_evidence ?? `running total ${announcement.running_total}`,
+      });
+    }
+    return statements.map((statement) => claimRow(provenance, date, statement, totalCodes, waveCodes, basis));
+  });
+}
+
+/** The stated total of every listing page ever fetched, oldest first, each checked on its own fetch date. */
+function listingClaims(
+  inputs: ResolvedInputs,
+  ics: readonly IcsRow[],
+  basis: PopulationBasisFigures,
+): PublishedClaimRow[] {
+  return inputs.listingHistory.flatMap(({ provenance, listing }) => {
+    if (listing.stated_total === null) return [];
+    const date = new Date(provenance.fetched_at).toISOString().slice(0, 10);
+    const statement: Statement = {
+      kind: 'count',
+      scope: 'total',
+      value: listing.stated_total,
+      qualifier: 'exactly',
+      evidence: `${listing.title}: ${listing.stated_total} integrated care systems stated`,
+    };
+    return [claimRow(provenance, date, statement, systemsOn(ics, date), [], basis)];
+  });
 }
 
 function claimId(
@@ -89,7 +97,7 @@ function claimId(
 function claimRow(
   provenance: Provenance,
   date: string,
-  statement: Pick<PublishedStatement, 'kind' | 'scope' | 'value' | 'qualifier' | 'evidence'>,
+  statement: Statement,
   totalCodes: readonly string[],
   waveCodes: readonly string[],
   basis: PopulationBasisFigures,

@@ -58,8 +58,14 @@ export interface ResolvedInputs {
   /** The vintages in force by the run date, oldest first. */
   footprints: readonly Footprint[];
   announcementDocs: Parsed['announcements'];
-  /** Listing pages, oldest fetch first (later listings override earlier ones). */
+  /** Listing pages, newest fetch per URL, oldest first (later listings override earlier ones). */
   listingDocs: Parsed['listings'];
+  /** Every listing page ever parsed (one per URL and content), oldest fetch first: the record claims are kept from. */
+  listingHistory: Parsed['listings'];
+  /**
+   * Lifecycle documents, one per URL and content, oldest fetch first: the record claims are kept from (the caller
+   * passes the versions that are a record, such as every version of the listing page).
+   */
   lifecycleDocs: Parsed['lifecycleClaims'];
   /** ONS estimates: one document per reference date, oldest first. */
   populationDocs: Parsed['population'];
@@ -90,16 +96,29 @@ export function resolveInputs(rawInput: NormaliseInput, asOf: string): ResolvedI
     lookups,
     footprints: footprintsBy(lookupDocs, asOf),
     announcementDocs: latestPerUrl(input.announcements),
-    listingDocs: latestPerUrl(input.listings).sort(
-      (a, b) => compareFetched(a.provenance, b.provenance) || compareText(a.provenance.url, b.provenance.url),
-    ),
-    lifecycleDocs: latestPerUrl(input.lifecycleClaims),
+    listingDocs: latestPerUrl(input.listings).sort(byFetch),
+    listingHistory: everyDocument(input.listings).sort(byFetch),
+    lifecycleDocs: everyDocument(input.lifecycleClaims),
     populationDocs: latestPerKey(
       input.population.filter((doc) => doc.rows.length > 0),
       (doc) => doc.rows[0]?.reference_date ?? '',
     ),
     gpEditions: gpEditionsOf(input.gpRegistrations).filter((edition) => edition.extract_date <= asOf),
   };
+}
+
+function byFetch(a: { provenance: Provenance }, b: { provenance: Provenance }): number {
+  return compareFetched(a.provenance, b.provenance) || compareText(a.provenance.url, b.provenance.url);
+}
+
+/** One document per URL and content (sha256): the earliest fetch of each, oldest fetch first. */
+function everyDocument<Doc extends { provenance: Provenance }>(documents: readonly Doc[]): Doc[] {
+  const byContent = new Map<string, Doc>();
+  for (const doc of [...documents].sort(byFetch)) {
+    const key = `${doc.provenance.url}|${doc.provenance.sha256}`;
+    if (!byContent.has(key)) byContent.set(key, doc);
+  }
+  return [...byContent.values()];
 }
 
 function uniqueLookupRows(rows: readonly CodeLookupRow[]): CodeLookupRow[] {

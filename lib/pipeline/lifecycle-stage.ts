@@ -11,8 +11,9 @@ import { ParseState, parseStateKey } from './parse-stage.ts';
 /**
  * Lifecycle claims of every HTML document (announcements, ICB news pages, the listing page): the current documents
  * of each source plus the ones the parse stage retains after they left discovery, so a claim is not lost when a
- * news index rolls over. Reading runs after the parse stage (whose state it reads) and never fails the run: a
- * page that cannot be read yields no claims, and its problem is already the parse stage's to report.
+ * news index rolls over, and every version of the listing page, so a claim is not lost when the page changes.
+ * Reading runs after the parse stage (whose state it reads) and never fails the run: a page that cannot be read
+ * yields no claims, and its problem is already the parse stage's to report.
  */
 
 type LifecycleInput = NonNullable<NormaliseInput['lifecycleClaims']>[number];
@@ -57,15 +58,23 @@ export async function extractLifecycleClaims(deps: Deps): Promise<LifecycleInput
   return results;
 }
 
+/**
+ * The documents whose claims are read: each URL's current document, or the last good one the parse stage retains
+ * after it left discovery. The listing page is one URL whose content changes and its claims are a record, so every
+ * version the parse stage keeps (current and earlier, `<url>@<sha256>`) is read, each once.
+ */
 async function documentsOf(store: LakeStore, source: SourceEntry): Promise<DocumentRef[]> {
-  const byUrl = new Map<string, DocumentRef>();
+  const everyVersion = source.kind === 'html-listing';
+  const idOf = (ref: DocumentRef) => (everyVersion ? `${ref.url}@${ref.sha256}` : ref.url);
+  const byId = new Map<string, DocumentRef>();
   const state = ParseState.safeParse(await getJson(store, parseStateKey(source.id)));
-  if (state.success && source.kind !== 'html-listing') {
-    for (const ref of Object.values(state.data.documents)) byUrl.set(ref.url, ref);
-  }
+  if (state.success) for (const ref of Object.values(state.data.documents)) byId.set(idOf(ref), ref);
   for (const doc of await currentDocuments(store, source.id)) {
     if (doc.archiveEntry !== null) continue;
-    byUrl.set(doc.url, { url: doc.url, key: doc.key, sha256: doc.sha256, fetchedAt: doc.fetchedAt });
+    const ref = { url: doc.url, key: doc.key, sha256: doc.sha256, fetchedAt: doc.fetchedAt };
+    byId.set(idOf(ref), ref);
   }
-  return [...byUrl.values()].sort((a, b) => compareText(a.url, b.url));
+  return [...byId.values()].sort(
+    (a, b) => compareText(a.url, b.url) || Date.parse(a.fetchedAt) - Date.parse(b.fetchedAt),
+  );
 }

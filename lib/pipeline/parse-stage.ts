@@ -20,9 +20,10 @@ import type { QuarantineEntry } from './run-report.ts';
  * The parse stage: turn each source's current raw documents into parsed records with provenance.
  *
  * Bad input never replaces good input: a document that fails to parse is quarantined with its reason, and the
- * last document from the same URL that did parse is used in its place. Documents of every source except the
- * listing page are retained after they drop out of discovery (news indexes roll over; old lookup vintages and
- * GP editions stay part of the history), so the datasets never lose a fact because a page moved on.
+ * last document from the same URL that did parse is used in its place. Documents are retained after they drop out
+ * of discovery (news indexes roll over; old lookup vintages and GP editions stay part of the history), so the
+ * datasets never lose a fact because a page moved on; the listing page, one URL whose content changes, keeps every
+ * earlier version too, each under `<url>@<sha256>`, for the claims each version stated.
  *
  * Parsed CSV documents are cached at `parsed/<source-id>/<sha256>.json`, so a rerun with nothing new reads a
  * few small objects instead of re-parsing hundreds of megabytes.
@@ -263,63 +264,110 @@ async function parseCsvCached(store: LakeStore, source: SourceEntry, ref: Parsed
   return parsed;
 }
 
+type ParseResult = { ref: ParsedRef; value: Parsed };
+
+/** One source's parse in progress: what it started from, the refs it will keep, what it parsed and its counts. */
+interface SourceParse {
+  deps: ParseDeps;
+  source: SourceEntry;
+  parseOne: (ref: ParsedRef) => Promise<Parsed>;
+  previous: ParseState;
+  candidates: ReadonlyMap<string, ParsedRef>;
+  next: Record<string, ParsedRef>;
+  results: Map<string, ParseResult>;
+  counts: ParseSourceReport;
+}
+
 /**
  * Parse a source's current documents; a document that fails is quarantined and the last good document from the
- * same URL stands in for it. Retained documents (no longer discovered) are parsed too, except for the listing.
+ * same URL stands in for it. Retained documents (no longer discovered, or earlier listing versions) are parsed too.
  */
 async function parseWithFallback(
   deps: ParseDeps,
   source: SourceEntry,
   parseOne: (ref: ParsedRef) => Promise<Parsed>,
-): Promise<{ results: { ref: ParsedRef; value: Parsed }[]; counts: ParseSourceReport }> {
+): Promise<{ results: ParseResult[]; counts: ParseSourceReport }> {
   const { store } = deps;
   const previous = await readParseState(store, source.id);
   const docs = (await currentDocuments(store, source.id)).filter((doc) => doc.parse);
-  const candidates = new Map(docs.map((doc) => [documentId(doc), refOf(doc)] as const));
-  const retain = source.kind !== 'html-listing';
-  const next: Record<string, ParsedRef> = retain ? { ...previous.documents } : {};
-  const counts: ParseSourceReport = {
-    documents: docs.length,
-    parsed: 0,
-    reused: 0,
-    quarantined: 0,
-    retained: 0,
+  const listing = source.kind === 'html-listing';
+  const run: SourceParse = {
+    deps,
+    source,
+    parseOne,
+    previous,
+    candidates: new Map(docs.map((doc) => [documentId(doc), refOf(doc)] as const)),
+    next: listing ? listingHistory(previous.documents) : { ...previous.documents },
+    results: new Map(),
+    counts: { documents: docs.length, parsed: 0, reused: 0, quarantined: 0, retained: 0 },
   };
-  const results = new Map<string, { ref: ParsedRef; value: Parsed }>();
+  await parseCandidates(run);
+  if (listing) for (const id of run.candidates.keys()) dropArchivedCopy(run.next, id);
+  await parseRetained(run);
+  await writeParseState(store, source.id, previous, run.next);
+  return {
+    results: [...run.results].sort(([a], [b]) => compareText(a, b)).map(([, result]) => result),
+    counts: run.counts,
+  };
+}
 
-  for (const [id, candidate] of [...candidates].sort(([a], [b]) => compareText(a, b))) {
+/** Parse each current document; one that fails is quarantined and its URL's last good ref kept in its place. */
+async function parseCandidates(run: SourceParse): Promise<void> {
+  const { previous, next, counts } = run;
+  for (const [id, candidate] of [...run.candidates].sort(([a], [b]) => compareText(a, b))) {
     try {
-      results.set(id, { ref: candidate, value: await parseOne(candidate) });
+      run.results.set(id, { ref: candidate, value: await run.parseOne(candidate) });
       next[id] = candidate;
-      if (previous.documents[id]?.sha256 === candidate.sha256) counts.reused += 1;
+      const unchanged =
+        previous.parserVersion === PARSER_VERSION && previous.documents[id]?.sha256 === candidate.sha256;
+      if (unchanged) counts.reused += 1;
       else counts.parsed += 1;
     } catch (error) {
       if (isLakeFailure(error)) throw error;
       counts.quarantined += 1;
-      await quarantineDocument(deps, source, candidate, error);
+      await quarantineDocument(run.deps, run.source, candidate, error);
       const lastGood = previous.documents[id];
       if (lastGood && lastGood.sha256 !== candidate.sha256) next[id] = lastGood;
       else delete next[id];
     }
   }
-  for (const [id, ref] of Object.entries(next).sort(([a], [b]) => compareText(a, b))) {
-    if (results.get(id)?.ref.sha256 === ref.sha256) continue;
+}
+
+/** Parse every kept ref not parsed above: last good stand-ins, retained documents, earlier listing versions. */
+async function parseRetained(run: SourceParse): Promise<void> {
+  for (const [id, ref] of Object.entries(run.next).sort(([a], [b]) => compareText(a, b))) {
+    if (run.results.get(id)?.ref.sha256 === ref.sha256) continue;
     try {
-      results.set(id, { ref, value: await parseOne(ref) });
-      if (!candidates.has(id)) counts.retained += 1;
+      run.results.set(id, { ref, value: await run.parseOne(ref) });
+      if (!run.candidates.has(id)) run.counts.retained += 1;
     } catch (error) {
       if (isLakeFailure(error)) throw error;
       // A retained document that no longer parses (a parser change): report it and let it go.
-      await quarantineDocument(deps, source, ref, error);
-      counts.quarantined += 1;
-      delete next[id];
+      await quarantineDocument(run.deps, run.source, ref, error);
+      run.counts.quarantined += 1;
+      delete run.next[id];
     }
   }
-  await writeParseState(store, source.id, previous, next);
-  return {
-    results: [...results].sort(([a], [b]) => compareText(a, b)).map(([, result]) => result),
-    counts,
-  };
+}
+
+/** The id an earlier version of a listing page is kept under: its URL (or entry) and its content hash. */
+function archivedId(ref: ParsedRef): string {
+  return `${documentId(ref)}@${ref.sha256}`;
+}
+
+/**
+ * The listing page is one URL whose content changes, and each version's stated total is a claim of its own
+ * (`published_claims` is append-only by source document). So every earlier good parse is kept, under its
+ * archived id; the current version is added under its URL by the caller.
+ */
+function listingHistory(documents: Readonly<Record<string, ParsedRef>>): Record<string, ParsedRef> {
+  return Object.fromEntries(Object.values(documents).map((ref) => [archivedId(ref), ref] as const));
+}
+
+/** Drop the archived copy of the version now current under `id`, so no version is kept twice. */
+function dropArchivedCopy(documents: Record<string, ParsedRef>, id: string): void {
+  const current = documents[id];
+  if (current !== undefined) delete documents[archivedId(current)];
 }
 
 function refOf(doc: CurrentDocument): ParsedRef {
@@ -375,9 +423,10 @@ async function quarantineDocument(
 async function readParseState(store: LakeStore, sourceId: string): Promise<ParseState> {
   const raw = await getJson(store, parseStateKey(sourceId));
   const parsed = ParseState.safeParse(raw);
-  if (!parsed.success || parsed.data.parserVersion !== PARSER_VERSION) {
-    return { sourceId, parserVersion: PARSER_VERSION, documents: {} };
-  }
+  if (!parsed.success) return { sourceId, parserVersion: PARSER_VERSION, documents: {} };
+  // A new parser version keeps the refs: they point at immutable raw objects and every one is parsed again each
+  // run (one that no longer parses is quarantined and let go), so retained documents and the listing's earlier
+  // versions, whose claims are a record, survive a parser change.
   return parsed.data;
 }
 

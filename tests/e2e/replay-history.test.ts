@@ -530,3 +530,103 @@ describe('the ICB map through November 2026 (issue 13)', () => {
     }
   });
 });
+
+describe('a feed people can subscribe to, and claims as a record (issue 14)', () => {
+  async function feedEvents(): Promise<
+    { type: string; data: Record<string, unknown> & { version: number } }[]
+  > {
+    const { stdout } = await cli('changes', '--json', '--lake', lakeDir);
+    return stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+  }
+
+  it('announces population changes as one event per ICS per version: 378 events, not one per row', async () => {
+    const events = await feedEvents();
+    const types = new Set(events.map((event) => event.type));
+    for (const op of ['created', 'updated', 'deleted'])
+      expect(types.has(`uk.nhs.ics.population.${op}`)).toBe(false);
+    const population = events.filter((event) => event.type === 'uk.nhs.ics.population.changed');
+    const perVersion = new Map<number, number>();
+    for (const event of population)
+      perVersion.set(event.data.version, (perVersion.get(event.data.version) ?? 0) + 1);
+    // 42 ICSs a version; April 2026: 36 ICBs, 6 of them new, and 12 abolished ones whose re-based rows went.
+    expect([...perVersion.values()]).toEqual([42, 42, 42, 42, 42, 42, 42, 48, 36]);
+    expect(events.length).toBeLessThan(1000);
+  });
+
+  it('`diff ics_population 8 9` still shows every row that the 36 events of November 2026 summarise', async () => {
+    const events = (await feedEvents()).filter(
+      (event) => event.type === 'uk.nhs.ics.population.changed' && event.data.version === 9,
+    );
+    const summarised = events.reduce((sum, event) => {
+      const summary = event.data.summary as { created: number; updated: number; deleted: number };
+      return sum + summary.created + summary.updated + summary.deleted;
+    }, 0);
+    const { code, stdout } = await cli('diff', 'ics_population', '8', '9', '--json', '--lake', lakeDir);
+    expect(code).toBe(0);
+    const diff = JSON.parse(stdout) as { created: unknown[]; updated: unknown[]; deleted: unknown[] };
+    const rows = diff.created.length + diff.updated.length + diff.deleted.length;
+    expect(rows).toBe(summarised);
+    expect(rows).toBeGreaterThan(10_000);
+  });
+
+  it('counts ICSs in the claims check as ics_coverage does: 8 on 2017-06-15 and 11 on 2018-05-24', async () => {
+    const coverage = new Map((await latestRows('ics_coverage')).map((row) => [row.date, row.ics_count]));
+    const claims = await latestRows('published_claims');
+    const counted = (date: string) =>
+      claims.filter((row) => row.date === date && row.kind === 'count' && row.scope !== 'other');
+    expect(counted('2017-06-15').map((row) => row.computed_value)).toEqual([coverage.get('2017-06-15')]);
+    expect(coverage.get('2017-06-15')).toBe(8);
+    const total2018 = counted('2018-05-24').filter((row) => row.scope === 'total');
+    expect(total2018.map((row) => row.computed_value)).toEqual([coverage.get('2018-05-24')]);
+    expect(coverage.get('2018-05-24')).toBe(11);
+  });
+
+  it('never drops or changes a published claim in a later version: every listing total stays on its own date', async () => {
+    const versions = await listVersions(store, 'published_claims');
+    let previous: Row[] = [];
+    for (const manifest of versions) {
+      const rows = await readVersionRows(store, 'published_claims', manifest.version);
+      const byId = new Map(rows.map((row) => [row.claim_id, row] as const));
+      for (const claim of previous) expect(byId.get(claim.claim_id), `v${manifest.version}`).toEqual(claim);
+      previous = rows;
+    }
+    const listing = previous
+      .filter((row) => String(row.source_url).endsWith('/integrated-care-in-your-area/'))
+      .map((row) => [row.date, row.claimed_value, row.computed_value]);
+    expect(listing.sort()).toEqual([
+      ['2020-06-15', 18, 18],
+      ['2020-12-14', 29, 29],
+      ['2021-04-12', 42, 42],
+      ['2026-04-20', 36, 36],
+    ]);
+  });
+
+  it('never drops a listing claim from ics_lifecycle_claims, nor moves any claim to another date or document', async () => {
+    const { stdout } = await cli('changes', '--json', '--lake', lakeDir, '--dataset', 'ics_lifecycle_claims');
+    const changes = stdout
+      .trim()
+      .split('\n')
+      .map(
+        (line) => JSON.parse(line) as { data: { op: string; before: Row | null; changed_fields: string[] } },
+      );
+    const deleted = changes.filter((event) => event.data.op === 'deleted');
+    const listed = (row: Row | null) => String(row?.source_url).endsWith('/integrated-care-in-your-area/');
+    expect(deleted.filter((event) => listed(event.data.before))).toEqual([]);
+    // The one claim deleted is a trade-press claim re-identified when the April 2026 lookups named its new board.
+    expect(deleted.map((event) => event.data.before?.source_url)).toEqual([
+      'https://healthcareleadernews.com/news/full-merger-for-north-west-and-north-central-london-icbs-announced/',
+    ]);
+    const moved = changes.filter((event) =>
+      event.data.changed_fields.some((field) =>
+        ['source_url', 'source_sha256', 'announced_on'].includes(field),
+      ),
+    );
+    expect(moved.filter((event) => event.data.op === 'updated')).toEqual([]);
+    const listing = (await latestRows('ics_lifecycle_claims')).filter(listed);
+    expect(new Set(listing.map((row) => row.source_sha256)).size).toBe(2);
+    expect(listing).toHaveLength(23);
+  });
+});

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineDataset } from '../../lib/core/dataset.ts';
+import { type DatasetDefinition, defineDataset } from '../../lib/core/dataset.ts';
 import { lakePaths } from '../../lib/lake/manifest.ts';
 import { publishDataset } from '../../lib/lake/publish.ts';
 import type { LakeStore } from '../../lib/lake/store.ts';
@@ -71,6 +71,34 @@ export const designationsDefinition = defineDataset({
   columns: { ics_code: 'ICS', source_url: 'Announcement', wave: 'Wave' },
 });
 
+/** Shaped like the real `ics_population`: sex x age rows and ALL/ALL totals, as published or re-based. */
+export const populationBySexAgeDefinition = defineDataset({
+  name: 'ics_population',
+  title: 'Population',
+  description: 'Population by ICS, sex and age (test shape).',
+  schema: z.object({
+    ics_code: z.string(),
+    reference_date: z.string(),
+    measure: z.string(),
+    sex: z.string(),
+    age_band: z.string(),
+    basis: z.string(),
+    value: z.number().int(),
+    source_url: z.string(),
+  }),
+  primaryKey: ['ics_code', 'reference_date', 'measure', 'sex', 'age_band', 'basis'],
+  columns: {
+    ics_code: 'ICS',
+    reference_date: 'Date',
+    measure: 'Measure',
+    sex: 'Sex',
+    age_band: 'Age band',
+    basis: 'Basis',
+    value: 'Value',
+    source_url: 'Source',
+  },
+});
+
 type IcsRow = z.infer<typeof icsDefinition.schema>;
 
 /** An ICS row with defaults: an STP in the Midlands (Y60) unless overridden. */
@@ -101,10 +129,13 @@ export async function commitVersion(
   version: number,
   asOf: string,
   rows: readonly Record<string, unknown>[],
+  given?: DatasetDefinition,
 ): Promise<string> {
-  const definition = [icsDefinition, coverageDefinition, populationDefinition, designationsDefinition].find(
-    (candidate) => candidate.name === name,
-  );
+  const definition =
+    given ??
+    [icsDefinition, coverageDefinition, populationDefinition, designationsDefinition].find(
+      (candidate) => candidate.name === name,
+    );
   if (definition === undefined) throw new RangeError(`no test definition named ${name}`);
   // Versions are committed through the real publisher, so the feed reads exactly what the lake writes.
   const outcome = await publishDataset(store, definition, rows, {

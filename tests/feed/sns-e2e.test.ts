@@ -15,7 +15,7 @@ import { readEvents } from '../../lib/feed/read.ts';
 import { publishDataset } from '../../lib/lake/publish.ts';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
 import { type Fauxqs, fauxqsSnsClient, fauxqsSqsClient, startFauxqs } from '../helpers/fauxqs.ts';
-import { coverageDefinition, icsDefinition, icsRow } from './definitions.ts';
+import { coverageDefinition, icsDefinition, icsRow, populationBySexAgeDefinition } from './definitions.ts';
 
 const definitions: DatasetDefinition[] = [icsDefinition, coverageDefinition];
 
@@ -172,5 +172,55 @@ describe('SNS notification end to end (fauxqs on loopback)', () => {
       if (`${record.page}#${record.event.id}` === created?.dataref) pointed.push(record.event);
     }
     expect(pointed.map((event) => event.data.after?.name)).toEqual([hugeName]);
+  });
+
+  it('routes the per-ICS population events by type and region: a GP month reaches a region in one message per ICS', async () => {
+    const sns = fauxqsSnsClient(fauxqs);
+    const sqs = fauxqsSqsClient(fauxqs);
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'ics-lake-population' }));
+    if (TopicArn === undefined) throw new Error('no topic arn');
+    const northWest = await subscribedQueue(sqs, TopicArn, 'population-north-west', {
+      type: ['uk.nhs.ics.population.changed'],
+      region_code: ['Y62'],
+    });
+    const store = new MemoryLakeStore();
+    const ics = [icsRow('QE1', { region_code: 'Y62' }), icsRow('QOP', { region_code: 'Y62' }), icsRow('QKS')];
+    const month = (date: string) =>
+      ics.flatMap(({ ics_code }) =>
+        ['FEMALE', 'MALE'].flatMap((sex) =>
+          Array.from({ length: 90 }, (_, age) => ({
+            ics_code,
+            reference_date: date,
+            measure: 'registered_patients',
+            sex,
+            age_band: String(age),
+            basis: 'as_published',
+            value: 100 + age,
+            source_url: 'https://files.digital.nhs.uk/gp.csv',
+          })),
+        ),
+      );
+    const options = (asOf: string) => ({ asOf, createdAt: asOf, pipelineVersion: 'test', lineage: [] });
+    await publishDataset(store, icsDefinition, ics, options('2020-06-15T12:00:00.000Z'));
+    await publishDataset(
+      store,
+      populationBySexAgeDefinition,
+      month('2020-05-01'),
+      options('2020-06-15T12:00:00.000Z'),
+    );
+    await publishDataset(
+      store,
+      populationBySexAgeDefinition,
+      [...month('2020-05-01'), ...month('2020-12-01')],
+      options('2020-12-14T12:00:00.000Z'),
+    );
+    const notifier = new SnsNotifier({ client: sns, topicArn: TopicArn });
+    const outcome = await runFeedStage(store, [icsDefinition, populationBySexAgeDefinition], notifier);
+    // 3 ics rows + published; 3 ICSs + published for each of the two population versions (540 rows each).
+    expect(outcome).toEqual({ events: 12, notified: 12, failed: 0 });
+    const received = await drain(sqs, northWest);
+    expect(
+      received.map((event) => `${event.subject} v${event.data.version} ${event.data.op}`).sort(),
+    ).toEqual(['QE1 v1 created', 'QE1 v2 updated', 'QOP v1 created', 'QOP v2 updated']);
   });
 });

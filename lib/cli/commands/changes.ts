@@ -12,10 +12,13 @@ import { openExistingLake } from './lake-options.ts';
 /** One human-readable line per event. */
 export function describeRecord({ sequence, event }: FeedRecord): string {
   const { data } = event;
+  // A per-ICS population event says its totals in its summary ("QE1: registered patients … → …; 292 rows created").
   const what =
     data.op === 'published'
       ? `${data.dataset} v${data.version} published: ${data.summary?.text ?? ''}`
-      : `${data.dataset} v${data.version} ${data.key}${data.changed_fields.length > 0 && data.op === 'updated' ? ` (${data.changed_fields.join(', ')})` : ''}`;
+      : data.summary !== undefined
+        ? `${data.dataset} v${data.version} ${data.summary.text}`
+        : `${data.dataset} v${data.version} ${data.key}${data.changed_fields.length > 0 && data.op === 'updated' ? ` (${data.changed_fields.join(', ')})` : ''}`;
   return `${sequence}\t${event.time.slice(0, 10)}\t${event.type}\t${what}`.replace(/[\r\n]+/g, ' ');
 }
 

@@ -1,0 +1,239 @@
+import type { DatasetDefinition } from '../core/dataset.ts';
+import type { Row, RowChange } from './diff.ts';
+import {
+  type ChangeEvent,
+  type ChangeEventData,
+  type ChangeOp,
+  dataSchemaUri,
+  type EventOptions,
+  eventId,
+  eventSource,
+  POPULATION_CHANGED_TYPE,
+  type PublishedSummary,
+  type RegionLookup,
+} from './events.ts';
+import { safeHttpUrl } from './syndication.ts';
+
+/**
+ * Population changes as a subscriber wants them: one event per ICS per dataset version, not one per sex × age
+ * row. A GP month adds about 12,000 rows to `ics_population`; its feed entry is one event for each ICS whose
+ * rows changed, carrying the ALL/ALL totals before and after per measure and basis, how many rows changed and
+ * the version's manifest. Every row stays available through `ics-lake diff ics_population vA vB`.
+ *
+ * The event fits contract v1 as it stands: `before`/`after` hold the ICS's totals (an object per side, null when
+ * the ICS had no rows on that side) and `summary` the row counts, a sentence and the version's files.
+ */
+
+/** The dataset whose row changes are announced per ICS. */
+export const POPULATION_DATASET = 'ics_population';
+
+export { POPULATION_CHANGED_TYPE };
+
+/** The newest all-sexes, all-ages figure of one measure on one basis. */
+export interface PopulationTotal {
+  measure: string;
+  basis: string | null;
+  reference_date: string;
+  value: number;
+}
+
+/** What the version adds about one ICS: its row changes and its rows on either side. */
+export interface IcsPopulationChange {
+  icsCode: string;
+  changes: readonly RowChange[];
+  previousRows: readonly Row[];
+  rows: readonly Row[];
+}
+
+/** Where the version lives: its manifest and files, for the events' `summary`. */
+export interface PopulationVersionRefs {
+  manifest: string;
+  files: string[];
+}
+
+function textOf(value: unknown): string | null {
+  return typeof value === 'string' && value.length > 0 ? value : null;
+}
+
+/** A row with no sex or age breakdown (both `ALL`, or columns absent). */
+export function isAllAgesTotal(row: Row): boolean {
+  return (row.sex ?? 'ALL') === 'ALL' && (row.age_band ?? 'ALL') === 'ALL';
+}
+
+function seriesKey(row: Row): string {
+  return `${String(row.measure)}|${textOf(row.basis) ?? ''}`;
+}
+
+/** The newest ALL/ALL figure of each measure and basis in some rows, keyed `measure|basis`. */
+export function newestTotals(rows: readonly Row[]): Map<string, PopulationTotal> {
+  const newest = new Map<string, PopulationTotal>();
+  for (const row of rows) {
+    const date = textOf(row.reference_date);
+    if (!isAllAgesTotal(row) || date === null || typeof row.value !== 'number') continue;
+    const key = seriesKey(row);
+    const current = newest.get(key);
+    if (current !== undefined && current.reference_date >= date) continue;
+    newest.set(key, {
+      measure: String(row.measure),
+      basis: textOf(row.basis),
+      reference_date: date,
+      value: row.value,
+    });
+  }
+  return newest;
+}
+
+/** Items grouped by the ICS code `codeOf` reads from each ('' when there is none). */
+function groupByIcs<Item>(items: readonly Item[], codeOf: (item: Item) => unknown): Map<string, Item[]> {
+  const grouped = new Map<string, Item[]>();
+  for (const item of items) {
+    const code = textOf(codeOf(item)) ?? '';
+    const list = grouped.get(code);
+    if (list === undefined) grouped.set(code, [item]);
+    else list.push(item);
+  }
+  return grouped;
+}
+
+/** The row changes of a version grouped by ICS, with each ICS's rows before and after, in ICS code order. */
+export function changesByIcs(
+  changes: readonly RowChange[],
+  previousRows: readonly Row[],
+  rows: readonly Row[],
+): IcsPopulationChange[] {
+  const changesOf = groupByIcs(changes, (change) => (change.after ?? change.before)?.ics_code);
+  const before = groupByIcs(previousRows, (row) => row.ics_code);
+  const after = groupByIcs(rows, (row) => row.ics_code);
+  return [...changesOf.keys()].sort().map((icsCode) => ({
+    icsCode,
+    changes: changesOf.get(icsCode) ?? [],
+    previousRows: before.get(icsCode) ?? [],
+    rows: after.get(icsCode) ?? [],
+  }));
+}
+
+/** The totals of the series (measure and basis) that have changed rows, from one side's rows. */
+function totalsSide(icsCode: string, rows: readonly Row[], series: ReadonlySet<string>): Row | null {
+  if (rows.length === 0) return null;
+  const totals = [...newestTotals(rows)]
+    .filter(([key]) => series.has(key))
+    .sort(([a], [b]) => (a < b ? -1 : 1));
+  return { ics_code: icsCode, totals: totals.map(([, total]) => total) };
+}
+
+function withThousands(value: number): string {
+  return String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
+/** e.g. "registered patients (rebased) 1,891,590 on 2026-04-01 → 1,894,636 on 2026-11-01". */
+function totalClause(
+  key: string,
+  before: PopulationTotal | undefined,
+  after: PopulationTotal | undefined,
+): string {
+  const [measure = '', basis = ''] = key.split('|');
+  const series = `${measure.replaceAll('_', ' ')}${basis === '' ? '' : ` (${basis.replaceAll('_', ' ')})`}`;
+  const side = (total: PopulationTotal | undefined) =>
+    total === undefined ? 'none' : `${withThousands(total.value)} on ${total.reference_date}`;
+  return `${series} ${side(before)} → ${side(after)}`;
+}
+
+function countText(changes: readonly RowChange[]): string {
+  const count = (op: RowChange['op']) => changes.filter((change) => change.op === op).length;
+  return (['created', 'updated', 'deleted'] as const)
+    .filter((op) => count(op) > 0)
+    .map((op) => `${count(op)} ${count(op) === 1 ? 'row' : 'rows'} ${op}`)
+    .join(', ');
+}
+
+/** The columns that changed in any of the rows, in schema column order (then any others, sorted). */
+function changedColumns(definition: DatasetDefinition, changes: readonly RowChange[]): string[] {
+  const changed = new Set(changes.flatMap((change) => change.changedFields));
+  const declared = Object.keys(definition.schema.shape);
+  const extra = [...changed].filter((column) => !declared.includes(column)).sort();
+  return [...declared.filter((column) => changed.has(column)), ...extra];
+}
+
+function icsOp(change: IcsPopulationChange): Exclude<ChangeOp, 'published'> {
+  if (change.previousRows.length === 0) return 'created';
+  if (change.rows.length === 0) return 'deleted';
+  return 'updated';
+}
+
+/** The `summary` of one ICS's event: row counts, one sentence, the version's files and the rows' sources. */
+function icsSummary(
+  change: IcsPopulationChange,
+  series: ReadonlySet<string>,
+  refs: PopulationVersionRefs,
+): PublishedSummary {
+  const before = newestTotals(change.previousRows);
+  const after = newestTotals(change.rows);
+  const clauses = [...series].sort().map((key) => totalClause(key, before.get(key), after.get(key)));
+  const count = (op: RowChange['op']) => change.changes.filter((row) => row.op === op).length;
+  const sources = [
+    ...new Set(change.changes.flatMap((row) => safeHttpUrl((row.after ?? row.before)?.source_url) ?? [])),
+  ].sort();
+  return {
+    rows: change.rows.length,
+    created: count('created'),
+    updated: count('updated'),
+    deleted: count('deleted'),
+    text: `${change.icsCode}: ${[...clauses, countText(change.changes)].join('; ')}`,
+    manifest: refs.manifest,
+    files: refs.files,
+    ...(sources.length > 0 ? { sources } : {}),
+  };
+}
+
+/** Everything one population event needs besides the ICS's changes. */
+export interface PopulationEventContext {
+  definition: DatasetDefinition;
+  version: number;
+  asOf: string;
+  refs: PopulationVersionRefs;
+  options?: EventOptions & { regionOf?: RegionLookup };
+}
+
+/** The one event for one ICS's population changes in a version. */
+export function populationChangeEvent(
+  change: IcsPopulationChange,
+  context: PopulationEventContext,
+): ChangeEvent {
+  const { definition, version, asOf, refs, options = {} } = context;
+  const op = icsOp(change);
+  const series = new Set(change.changes.map((row) => seriesKey(row.after ?? row.before ?? {})));
+  const data: ChangeEventData = {
+    dataset: definition.name,
+    version,
+    key: change.icsCode,
+    op,
+    before: totalsSide(change.icsCode, change.previousRows, series),
+    after: totalsSide(change.icsCode, change.rows, series),
+    changed_fields: changedColumns(definition, change.changes),
+    summary: icsSummary(change, series, refs),
+  };
+  const regionCode = change.icsCode === '' ? undefined : options.regionOf?.(change.icsCode);
+  return {
+    specversion: '1.0',
+    id: eventId(definition.name, version, change.icsCode, op),
+    source: eventSource(options),
+    type: POPULATION_CHANGED_TYPE,
+    subject: change.icsCode === '' ? definition.name : change.icsCode,
+    time: new Date(asOf).toISOString(),
+    dataschema: dataSchemaUri(options),
+    datacontenttype: 'application/json',
+    data,
+    ...(change.icsCode === '' ? {} : { icscode: change.icsCode }),
+    ...(regionCode === undefined ? {} : { regioncode: regionCode }),
+  };
+}
+
+/** One event per ICS whose population rows changed in a version, in ICS code order. */
+export function populationChangeEvents(
+  changes: readonly RowChange[],
+  previousRows: readonly Row[],
+  rows: readonly Row[],
+  context: PopulationEventContext,
+): ChangeEvent[] {
+  return changesByIcs(changes, previousRows, rows).map((change) => populationChangeEvent(change, context));
+}
