@@ -1,6 +1,12 @@
+import { execFile } from 'node:child_process';
+import { createReadStream, existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, describe, expect, it } from 'vitest';
 import { latestPaths } from '../../lib/lake/latest-files.ts';
 import { type PublishOptions, publishDataset } from '../../lib/lake/publish.ts';
@@ -137,5 +143,63 @@ describe('datasets/<name>/latest/', () => {
         message: expect.stringMatching(/^behind v1 \(manifest.json missing\)/),
       }),
     ]);
+  });
+});
+
+/** A loopback static server for a lake folder, answering as CloudFront does: `/<key>` → the object. */
+async function serveFolder(folder: string): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer((request, response) => {
+    const key = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname.slice(1));
+    const file = path.join(folder, key);
+    if (key.includes('..') || !existsSync(file)) {
+      response.writeHead(404).end();
+      return;
+    }
+    response.writeHead(200);
+    createReadStream(file).pipe(response);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
+describe('the README one-liners against latest/', () => {
+  it('DuckDB reads the Parquet and CSV copies of a local lake, and curl fetches them over HTTP', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'lake-latest-tools-'));
+    folders.push(folder);
+    const store = new FolderLakeStore(folder);
+    await publishDataset(store, regionsDataset, regionRows(), options('2021-04-01'));
+    await publishV2(store);
+
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const latest = path.join(folder, 'datasets/regions/latest');
+      for (const from of [`'${latest}/regions.parquet'`, `read_csv('${latest}/regions.csv')`]) {
+        const reader = await connection.runAndReadAll(
+          `SELECT count(*) AS n, count(*) FILTER (WHERE region_code = 'E02') AS e02 FROM ${from}`,
+        );
+        // v2 dropped E02: the copies are the newest version's rows.
+        expect(reader.getRowObjectsJson(), from).toEqual([{ n: '3', e02: '0' }]);
+      }
+    } finally {
+      connection.closeSync();
+      instance.closeSync();
+    }
+
+    const server = await serveFolder(folder);
+    try {
+      const { stdout } = await promisify(execFile)(
+        'curl',
+        ['-fsS', `${server.url}/datasets/regions/latest/regions.csv`],
+        { encoding: 'buffer' },
+      );
+      expect(Buffer.from(stdout)).toEqual(await bytesOf(store, 'datasets/regions/v2/regions.csv'));
+    } finally {
+      await server.close();
+    }
   });
 });
