@@ -1,6 +1,7 @@
 import type { DatasetDefinition } from '../core/dataset.ts';
 import { type CatalogContent, renderCatalogHtml } from './catalog-html.ts';
 import { headlineFigures, ICS_DATASET, icsEntries, POPULATION_DATASET, regionSeries } from './catalog-ics.ts';
+import { readVersionRowsContaining } from './catalog-read.ts';
 import { datasetColumns } from './columns.ts';
 import { type DataSource, lakeDataPackage } from './datapackage.ts';
 import type { Row } from './rows.ts';
@@ -52,7 +53,13 @@ export async function catalogContent(
     return found === undefined ? [] : readVersionRows(store, name, found.latest.version);
   };
   const icsRows = await rowsOf(ICS_DATASET);
-  const figures = headlineFigures(await rowsOf(POPULATION_DATASET));
+  const population = datasets.find((entry) => entry.definition.name === POPULATION_DATASET)?.latest;
+  // Only the whole-population rows: a text pre-filter spares parsing the age and sex breakdowns.
+  const figures = headlineFigures(
+    population === undefined
+      ? []
+      : await readVersionRowsContaining(store, population, ['"sex":"ALL"', '"age_band":"ALL"']),
+  );
   const bodiesOn = datasets.find((entry) => entry.definition.name === ICS_DATASET)?.definition.validTime;
   return {
     asOf,

@@ -14,10 +14,11 @@ import {
   safeExternalHref,
   undocumentedColumns,
 } from '../../lib/lake/catalog.ts';
+import { linesContaining, readVersionRowsContaining } from '../../lib/lake/catalog-read.ts';
 import { datasetColumns } from '../../lib/lake/columns.ts';
 import { getText } from '../../lib/lake/store.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
-import { listVersions } from '../../lib/lake/versions.ts';
+import { listVersions, readLatest, readVersionRows } from '../../lib/lake/versions.ts';
 import { datasetDefinitions } from '../../lib/normalise/datasets.ts';
 import {
   buildCatalogLake,
@@ -238,6 +239,38 @@ describe('index.html', () => {
     });
     expect(again.written).toEqual([]);
     expect(counting.writes).toBe(0);
+  });
+});
+
+describe('reading headline rows', () => {
+  it('the pre-filtered read gives exactly the rows a full read and a filter give', async () => {
+    const manifest = await readLatest(store, 'ics_population');
+    if (manifest === undefined) throw new Error('no ics_population');
+    const filtered = await readVersionRowsContaining(store, manifest, ['"sex":"ALL"', '"age_band":"ALL"']);
+    const full = (await readVersionRows(store, 'ics_population', manifest.version)).filter(
+      (row) => row.sex === 'ALL' && row.age_band === 'ALL',
+    );
+    expect(filtered).toEqual(full);
+    expect(filtered.length).toBeLessThan(manifest.rows);
+  });
+
+  it('finds lines holding every needle, at the start, middle and end of the text', () => {
+    const text = Buffer.from('{"a":1,"b":2},\n{"a":1,"b":3},\n{"a":2,"b":2}');
+    expect(linesContaining(text, ['"a":1'])).toEqual(['{"a":1,"b":2},', '{"a":1,"b":3},']);
+    expect(linesContaining(text, ['"b":2', '"a":2'])).toEqual(['{"a":2,"b":2}']);
+    expect(linesContaining(text, ['"c"'])).toEqual([]);
+  });
+
+  it('refuses a JSON edition that does not match its manifest', async () => {
+    const manifest = await readLatest(store, 'ics_population');
+    if (manifest === undefined) throw new Error('no ics_population');
+    const damaged = {
+      ...manifest,
+      files: manifest.files.map((file) => ({ ...file, sha256: '0'.repeat(64) })),
+    };
+    await expect(readVersionRowsContaining(store, damaged, ['"sex":"ALL"'])).rejects.toThrow(
+      /ics_population.json does not match its manifest/,
+    );
   });
 });
 
