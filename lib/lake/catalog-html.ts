@@ -122,7 +122,7 @@ function versionHistory(definition: DatasetDefinition, history: readonly Manifes
     .reverse()
     .map(
       (manifest) =>
-        `<tr data-version="${manifest.version}"><td>v${manifest.version}</td><td>${escapeHtml(manifest.release)}</td><td>${escapeHtml(manifest.as_of.slice(0, 10))}</td><td class="num">${formatNumber(manifest.rows)}</td><td>+${manifest.changes.created} ~${manifest.changes.updated} −${manifest.changes.deleted}${manifest.schema_change ? ' <strong>schema</strong>' : ''}</td><td class="files">${versionFiles(definition.name, manifest)}</td><td><details><summary>Cite</summary><p class="citation">${escapeHtml(versionCitation(definition.title, manifest))}</p></details></td></tr>`,
+        `<tr data-version="${manifest.version}"><td>v${manifest.version}</td><td>${escapeHtml(manifest.release)}</td><td>${escapeHtml(manifest.as_of.slice(0, 10))}</td><td class="num">${formatNumber(manifest.rows)}</td><td class="changes">+${manifest.changes.created} ~${manifest.changes.updated} −${manifest.changes.deleted}${manifest.schema_change ? ' <strong>schema</strong>' : ''}</td><td class="files">${versionFiles(definition.name, manifest)}</td><td><details><summary>Cite</summary><p class="citation">${escapeHtml(versionCitation(definition.title, manifest))}</p></details></td></tr>`,
     )
     .join('');
   return `<details class="versions"><summary>Every version (${history.length}) with its files and a suggested citation</summary>${scrollTable(`Versions of ${definition.name}`, `<table><thead><tr><th scope="col">Version</th><th scope="col">Release</th><th scope="col">As of</th><th scope="col">Rows</th><th scope="col">Changes</th><th scope="col">Files</th><th scope="col">Citation</th></tr></thead><tbody>${rows}</tbody></table>`)}</details>`;
@@ -193,7 +193,8 @@ nav ul{display:flex;flex-wrap:wrap;gap:.25rem 1rem;padding:0;list-style:none}
 table{border-collapse:collapse;width:100%;font-size:.9rem;overflow-wrap:normal}caption{text-align:left;color:#666;font-size:.85rem}
 th,td{border-bottom:1px solid #ddd;padding:.3rem .5rem;text-align:left;vertical-align:top}
 td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
-td.description{min-width:16rem}td.evidence{min-width:18rem}td.url{max-width:16rem;overflow-wrap:anywhere}td.files{white-space:nowrap}
+td.description{min-width:16rem}td.evidence{min-width:18rem}td.url{max-width:16rem;overflow-wrap:anywhere}td.files,td.changes{white-space:nowrap}
+#ics-table td:first-child{min-width:11rem}
 .citation{min-width:18rem;font-size:.85rem}
 .muted{color:#666;font-size:.85rem}.ok{color:#0a6b2e}.bad{color:#b00020}
 section.dataset{border-top:2px solid #005eb8;margin-top:1.5rem}
