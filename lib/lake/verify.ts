@@ -149,15 +149,15 @@ async function verifyLatest(
   return [];
 }
 
-/** Which committed version `latest/manifest.json` is a byte-for-byte copy of, if any. */
-async function latestMarkerVersion(store: LakeStore, name: string): Promise<number | undefined> {
+/** Which committed version `latest/manifest.json` is a byte-for-byte copy of: a number, `missing` or `foreign`. */
+async function latestMarkerVersion(store: LakeStore, name: string): Promise<number | 'missing' | 'foreign'> {
   const marker = await store.get(latestPaths.marker(name));
-  if (marker === undefined) return undefined;
+  if (marker === undefined) return 'missing';
   const version = (parseJsonOrUndefined(Buffer.from(marker).toString('utf8')) as { version?: unknown })
     ?.version;
-  if (typeof version !== 'number') return undefined;
+  if (typeof version !== 'number') return 'foreign';
   const manifest = await store.get(lakePaths.manifest(name, version));
-  return manifest !== undefined && Buffer.from(manifest).equals(Buffer.from(marker)) ? version : undefined;
+  return manifest !== undefined && Buffer.from(manifest).equals(Buffer.from(marker)) ? version : 'foreign';
 }
 
 /** Where each `latest/` copy stands: the committed version whose bytes it holds, `missing`, or `foreign`. */
@@ -194,10 +194,11 @@ async function verifyLatestFiles(
   const standing = await latestCopyVersions(store, name, committed);
   const behind = [...standing].filter(([, version]) => version !== newest.version);
   if (behind.length === 0 && marker === newest.version) return [];
-  const describe = [...behind, ['manifest.json', marker ?? 'missing'] as const]
+  const describe = [...behind, ['manifest.json', marker] as const]
     .map(([file, version]) => `${file} ${typeof version === 'number' ? `at v${version}` : version}`)
     .join(', ');
-  const damaged = behind.some(([, version]) => version === 'foreign') || marker === newest.version;
+  const damaged =
+    [marker, ...behind.map(([, version]) => version)].includes('foreign') || marker === newest.version;
   return [
     {
       level: damaged ? 'problem' : 'note',

@@ -133,6 +133,17 @@ describe('datasets/<name>/latest/', () => {
     expect(await verifyDatasets(current)).toEqual([]);
   });
 
+  it('verify calls a marker that copies no committed manifest a problem, not a lag', async () => {
+    const current = await lakeAtV1();
+    await current.put(latestPaths.marker('regions'), '{"version":1}\n');
+    expect(await verifyDatasets(current)).toEqual([
+      expect.objectContaining({
+        level: 'problem',
+        message: expect.stringContaining('manifest.json foreign'),
+      }),
+    ]);
+  });
+
   it('latest/ is not mistaken for a version folder by verify', async () => {
     const current = await lakeAtV1();
     expect(await verifyDatasets(current)).toEqual([]);
