@@ -7,6 +7,7 @@ import { diffRows } from './diff.ts';
 import { CSV_MEDIA_TYPE, renderCsv } from './formats/csv.ts';
 import { JSON_MEDIA_TYPE, renderJson } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet } from './formats/parquet.ts';
+import { refreshLatestFiles, writeLatestFiles } from './latest-files.ts';
 import {
   type ChangeSummary,
   editionFileNames,
@@ -18,7 +19,7 @@ import {
   type SchemaChanges,
 } from './manifest.ts';
 import { canonicalJson, projectRow, type Row, rowsContentHash, sha256Hex, sortRows } from './rows.ts';
-import { getText, type LakeStore } from './store.ts';
+import type { LakeStore } from './store.ts';
 import {
   committedVersionNumbers,
   parseInstant,
@@ -142,23 +143,26 @@ export function pointerFor(manifest: Manifest, manifestBytes: Uint8Array): Lates
 }
 
 /**
- * Point `latest.json` at the newest committed version if it does not already: a crash between the manifest and
- * the pointer leaves a committed version unannounced, and the next publish rolls it forward.
+ * Point `latest.json` at the newest committed version if it does not already, then bring the `latest/` copies
+ * up to it: a crash between the manifest and the pointer, or between the pointer and the copies, leaves them
+ * behind, and the next publish rolls them forward. An up-to-date lake costs two small reads and no write.
  */
 async function repairLatest(store: LakeStore, name: string, latest: Manifest): Promise<void> {
   const key = lakePaths.manifest(name, latest.version);
-  const manifestText = await getText(store, key);
-  if (manifestText === undefined) return;
-  const expected = jsonBytes(pointerFor(latest, encoder.encode(manifestText)));
+  const manifestBytes = await store.get(key);
+  if (manifestBytes === undefined) return;
+  const expected = jsonBytes(pointerFor(latest, manifestBytes));
   const current = await store.get(lakePaths.latest(name));
-  if (current !== undefined && Buffer.from(current).equals(Buffer.from(expected))) return;
-  await store.put(lakePaths.latest(name), expected, { contentType: 'application/json' });
+  if (current === undefined || !Buffer.from(current).equals(Buffer.from(expected))) {
+    await store.put(lakePaths.latest(name), expected, { contentType: 'application/json' });
+  }
+  await refreshLatestFiles(store, latest, manifestBytes);
 }
 
 /**
  * Publish `rows` as the next version of a dataset, crash-safely: validate everything first (a bad row writes
  * nothing), then write the data files and the version's datapackage.json, then create the manifest (create-if-
- * absent: the commit point), then `latest.json`. Versions are numbered from the newest committed manifest;
+ * absent: the commit point), then `latest.json`, then the stable copies under `latest/` (latest-files.ts). Versions are numbered from the newest committed manifest;
  * a version folder without a manifest is a crash leftover and is overwritten. When the rows and schema equal the
  * newest version's, nothing is written and the result is `unchanged`; when the newest version is as of a later
  * instant than `asOf`, nothing is written and the result is `superseded`.
@@ -276,6 +280,12 @@ export async function publishDataset(
   await store.put(lakePaths.latest(name), jsonBytes(pointerFor(manifest, manifestBytes)), {
     contentType: 'application/json',
   });
+  const latestEditions = editions.map(({ format, mediaType, body }) => ({
+    name: names[format],
+    mediaType,
+    body,
+  }));
+  await writeLatestFiles(store, manifest, latestEditions, manifestBytes);
   return { status: 'published', version, manifest };
 }
 

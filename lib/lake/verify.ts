@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { describeError } from '../core/errors.ts';
+import { latestPaths, refreshLatestFiles } from './latest-files.ts';
 import { type LatestPointer, lakePaths, type Manifest } from './manifest.ts';
 import { jsonBytes, pointerFor } from './publish.ts';
 import { sha256Hex } from './rows.ts';
-import { type LakeStore, repairHint } from './store.ts';
+import { type LakeStore, parseJsonOrUndefined, repairHint } from './store.ts';
 import { committedVersionNumbers, readLatestPointer, readManifest } from './versions.ts';
 
 /** One thing `ics-lake verify` found wrong (a `problem`) or worth saying (a `note`). */
@@ -66,6 +67,7 @@ async function verifyDataset(store: LakeStore, name: string): Promise<Finding[]>
   }
   findings.push(...versionOrder(name, committed));
   findings.push(...(await verifyLatest(store, name, committed.at(-1))));
+  findings.push(...(await verifyLatestFiles(store, name, committed)));
   return findings;
 }
 
@@ -147,6 +149,69 @@ async function verifyLatest(
   return [];
 }
 
+/** Which committed version `latest/manifest.json` is a byte-for-byte copy of: a number, `missing` or `foreign`. */
+async function latestMarkerVersion(store: LakeStore, name: string): Promise<number | 'missing' | 'foreign'> {
+  const marker = await store.get(latestPaths.marker(name));
+  if (marker === undefined) return 'missing';
+  const version = (parseJsonOrUndefined(Buffer.from(marker).toString('utf8')) as { version?: unknown })
+    ?.version;
+  if (typeof version !== 'number') return 'foreign';
+  const manifest = await store.get(lakePaths.manifest(name, version));
+  return manifest !== undefined && Buffer.from(manifest).equals(Buffer.from(marker)) ? version : 'foreign';
+}
+
+/** Where each `latest/` copy stands: the committed version whose bytes it holds, `missing`, or `foreign`. */
+async function latestCopyVersions(
+  store: LakeStore,
+  name: string,
+  committed: readonly Manifest[],
+): Promise<Map<string, number | 'missing' | 'foreign'>> {
+  const standing = new Map<string, number | 'missing' | 'foreign'>();
+  for (const file of committed.at(-1)?.files ?? []) {
+    const actual = await hashObject(store, latestPaths.file(name, file.name));
+    const match = [...committed]
+      .reverse()
+      .find((manifest) => manifest.files.some((f) => f.name === file.name && f.sha256 === actual?.sha256));
+    standing.set(file.name, actual === undefined ? 'missing' : (match?.version ?? 'foreign'));
+  }
+  return standing;
+}
+
+/**
+ * The stable copies under `latest/` against the committed versions. Copies left behind (or half moved on) by an
+ * interrupted run are a note: each file still holds one committed version's bytes, and the next run that
+ * publishes, or `verify --repair`, brings them forward. A copy that matches no committed version, or one left
+ * behind under a marker that says it is current, is a problem.
+ */
+async function verifyLatestFiles(
+  store: LakeStore,
+  name: string,
+  committed: readonly Manifest[],
+): Promise<Finding[]> {
+  const newest = committed.at(-1);
+  if (newest === undefined) return [];
+  const marker = await latestMarkerVersion(store, name);
+  const standing = await latestCopyVersions(store, name, committed);
+  const behind = [...standing].filter(([, version]) => version !== newest.version);
+  if (behind.length === 0 && marker === newest.version) return [];
+  const describe = [...behind, ['manifest.json', marker] as const]
+    .map(([file, version]) => `${file} ${typeof version === 'number' ? `at v${version}` : version}`)
+    .join(', ');
+  const damaged =
+    [marker, ...behind.map(([, version]) => version)].includes('foreign') || marker === newest.version;
+  return [
+    {
+      level: damaged ? 'problem' : 'note',
+      key: latestPaths.prefix(name),
+      message: damaged
+        ? `does not hold committed files (${describe})`
+        : `behind v${newest.version} (${describe}): left by an interrupted run (or a lake written before latest/ existed); the next run that publishes brings it forward`,
+      hint: 'Repair: ics-lake verify --repair copies the newest committed version',
+      repairable: 'latest',
+    },
+  ];
+}
+
 /** The sha256 and size of an object, streamed; undefined when it does not exist. */
 export async function hashObject(
   store: LakeStore,
@@ -163,7 +228,10 @@ export async function hashObject(
   return { sha256: hash.digest('hex'), bytes };
 }
 
-/** `verify --repair` for latest.json: point it at the newest committed version whose manifest reads. */
+/**
+ * `verify --repair` for latest.json and the `latest/` copies: point the one at the newest committed version whose
+ * manifest reads, and copy that version's files into the other.
+ */
 export async function repairLatest(store: LakeStore, name: string): Promise<number | undefined> {
   for (const version of (await committedVersionNumbers(store, name)).reverse()) {
     let manifest: Manifest | undefined;
@@ -177,6 +245,7 @@ export async function repairLatest(store: LakeStore, name: string): Promise<numb
     await store.put(lakePaths.latest(name), jsonBytes(pointerFor(manifest, bytes)), {
       contentType: 'application/json',
     });
+    await refreshLatestFiles(store, manifest, bytes, { force: true });
     return version;
   }
   return undefined;

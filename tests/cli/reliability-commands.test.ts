@@ -171,6 +171,21 @@ describe('a damaged lake', () => {
     expect(readFileSync(pointer)).toEqual(readFileSync(path.join(lake, 'datasets/ics_coverage/latest.json')));
   }, 60_000);
 
+  it('latest/ copies left behind are a note, and verify --repair brings them to the newest version', async () => {
+    const behind = copyOf('latest-behind');
+    const copies = path.join(behind, 'datasets/ics_coverage/latest');
+    const expected = folderHashes(copies);
+    rmSync(copies, { recursive: true });
+    const verify = await runCli(['verify', '--lake', behind]);
+    expect(verify.code, verify.stdout).toBe(0);
+    expect(verify.stdout).toMatch(/note {4}datasets\/ics_coverage\/latest\/: behind v\d+/);
+    const repaired = await runCli(['verify', '--lake', behind, '--repair']);
+    expect(repaired.code, repaired.stdout).toBe(0);
+    expect(repaired.stdout).toMatch(/repaired datasets\/ics_coverage\/latest\//);
+    expect(repaired.stdout).toMatch(/0 problem\(s\), 0 note\(s\)/);
+    expect(folderHashes(copies)).toEqual(expected);
+  }, 60_000);
+
   it('a missing feed index is rebuilt by the next run, which adds pages without rewriting any', async () => {
     const partial = path.join(root, 'no-index');
     await runCli(['replay', '--lake', partial, '--snapshots', SMALL_SNAPSHOTS]);

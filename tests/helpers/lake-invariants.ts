@@ -60,6 +60,12 @@ export async function assertCommittedLake(store: LakeStore): Promise<Record<stri
       expect(body && sha256Hex(body), `${name} v${manifest.version} ${file.name}`).toBe(file.sha256);
     }
     committed[name] = manifest.version;
+    await assertLatestCopiesNotAhead(store, name, manifest.version);
+  }
+  // Copies of a dataset whose latest.json is not written yet are ahead of it by definition.
+  for (const { key } of await store.list('datasets/')) {
+    const name = /^datasets\/([^/]+)\/latest\//.exec(key)?.[1];
+    if (name !== undefined && committed[name] === undefined) await assertLatestCopiesNotAhead(store, name, 0);
   }
   for (const { key } of await store.list('feed/')) {
     if (!key.endsWith('.jsonl')) continue;
@@ -77,6 +83,27 @@ export async function assertCommittedLake(store: LakeStore): Promise<Record<stri
     }
   }
   return committed;
+}
+
+/**
+ * Every `datasets/<name>/latest/` copy present holds the bytes of a committed version no newer than `latest.json`'s:
+ * a crash may leave the stable URLs behind, never ahead and never half-written.
+ */
+async function assertLatestCopiesNotAhead(store: LakeStore, name: string, pointed: number): Promise<void> {
+  const allowed = new Set<string>();
+  for (const manifest of await listVersions(store, name)) {
+    if (manifest.version > pointed) continue;
+    for (const file of manifest.files) allowed.add(`${file.name} ${file.sha256}`);
+    const manifestBytes = await store.get(`datasets/${name}/v${manifest.version}/manifest.json`);
+    if (manifestBytes !== undefined) allowed.add(`manifest.json ${sha256Hex(manifestBytes)}`);
+  }
+  for (const { key } of await store.list(`datasets/${name}/latest/`)) {
+    const body = await store.get(key);
+    const found = `${key.split('/').at(-1)} ${body === undefined ? 'missing' : sha256Hex(body)}`;
+    expect(allowed.has(found), `${key} holds a committed version at or below latest.json's v${pointed}`).toBe(
+      true,
+    );
+  }
 }
 
 /** The column of each dataset that dates an observation: no version may hold one later than its own date. */

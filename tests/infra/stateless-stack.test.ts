@@ -2,6 +2,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { datasetDefinitions } from '../../lib/normalise/datasets.ts';
 import { catalogue } from '../../lib/sources/catalogue.ts';
 import { identityStatements, needlessWildcardGrants } from './iam.ts';
 import { resourcesOfType, type SynthesisedApp, synthesiseApp } from './synth.ts';
@@ -400,6 +401,27 @@ describe('stateless stack (bundled as cdk synth would)', () => {
       expect(ttlOf('index.html')).toEqual([60, 60]);
       expect(ttlOf('datasets/*/v*/*')).toEqual([year, year]);
       expect(ttlOf('feed/events/*')).toEqual([year, year]);
+    });
+
+    it('serves the stable latest/ copies with the 60 s policy, never as immutable versions', () => {
+      const behaviours = distributionConfig().CacheBehaviors as Array<Record<string, unknown>>;
+      // CloudFront path patterns: '*' matches any characters (slashes too), '?' one; the first match wins.
+      const matches = (pattern: string, key: string) =>
+        new RegExp(
+          `^${pattern
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        ).test(key);
+      const policyOf = (key: string) =>
+        behaviours.find((behaviour) => matches(String(behaviour.PathPattern), key))?.PathPattern;
+      for (const { name } of datasetDefinitions) {
+        for (const format of ['csv', 'json', 'parquet']) {
+          expect(policyOf(`datasets/${name}/latest/${name}.${format}`)).toBe('datasets/*');
+        }
+        expect(policyOf(`datasets/${name}/latest/manifest.json`)).toBe('datasets/*');
+        expect(policyOf(`datasets/${name}/v3/${name}.csv`)).toBe('datasets/*/v*/*');
+      }
     });
   });
 });

@@ -45,12 +45,16 @@ async function expectLatestComplete(store: LakeStore, name: string): Promise<num
 }
 
 describe('publishDataset', () => {
-  it('writes the three editions, datapackage.json, the manifest and latest.json for v1', async () => {
+  it('writes the three editions, datapackage.json, the manifest, latest.json and the latest/ copies for v1', async () => {
     const store = new MemoryLakeStore();
     const result = await publishDataset(store, regionsDataset, regionRows(), options('2021-04-01'));
     expect(result.status).toBe('published');
     expect([...store.objects.keys()].sort()).toEqual([
       'datasets/regions/latest.json',
+      'datasets/regions/latest/manifest.json',
+      'datasets/regions/latest/regions.csv',
+      'datasets/regions/latest/regions.json',
+      'datasets/regions/latest/regions.parquet',
       'datasets/regions/v1/datapackage.json',
       'datasets/regions/v1/manifest.json',
       'datasets/regions/v1/regions.csv',

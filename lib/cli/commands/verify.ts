@@ -59,12 +59,13 @@ export const configureVerify: ConfigureCommand = (command) => {
   withLakeOptions(
     command.option(
       '--repair',
-      'rewrite what can be derived again (latest.json pointers, a missing or damaged feed index)',
+      'rewrite what can be derived again (latest.json pointers, the latest/ copies, a missing or damaged feed index)',
     ),
   ).action(async (options: LakeCliOptions & { repair?: boolean }) => {
     const store = await openExistingLake(options);
     let findings = await verifyAll(store);
-    if (options.repair && findings.some((finding) => finding.level === 'problem')) {
+    // Notes can be repairable too: latest/ copies left behind by an interrupted run.
+    if (options.repair && findings.some((finding) => finding.level === 'problem' || finding.repairable)) {
       const lease = await acquireLease(store, { owner: 'ics-lake verify --repair', clock: systemClock });
       try {
         for (const line of await repair(store, findings)) process.stdout.write(`repaired ${line}\n`);
