@@ -2,11 +2,13 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import {
+  type CsvNewline,
   cellAt,
   checkRowWidth,
   dataError,
   describeIssues,
   findColumn,
+  guessCsvNewline,
   layoutError,
   MAX_PREAMBLE_ROWS,
   normaliseHeader,
@@ -102,10 +104,13 @@ async function* csvRowBatches(
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let firstPiece = true;
+  // Guessed once from the first piece: papaparse would otherwise split every piece on CR and LF to guess again.
+  let newline: CsvNewline | undefined;
   const parsePiece = (piece: string): string[][] => {
     const text = firstPiece ? piece.replace(/^\ufeff/, '') : piece;
     firstPiece = false;
-    return parseCsvRows(text, context);
+    newline ??= guessCsvNewline(text);
+    return parseCsvRows(text, context, newline);
   };
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
