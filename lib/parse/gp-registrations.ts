@@ -236,6 +236,8 @@ function gpColumnsFor(row: string[], layout: GpFileLayout, context: ParseContext
 interface GpRowReader {
   columns: GpColumns;
   header: string[];
+  /** The count column's name as the header spells it, for error messages. */
+  patientsColumn: string;
   context: ParseContext;
   /** Data rows seen (org rows of other levels included), for the sampled schema check and the empty check. */
   dataRows: number;
@@ -254,16 +256,18 @@ function readGpRow(reader: GpRowReader, row: string[], line: number): GpRegistra
     extractDate = parseExtractDate(rawDate, context, line);
     reader.extractDates.set(rawDate, extractDate);
   }
-  const sex = cellAt(row, columns.sex).toUpperCase();
+  // Cells are nearly always already canonical: look them up before normalising a copy.
+  const rawSex = cellAt(row, columns.sex);
+  const sex = SEXES.has(rawSex) ? rawSex : rawSex.toUpperCase();
   if (!SEXES.has(sex)) {
     throw dataError(
       context,
       `row ${line}: expected SEX of ALL, MALE or FEMALE but found ${JSON.stringify(sex)}`,
     );
   }
-  const age = cellAt(row, columns.age).toUpperCase().replace(/\s+/g, '');
-  const patientsColumn = reader.header[columns.patients]?.trim() ?? 'NUMBER_OF_PATIENTS';
-  const patients = parseCount(row[columns.patients] ?? '', context, line, patientsColumn);
+  const rawAge = cellAt(row, columns.age);
+  const age = AGES.has(rawAge) ? rawAge : rawAge.toUpperCase().replace(/\s+/g, '');
+  const patients = parseCount(row[columns.patients] ?? '', context, line, reader.patientsColumn);
   reader.dataRows += 1;
   // Records are built as whole literals in one property order: this is the hot path of the largest files.
   if (columns.kind === 'practice') {
@@ -343,6 +347,7 @@ export async function* parseGpRegistrationBatches(
         reader = {
           columns,
           header: row,
+          patientsColumn: row[columns.patients]?.trim() ?? 'NUMBER_OF_PATIENTS',
           context,
           dataRows: 0,
           extractDates: new Map(),
