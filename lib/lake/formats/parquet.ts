@@ -99,8 +99,9 @@ export function columnValues(column: Column, rows: readonly Row[]): unknown[] {
 }
 
 /**
- * The rows in primary-key order: the same array when it is already in order (publish sorts once for every
- * edition, so this is one linear check there), otherwise a sorted copy (e.g. the rows a valid-time rule picked).
+ * The rows in primary-key order: the same array when it is already in order, otherwise a sorted copy. Publish and
+ * the valid-time rules (`ics-lake get --on`) both sort already, so today this is one linear check that guards the
+ * row-group statistics against a future caller.
  */
 export function inPrimaryKeyOrder(definition: DatasetDefinition, rows: readonly Row[]): readonly Row[] {
   const compare = compareByPrimaryKey(definition);
