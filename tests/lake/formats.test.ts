@@ -2,6 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defineDataset } from '../../lib/core/dataset.ts';
@@ -280,6 +281,31 @@ describe('Parquet edition: lists and order', () => {
       { code: 'A', alias: '=SUM(A1)' },
       { code: 'A', alias: 'North, "East"' },
     ]);
+  });
+
+  it('publishes no new version for the same rows when the committed Parquet was written in another layout', async () => {
+    const store = new FolderLakeStore(path.join(folder, 'lake'));
+    const common = { createdAt: '2022-07-01T00:00:00Z', pipelineVersion: 't', lineage: [] };
+    const first = await publishDataset(store, regionsDataset, regionRows(), {
+      ...common,
+      asOf: '2022-07-01',
+    });
+    expect(first.status).toBe('published');
+    // The committed file as the writer made it before LISTs: the array column as JSON text.
+    const rows = sortRows(regionsDataset, regionRows());
+    const older = parquetWriteBuffer({
+      columnData: [
+        { name: 'region_code', data: rows.map((row) => row.region_code), type: 'STRING' },
+        { name: 'sub_icb_codes', data: rows.map((row) => row.sub_icb_codes), type: 'JSON' },
+      ],
+    });
+    await writeFile(path.join(folder, 'lake/datasets/regions/v1/regions.parquet'), new Uint8Array(older));
+    // The version's identity is its rows (content_hash) and schema (schema_hash), not any file's bytes.
+    const again = await publishDataset(store, regionsDataset, regionRows(), {
+      ...common,
+      asOf: '2022-08-01',
+    });
+    expect(again).toEqual({ status: 'unchanged', version: 1 });
   });
 
   it('refuses a list column whose value is not an array, naming the column', () => {
