@@ -125,12 +125,15 @@ async function csvWorkload(work: string, options: Options, targets: TargetCheck[
     workload: 'csv',
     target: 'pipeline >= 0.6x bare papaparse',
     measured: sizes
-      .map((size) => `${size.scale}x: ${size.pipelineOverPapaparse.median.toFixed(2)}x`)
+      .map(
+        (size) =>
+          `${size.scale}x: ${size.pipelineOverPapaparse.median.toFixed(2)}x (CPU time ${size.pipelineOverPapaparseCpu.median.toFixed(2)}x)`,
+      )
       .join(', '),
     met: worstRatio >= 0.6,
     ...(worstRatio < 0.6 && {
       reason:
-        'the stage decodes each chunk to a string, finds the last record end and re-parses the piece with papaparse, then validates and aggregates every row; bare papaparse does only the parse',
+        'the stage parses with papaparse too, then validates and aggregates every row; on a busy machine the wall-time ratio of single runs also swings widely, so read it beside the CPU-time ratio',
     }),
   });
   const peaks = sizes.map((size) => size.peakRssMiB);
