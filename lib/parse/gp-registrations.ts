@@ -512,6 +512,42 @@ function createAggregator(options: { sourceId?: string; url?: string }): {
   const practiceTotals: GpPracticeTotal[] = [];
   let extractDate: string | null = null;
   let rowCount = 0;
+  // A file lists each organisation's rows together, and organisations by sub-ICB location: remember the last of
+  // each looked up, so most rows skip the map lookups.
+  let lastOrg = { key: '', index: -1 };
+  let lastArea: { level: LevelSums; code: string; sums: Float64Array; present: Uint8Array } | null = null;
+
+  const orgIndexOf = (orgKey: string): number => {
+    if (orgKey === lastOrg.key) return lastOrg.index;
+    let orgIndex = seen.get(orgKey);
+    if (orgIndex === undefined) {
+      orgIndex = seen.size;
+      seen.set(orgKey, orgIndex);
+      if ((orgIndex + 1) * flagBytes > flagPool.length) {
+        const grown = new Uint8Array(flagPool.length * 2);
+        grown.set(flagPool);
+        flagPool = grown;
+      }
+    }
+    lastOrg = { key: orgKey, index: orgIndex };
+    return orgIndex;
+  };
+
+  const areaOf = (level: LevelSums, row: GpRegistrationRow): { sums: Float64Array; present: Uint8Array } => {
+    const code = row.sub_icb_code;
+    if (lastArea !== null && lastArea.level === level && lastArea.code === code) return lastArea;
+    let sums = level.sums.get(code);
+    let present = level.present.get(code);
+    if (!sums || !present) {
+      sums = new Float64Array(3 * AGE_SLOTS);
+      present = new Uint8Array(3 * AGE_SLOTS);
+      level.sums.set(code, sums);
+      level.present.set(code, present);
+      level.onsCodes.set(code, row.sub_icb_ons_code);
+    }
+    lastArea = { level, code, sums, present };
+    return lastArea;
+  };
 
   const add = (row: GpRegistrationRow): void => {
     rowCount += 1;
@@ -525,17 +561,7 @@ function createAggregator(options: { sourceId?: string; url?: string }): {
     const sexIndex = row.sex === 'ALL' ? 0 : row.sex === 'MALE' ? 1 : 2;
     const slot = sexIndex * AGE_SLOTS + ageSlot(row.age);
     const isPractice = row.org_type === 'practice';
-    const orgKey = isPractice ? row.org_code : `${row.org_type}:${row.org_code}`;
-    let orgIndex = seen.get(orgKey);
-    if (orgIndex === undefined) {
-      orgIndex = seen.size;
-      seen.set(orgKey, orgIndex);
-      if ((orgIndex + 1) * flagBytes > flagPool.length) {
-        const grown = new Uint8Array(flagPool.length * 2);
-        grown.set(flagPool);
-        flagPool = grown;
-      }
-    }
+    const orgIndex = orgIndexOf(isPractice ? row.org_code : `${row.org_type}:${row.org_code}`);
     const flagByte = orgIndex * flagBytes + (slot >> 3);
     const flagBit = 1 << (slot & 7);
     if (((flagPool[flagByte] ?? 0) & flagBit) !== 0) {
@@ -548,15 +574,7 @@ function createAggregator(options: { sourceId?: string; url?: string }): {
 
     const level = isPractice ? practice : org;
     level.rows += 1;
-    let sums = level.sums.get(row.sub_icb_code);
-    let present = level.present.get(row.sub_icb_code);
-    if (!sums || !present) {
-      sums = new Float64Array(3 * AGE_SLOTS);
-      present = new Uint8Array(3 * AGE_SLOTS);
-      level.sums.set(row.sub_icb_code, sums);
-      level.present.set(row.sub_icb_code, present);
-      level.onsCodes.set(row.sub_icb_code, row.sub_icb_ons_code);
-    }
+    const { sums, present } = areaOf(level, row);
     sums[slot] = (sums[slot] ?? 0) + row.patients;
     present[slot] = 1;
     if (isPractice && slot === ALL_AGE_SLOT) {

@@ -322,6 +322,17 @@ describe('aggregateGpRegistrations', () => {
     ]);
   });
 
+  it("sums the same whether an organisation's rows come together or interleaved with another's", async () => {
+    const [header, ...rows] = fixtureText('sing-age-practice-male.csv').split(/\r?\n/).filter(Boolean);
+    const interleaved = rows.map((_, i) => rows[i % 2 === 0 ? i / 2 : rows.length - 1 - (i - 1) / 2]);
+    expect(interleaved).not.toEqual(rows);
+    expect([...interleaved].sort()).toEqual([...rows].sort());
+    const grouped = await aggregate([header, ...rows].join('\n'));
+    expect(await aggregate([header, ...interleaved].join('\n'))).toEqual(grouped);
+    const repeated = [header, ...rows, ...rows.slice(0, 1)].join('\n');
+    await expect(aggregate(repeated)).rejects.toThrow(/duplicate key: practice A84002, SEX MALE, AGE ALL/);
+  });
+
   it('refuses a duplicate (practice, sex, age) key', async () => {
     const lines = fixtureText('ccg-era-totals.csv').split('\r\n');
     const error = await failure(() =>
