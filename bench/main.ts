@@ -86,6 +86,7 @@ async function csvWorkload(work: string, options: Options, targets: TargetCheck[
     const timing = await runChild<{
       bytes: number;
       ms: Record<'pipeline' | 'papaparse' | 'byteScan', number[]>;
+      cpuMs: Record<'pipeline' | 'papaparse' | 'byteScan', number[]>;
     }>('csv-throughput.ts', [lake, key, String(options.runs)]);
     const mbps = (ms: number[]) => summarise(ms.map((value) => generated.bytes / MB / (value / 1000)));
     const ratio = (over: number[]) =>
@@ -108,6 +109,10 @@ async function csvWorkload(work: string, options: Options, targets: TargetCheck[
         byteScan: mbps(timing.ms.byteScan),
       },
       pipelineOverPapaparse: ratio(timing.ms.papaparse),
+      /** The same ratio in CPU time of the process, which other jobs on the machine do not stretch. */
+      pipelineOverPapaparseCpu: summarise(
+        timing.cpuMs.pipeline.map((value, run) => (timing.cpuMs.papaparse[run] ?? 0) / value),
+      ),
       pipelineOverByteScan: ratio(timing.ms.byteScan),
       peakRssMiB: rss.peakRssBytes / MiB,
       baselineRssMiB: rss.baselineRssBytes / MiB,
@@ -121,12 +126,15 @@ async function csvWorkload(work: string, options: Options, targets: TargetCheck[
     workload: 'csv',
     target: 'pipeline >= 0.6x bare papaparse',
     measured: sizes
-      .map((size) => `${size.scale}x: ${size.pipelineOverPapaparse.median.toFixed(2)}x`)
+      .map(
+        (size) =>
+          `${size.scale}x: ${size.pipelineOverPapaparse.median.toFixed(2)}x (CPU time ${size.pipelineOverPapaparseCpu.median.toFixed(2)}x)`,
+      )
       .join(', '),
     met: worstRatio >= 0.6,
     ...(worstRatio < 0.6 && {
       reason:
-        'the stage decodes each chunk to a string, finds the last record end and re-parses the piece with papaparse, then validates and aggregates every row; bare papaparse does only the parse',
+        'the stage parses with papaparse too, then validates and aggregates every row; on a busy machine the wall-time ratio of single runs also swings widely, so read it beside the CPU-time ratio',
     }),
   });
   const peaks = sizes.map((size) => size.peakRssMiB);
@@ -316,11 +324,11 @@ function printTable(results: Record<string, unknown>, targets: readonly TargetCh
   if (csv) {
     out('1. Large CSV aggregation (median (min–max) of runs; ratios per run, same process)');
     out(
-      '   size  rows        MB     pipeline MB/s     papaparse MB/s    byte scan MB/s       pipe/papa         pipe/scan  peak RSS',
+      '   size  rows        MB     pipeline MB/s     papaparse MB/s    byte scan MB/s       pipe/papa         pipe/papa CPU     pipe/scan  peak RSS',
     );
     for (const size of csv.sizes) {
       out(
-        `   ${`${size.scale}x`.padEnd(5)} ${String(size.rows).padEnd(11)} ${(size.bytes / MB).toFixed(0).padEnd(6)} ${formatSummary(size.mbPerSecond.pipeline).padEnd(17)} ${formatSummary(size.mbPerSecond.papaparse).padEnd(17)} ${formatSummary(size.mbPerSecond.byteScan, 0).padEnd(20)} ${formatSummary(size.pipelineOverPapaparse, 2).padEnd(17)} ${formatSummary(size.pipelineOverByteScan, 3).padEnd(10)} ${size.peakRssMiB.toFixed(0)} MiB (heap ${size.peakHeapTotalMiB.toFixed(0)})`,
+        `   ${`${size.scale}x`.padEnd(5)} ${String(size.rows).padEnd(11)} ${(size.bytes / MB).toFixed(0).padEnd(6)} ${formatSummary(size.mbPerSecond.pipeline).padEnd(17)} ${formatSummary(size.mbPerSecond.papaparse).padEnd(17)} ${formatSummary(size.mbPerSecond.byteScan, 0).padEnd(20)} ${formatSummary(size.pipelineOverPapaparse, 2).padEnd(17)} ${formatSummary(size.pipelineOverPapaparseCpu, 2).padEnd(17)} ${formatSummary(size.pipelineOverByteScan, 3).padEnd(10)} ${size.peakRssMiB.toFixed(0)} MiB (heap ${size.peakHeapTotalMiB.toFixed(0)})`,
       );
     }
   }

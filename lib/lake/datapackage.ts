@@ -71,8 +71,8 @@ function fieldType(
     case 'datetime':
       return { type: 'datetime' };
     case 'array':
-      // CSV joins elements with ';' and Parquet stores JSON text; only the JSON edition holds real arrays.
-      return format === 'json' ? { type: 'array' } : { type: 'string' };
+      // JSON holds arrays and Parquet a LIST; only CSV flattens them, joining the elements with ';'.
+      return format === 'csv' ? { type: 'string' } : { type: 'array' };
     default:
       return { type: column.kind };
   }
@@ -81,7 +81,7 @@ function fieldType(
 function arrayNote(column: Column, format: ManifestFile['format']): string {
   if (column.kind !== 'array') return '';
   if (format === 'csv') return ' (list: elements joined with ";")';
-  if (format === 'parquet') return ' (list, stored as JSON text)';
+  if (format === 'parquet') return ` (a Parquet LIST of ${column.items ?? 'string'})`;
   return '';
 }
 

@@ -217,7 +217,7 @@ export async function publishDataset(
   const editions: { format: ManifestFile['format']; mediaType: string; body: Uint8Array }[] = [
     { format: 'csv', mediaType: CSV_MEDIA_TYPE, body: encoder.encode(renderCsv(columns, sorted)) },
     { format: 'json', mediaType: JSON_MEDIA_TYPE, body: encoder.encode(renderJson(columns, sorted)) },
-    { format: 'parquet', mediaType: PARQUET_MEDIA_TYPE, body: renderParquet(columns, sorted) },
+    { format: 'parquet', mediaType: PARQUET_MEDIA_TYPE, body: renderParquet(definition, sorted) },
   ];
   const files: ManifestFile[] = [];
   for (const edition of editions) {

@@ -36,7 +36,7 @@ export async function validTimeEdition(
   }
   const rows = definition.validTime(await readVersionRows(store, manifest.dataset, manifest.version), date);
   const columns = datasetColumns(definition as DatasetDefinition);
-  if (format === 'parquet') return renderParquet(columns, rows);
+  if (format === 'parquet') return renderParquet(definition as DatasetDefinition, rows);
   const text = format === 'csv' ? renderCsv(columns, rows) : renderJson(columns, rows);
   return new TextEncoder().encode(text);
 }

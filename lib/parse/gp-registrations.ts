@@ -2,11 +2,13 @@ import type { Readable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import { z } from 'zod';
 import {
+  type CsvNewline,
   cellAt,
   checkRowWidth,
   dataError,
   describeIssues,
   findColumn,
+  guessCsvNewline,
   layoutError,
   MAX_PREAMBLE_ROWS,
   normaliseHeader,
@@ -102,10 +104,13 @@ async function* csvRowBatches(
   const decoder = new StringDecoder('utf8');
   let carry = '';
   let firstPiece = true;
+  // Guessed once from the first piece: papaparse would otherwise split every piece on CR and LF to guess again.
+  let newline: CsvNewline | undefined;
   const parsePiece = (piece: string): string[][] => {
     const text = firstPiece ? piece.replace(/^\ufeff/, '') : piece;
     firstPiece = false;
-    return parseCsvRows(text, context);
+    newline ??= guessCsvNewline(text);
+    return parseCsvRows(text, context, newline);
   };
   for await (const chunk of input as AsyncIterable<Buffer | string>) {
     const text = carry + (typeof chunk === 'string' ? chunk : decoder.write(chunk));
@@ -231,6 +236,8 @@ function gpColumnsFor(row: string[], layout: GpFileLayout, context: ParseContext
 interface GpRowReader {
   columns: GpColumns;
   header: string[];
+  /** The count column's name as the header spells it, for error messages. */
+  patientsColumn: string;
   context: ParseContext;
   /** Data rows seen (org rows of other levels included), for the sampled schema check and the empty check. */
   dataRows: number;
@@ -249,16 +256,18 @@ function readGpRow(reader: GpRowReader, row: string[], line: number): GpRegistra
     extractDate = parseExtractDate(rawDate, context, line);
     reader.extractDates.set(rawDate, extractDate);
   }
-  const sex = cellAt(row, columns.sex).toUpperCase();
+  // Cells are nearly always already canonical: look them up before normalising a copy.
+  const rawSex = cellAt(row, columns.sex);
+  const sex = SEXES.has(rawSex) ? rawSex : rawSex.toUpperCase();
   if (!SEXES.has(sex)) {
     throw dataError(
       context,
       `row ${line}: expected SEX of ALL, MALE or FEMALE but found ${JSON.stringify(sex)}`,
     );
   }
-  const age = cellAt(row, columns.age).toUpperCase().replace(/\s+/g, '');
-  const patientsColumn = reader.header[columns.patients]?.trim() ?? 'NUMBER_OF_PATIENTS';
-  const patients = parseCount(row[columns.patients] ?? '', context, line, patientsColumn);
+  const rawAge = cellAt(row, columns.age);
+  const age = AGES.has(rawAge) ? rawAge : rawAge.toUpperCase().replace(/\s+/g, '');
+  const patients = parseCount(row[columns.patients] ?? '', context, line, reader.patientsColumn);
   reader.dataRows += 1;
   // Records are built as whole literals in one property order: this is the hot path of the largest files.
   if (columns.kind === 'practice') {
@@ -338,6 +347,7 @@ export async function* parseGpRegistrationBatches(
         reader = {
           columns,
           header: row,
+          patientsColumn: row[columns.patients]?.trim() ?? 'NUMBER_OF_PATIENTS',
           context,
           dataRows: 0,
           extractDates: new Map(),
@@ -502,6 +512,42 @@ function createAggregator(options: { sourceId?: string; url?: string }): {
   const practiceTotals: GpPracticeTotal[] = [];
   let extractDate: string | null = null;
   let rowCount = 0;
+  // A file lists each organisation's rows together, and organisations by sub-ICB location: remember the last of
+  // each looked up, so most rows skip the map lookups.
+  let lastOrg = { key: '', index: -1 };
+  let lastArea: { level: LevelSums; code: string; sums: Float64Array; present: Uint8Array } | null = null;
+
+  const orgIndexOf = (orgKey: string): number => {
+    if (orgKey === lastOrg.key) return lastOrg.index;
+    let orgIndex = seen.get(orgKey);
+    if (orgIndex === undefined) {
+      orgIndex = seen.size;
+      seen.set(orgKey, orgIndex);
+      if ((orgIndex + 1) * flagBytes > flagPool.length) {
+        const grown = new Uint8Array(flagPool.length * 2);
+        grown.set(flagPool);
+        flagPool = grown;
+      }
+    }
+    lastOrg = { key: orgKey, index: orgIndex };
+    return orgIndex;
+  };
+
+  const areaOf = (level: LevelSums, row: GpRegistrationRow): { sums: Float64Array; present: Uint8Array } => {
+    const code = row.sub_icb_code;
+    if (lastArea !== null && lastArea.level === level && lastArea.code === code) return lastArea;
+    let sums = level.sums.get(code);
+    let present = level.present.get(code);
+    if (!sums || !present) {
+      sums = new Float64Array(3 * AGE_SLOTS);
+      present = new Uint8Array(3 * AGE_SLOTS);
+      level.sums.set(code, sums);
+      level.present.set(code, present);
+      level.onsCodes.set(code, row.sub_icb_ons_code);
+    }
+    lastArea = { level, code, sums, present };
+    return lastArea;
+  };
 
   const add = (row: GpRegistrationRow): void => {
     rowCount += 1;
@@ -515,17 +561,7 @@ function createAggregator(options: { sourceId?: string; url?: string }): {
     const sexIndex = row.sex === 'ALL' ? 0 : row.sex === 'MALE' ? 1 : 2;
     const slot = sexIndex * AGE_SLOTS + ageSlot(row.age);
     const isPractice = row.org_type === 'practice';
-    const orgKey = isPractice ? row.org_code : `${row.org_type}:${row.org_code}`;
-    let orgIndex = seen.get(orgKey);
-    if (orgIndex === undefined) {
-      orgIndex = seen.size;
-      seen.set(orgKey, orgIndex);
-      if ((orgIndex + 1) * flagBytes > flagPool.length) {
-        const grown = new Uint8Array(flagPool.length * 2);
-        grown.set(flagPool);
-        flagPool = grown;
-      }
-    }
+    const orgIndex = orgIndexOf(isPractice ? row.org_code : `${row.org_type}:${row.org_code}`);
     const flagByte = orgIndex * flagBytes + (slot >> 3);
     const flagBit = 1 << (slot & 7);
     if (((flagPool[flagByte] ?? 0) & flagBit) !== 0) {
@@ -538,15 +574,7 @@ function createAggregator(options: { sourceId?: string; url?: string }): {
 
     const level = isPractice ? practice : org;
     level.rows += 1;
-    let sums = level.sums.get(row.sub_icb_code);
-    let present = level.present.get(row.sub_icb_code);
-    if (!sums || !present) {
-      sums = new Float64Array(3 * AGE_SLOTS);
-      present = new Uint8Array(3 * AGE_SLOTS);
-      level.sums.set(row.sub_icb_code, sums);
-      level.present.set(row.sub_icb_code, present);
-      level.onsCodes.set(row.sub_icb_code, row.sub_icb_ons_code);
-    }
+    const { sums, present } = areaOf(level, row);
     sums[slot] = (sums[slot] ?? 0) + row.patients;
     present[slot] = 1;
     if (isPractice && slot === ALL_AGE_SLOT) {

@@ -101,5 +101,10 @@ describe('datapackage.json', () => {
     expect(csv?.schema.fields[6]?.description).toMatch(/joined with ";"/);
     const json = descriptor.resources.find((resource) => resource.format === 'json');
     expect(json?.schema.fields[6]?.type).toBe('array');
+    const parquet = descriptor.resources.find((resource) => resource.format === 'parquet');
+    expect(parquet?.schema.fields[6]).toMatchObject({
+      type: 'array',
+      description: expect.stringMatching(/a Parquet LIST of string/),
+    });
   });
 });

@@ -160,6 +160,25 @@ describe('parseGpRegistrations: layouts', () => {
     );
   });
 
+  it('reads LF, CRLF and blank lines alike when the line break is guessed once for the whole stream', async () => {
+    const crlf = fixtureText('ccg-era-totals.csv');
+    expect(crlf).toContain('\r\n');
+    const lf = crlf.replaceAll('\r\n', '\n');
+    const withBlankLines = crlf.replaceAll('\r\n', '\r\n\r\n  \r\n');
+    const expected = golden('ccg-era-totals');
+    expect(await collect(crlf)).toEqual(expected);
+    expect(await collect(lf)).toEqual(expected);
+    expect(await collect(withBlankLines)).toEqual(expected);
+  });
+
+  it('refuses a quoted cell that is never closed as malformed CSV, naming the URL', async () => {
+    const lines = fixtureText('ccg-era-totals.csv').split('\r\n');
+    const broken = [lines[0], lines[1], (lines[2] ?? '').replace('A8', '"A8'), lines[3]].join('\r\n');
+    const error = await failure(() => collect(broken));
+    expect(error.message).toContain(URL_);
+    expect(error.message).toMatch(/malformed CSV \(Quoted field unterminated\)/);
+  });
+
   it('keeps a multi-byte character whole when a chunk boundary splits it', async () => {
     const text = fixtureText('ccg-era-totals.csv').replace('A84002', 'A8400\u00e9');
     const rows: GpRegistrationRow[] = [];
@@ -301,6 +320,17 @@ describe('aggregateGpRegistrations', () => {
       { sub_icb_code: '00N', sex: 'MALE', age: '0', patients: 0 },
       { sub_icb_code: '00N', sex: 'MALE', age: 'ALL', patients: 1741 },
     ]);
+  });
+
+  it("sums the same whether an organisation's rows come together or interleaved with another's", async () => {
+    const [header, ...rows] = fixtureText('sing-age-practice-male.csv').split(/\r?\n/).filter(Boolean);
+    const interleaved = rows.map((_, i) => rows[i % 2 === 0 ? i / 2 : rows.length - 1 - (i - 1) / 2]);
+    expect(interleaved).not.toEqual(rows);
+    expect([...interleaved].sort()).toEqual([...rows].sort());
+    const grouped = await aggregate([header, ...rows].join('\n'));
+    expect(await aggregate([header, ...interleaved].join('\n'))).toEqual(grouped);
+    const repeated = [header, ...rows, ...rows.slice(0, 1)].join('\n');
+    await expect(aggregate(repeated)).rejects.toThrow(/duplicate key: practice A84002, SEX MALE, AGE ALL/);
   });
 
   it('refuses a duplicate (practice, sex, age) key', async () => {
