@@ -9,7 +9,7 @@ import { type PipelineStage, runPipeline } from '../lib/pipeline/run.ts';
 import { runReportKey } from '../lib/pipeline/run-report.ts';
 import { createFetcher } from '../lib/sources/fetch.ts';
 import { startSnapshotServer } from '../lib/sources/snapshot-server.ts';
-import { listSnapshots } from '../lib/sources/snapshots.ts';
+import { listSnapshots, resolveSnapshot } from '../lib/sources/snapshots.ts';
 import { CountingLakeStore } from './counting-store.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
@@ -58,7 +58,7 @@ export async function instrumentedReplay(lakeDir: string): Promise<SnapshotTimin
 }
 
 /** The default stages, each recording its wall time into `stageMs`. */
-function timedStages(stageMs: Record<string, number>): PipelineStage[] {
+export function timedStages(stageMs: Record<string, number>): PipelineStage[] {
   return createDefaultStages().map((stage) => ({
     ...stage,
     run: async (context) => {
@@ -86,9 +86,10 @@ export interface NoOpRun {
   status: string;
 }
 
-/** Rerun the newest snapshot over `lakeDir` (already replayed), counting requests and writes. */
-export async function noOpRerun(lakeDir: string, runId: string): Promise<NoOpRun> {
-  const newest = listSnapshots('snapshots').at(-1);
+/** Rerun a snapshot (default: the newest bundled) over `lakeDir`, which already holds it, counting requests and writes. */
+export async function noOpRerun(lakeDir: string, runId: string, snapshotDir?: string): Promise<NoOpRun> {
+  const newest =
+    snapshotDir === undefined ? listSnapshots('snapshots').at(-1) : resolveSnapshot(snapshotDir);
   if (newest === undefined) throw new RangeError('no bundled snapshots');
   const server = await startSnapshotServer({ dir: newest.dir });
   const fetcher = createFetcher({ mode: 'snapshot', snapshotPort: server.port });
