@@ -29,7 +29,8 @@ export async function compareWithDuckDb(lakeDir: string, runs: number): Promise<
   const definition = icsPopulationDataset;
   const name = definition.name;
   const newest = (await readLatestPointer(store, name))?.version;
-  if (newest === undefined || newest < 2) throw new Error(`${name} needs two versions to diff, found ${newest ?? 0}`);
+  if (newest === undefined || newest < 2)
+    throw new Error(`${name} needs two versions to diff, found ${newest ?? 0}`);
   const older = newest - 1;
   const parquet = (version: number) =>
     path.join(lakeDir, ...`${lakePaths.versionPrefix(name, version)}${name}.parquet`.split('/'));

@@ -1,9 +1,9 @@
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
-import { catalogue } from '../lib/sources/catalogue.ts';
 import { extractArchive, looksLikeZip } from '../lib/sources/archive.ts';
-import { type SnapshotResource } from '../lib/sources/snapshot-manifest.ts';
+import { catalogue } from '../lib/sources/catalogue.ts';
+import type { SnapshotResource } from '../lib/sources/snapshot-manifest.ts';
 import { listSnapshots, loadSnapshot, type SnapshotRef } from '../lib/sources/snapshots.ts';
 import { seededRandom } from './generate.ts';
 
@@ -164,9 +164,13 @@ export function monthTotals(base: readonly string[][], release: Release): string
 export function monthRegions(base: readonly string[][], release: Release): string[][] {
   const [header, ...rows] = base;
   if (!header) throw new Error('the base single-year-of-age file is empty');
-  const [date, org, sex, age, patients] = ['EXTRACT_DATE', 'ORG_CODE', 'SEX', 'AGE', 'NUMBER_OF_PATIENTS'].map(
-    (name) => column(header, name),
-  ) as [number, number, number, number, number];
+  const [date, org, sex, age, patients] = [
+    'EXTRACT_DATE',
+    'ORG_CODE',
+    'SEX',
+    'AGE',
+    'NUMBER_OF_PATIENTS',
+  ].map((name) => column(header, name)) as [number, number, number, number, number];
   const scale = scaler(release);
   const extract = extractDateLike(rows[0]?.[date] ?? '', release.extractDate);
   const cells = new Map<string, number>();
@@ -241,7 +245,12 @@ export async function writeReleaseSnapshot(work: string, release: Release): Prom
   const regionsUrl = fileUrl(release, 'gp-reg-pat-prac-sing-age-regions.csv', 2);
   const gpFiles: [string, string, string, string][] = [
     [SERIES_URL, 'gp/series.html', seriesPage(release), 'text/html; charset=utf-8'],
-    [editionUrl(release), 'gp/edition.html', editionPage([totalsUrl, regionsUrl]), 'text/html; charset=utf-8'],
+    [
+      editionUrl(release),
+      'gp/edition.html',
+      editionPage([totalsUrl, regionsUrl]),
+      'text/html; charset=utf-8',
+    ],
     [totalsUrl, 'gp/totals.csv', toCsv(monthTotals(base.totals, release)), 'text/csv'],
     [regionsUrl, 'gp/regions.csv', toCsv(monthRegions(base.regions, release)), 'text/csv'],
   ];

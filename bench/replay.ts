@@ -88,8 +88,7 @@ export interface NoOpRun {
 
 /** Rerun a snapshot (default: the newest bundled) over `lakeDir`, which already holds it, counting requests and writes. */
 export async function noOpRerun(lakeDir: string, runId: string, snapshotDir?: string): Promise<NoOpRun> {
-  const newest =
-    snapshotDir === undefined ? listSnapshots('snapshots').at(-1) : resolveSnapshot(snapshotDir);
+  const newest = snapshotDir === undefined ? listSnapshots('snapshots').at(-1) : resolveSnapshot(snapshotDir);
   if (newest === undefined) throw new RangeError('no bundled snapshots');
   const server = await startSnapshotServer({ dir: newest.dir });
   const fetcher = createFetcher({ mode: 'snapshot', snapshotPort: server.port });
