@@ -1,11 +1,13 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { LakeConflictError, SourceDataError } from '../core/errors.ts';
-import { datasetColumns } from './columns.ts';
+import { type Column, datasetColumns } from './columns.ts';
 import { type DataSource, versionDataPackage } from './datapackage.ts';
 import { diffRows } from './diff.ts';
-import { CSV_MEDIA_TYPE, renderCsv } from './formats/csv.ts';
-import { JSON_MEDIA_TYPE, renderJson } from './formats/json.ts';
+import { CSV_MEDIA_TYPE, csvEditionPieces } from './formats/csv.ts';
+import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet } from './formats/parquet.ts';
 import {
   type ChangeSummary,
@@ -155,6 +157,75 @@ async function repairLatest(store: LakeStore, name: string, latest: Manifest): P
   await store.put(lakePaths.latest(name), expected, { contentType: 'application/json' });
 }
 
+/** What a written edition file weighs: its manifest entry's hash and size. */
+interface WrittenEdition {
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Write a text edition piece by piece, hashing and counting its bytes as they pass to the store: the edition is
+ * never one string (a full-history edition passes V8's string limit) nor one buffer.
+ */
+async function putTextEdition(
+  store: LakeStore,
+  key: string,
+  pieces: Iterable<string>,
+  contentType: string,
+): Promise<WrittenEdition> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const encoded = function* (): Generator<Buffer> {
+    for (const piece of pieces) {
+      const body = Buffer.from(piece, 'utf8');
+      hash.update(body);
+      bytes += body.length;
+      yield body;
+    }
+  };
+  await store.putStream(key, Readable.from(encoded()), { contentType });
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/** Write the CSV, JSON and Parquet editions of a version and return their manifest entries. */
+async function writeEditions(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  version: number,
+  columns: readonly Column[],
+  sorted: readonly Row[],
+): Promise<ManifestFile[]> {
+  const names = editionFileNames(definition.name);
+  const key = (format: ManifestFile['format']) => lakePaths.file(definition.name, version, names[format]);
+  const written: { format: ManifestFile['format']; mediaType: string; edition: WrittenEdition }[] = [
+    {
+      format: 'csv',
+      mediaType: CSV_MEDIA_TYPE,
+      edition: await putTextEdition(store, key('csv'), csvEditionPieces(columns, sorted), CSV_MEDIA_TYPE),
+    },
+    {
+      format: 'json',
+      mediaType: JSON_MEDIA_TYPE,
+      edition: await putTextEdition(store, key('json'), jsonEditionPieces(columns, sorted), JSON_MEDIA_TYPE),
+    },
+  ];
+  const parquet = renderParquet(columns, sorted);
+  await store.put(key('parquet'), parquet, { contentType: PARQUET_MEDIA_TYPE });
+  written.push({
+    format: 'parquet',
+    mediaType: PARQUET_MEDIA_TYPE,
+    edition: { sha256: sha256Hex(parquet), bytes: parquet.byteLength },
+  });
+  return written.map(({ format, mediaType, edition }) => ({
+    name: names[format],
+    format,
+    media_type: mediaType,
+    sha256: edition.sha256,
+    bytes: edition.bytes,
+    rows: sorted.length,
+  }));
+}
+
 /**
  * Publish `rows` as the next version of a dataset, crash-safely: validate everything first (a bad row writes
  * nothing), then write the data files and the version's datapackage.json, then create the manifest (create-if-
@@ -209,26 +280,7 @@ export async function publishDataset(
   const version = (previous?.version ?? 0) + 1;
   const release = nextRelease(previous, isSchemaChange);
 
-  const names = editionFileNames(name);
-  const editions: { format: ManifestFile['format']; mediaType: string; body: Uint8Array }[] = [
-    { format: 'csv', mediaType: CSV_MEDIA_TYPE, body: encoder.encode(renderCsv(columns, sorted)) },
-    { format: 'json', mediaType: JSON_MEDIA_TYPE, body: encoder.encode(renderJson(columns, sorted)) },
-    { format: 'parquet', mediaType: PARQUET_MEDIA_TYPE, body: renderParquet(columns, sorted) },
-  ];
-  const files: ManifestFile[] = [];
-  for (const edition of editions) {
-    await store.put(lakePaths.file(name, version, names[edition.format]), edition.body, {
-      contentType: edition.mediaType,
-    });
-    files.push({
-      name: names[edition.format],
-      format: edition.format,
-      media_type: edition.mediaType,
-      sha256: sha256Hex(edition.body),
-      bytes: edition.body.byteLength,
-      rows: sorted.length,
-    });
-  }
+  const files = await writeEditions(store, definition, version, columns, sorted);
   const datapackageBytes = jsonBytes(
     versionDataPackage(definition, { version, release, files }, options.sources ?? []),
   );
