@@ -14,7 +14,10 @@ export interface ReleaseMeasure {
   rows: number;
   populationVersion: number;
   ms: { acquire: number; process: number; feed: number; total: number };
+  /** Peak RSS over the whole run (acquire, process and feed in one process). */
   peakRssBytes: number;
+  /** Peak RSS while each later stage ran (a window per stage, as each is its own Lambda on AWS). */
+  stagePeakRssBytes: Record<string, number>;
   bytesWritten: number;
   objectsWritten: number;
   lake?: { bytes: number; files: number };
@@ -154,11 +157,11 @@ export function historyTargets(run: HistoryRun): TargetCheck[] {
 export function historyTable(run: HistoryRun): string[] {
   const lines = [
     `7. History: ${run.releases.length} monthly GP releases from ${run.releases[0]?.month} (one run per month, folder lake)`,
-    '   release  month    rows       acquire   process   feed      peak RSS   written    lake',
+    '   release  month    rows       acquire   process   feed      peak RSS (process / feed)    written    lake',
   ];
   for (const release of samplePoints(run)) {
     lines.push(
-      `   ${String(release.release).padEnd(8)} ${release.month}  ${String(release.rows).padEnd(10)} ${ms(release.ms.acquire).padEnd(9)} ${ms(release.ms.process).padEnd(9)} ${ms(release.ms.feed).padEnd(9)} ${mib(release.peakRssBytes).padEnd(10)} ${mib(release.bytesWritten).padEnd(10)} ${release.lake ? `${mib(release.lake.bytes)} (${release.lake.files} files)` : ''}`,
+      `   ${String(release.release).padEnd(8)} ${release.month}  ${String(release.rows).padEnd(10)} ${ms(release.ms.acquire).padEnd(9)} ${ms(release.ms.process).padEnd(9)} ${ms(release.ms.feed).padEnd(9)} ${`${mib(release.peakRssBytes)} (${mib(release.stagePeakRssBytes.process ?? 0)} / ${mib(release.stagePeakRssBytes.feed ?? 0)})`.padEnd(28)} ${mib(release.bytesWritten).padEnd(10)} ${release.lake ? `${mib(release.lake.bytes)} (${release.lake.files} files)` : ''}`,
     );
   }
   return lines;

@@ -11,6 +11,7 @@ import { createFetcher } from '../lib/sources/fetch.ts';
 import { startSnapshotServer } from '../lib/sources/snapshot-server.ts';
 import { listSnapshots, resolveSnapshot } from '../lib/sources/snapshots.ts';
 import { CountingLakeStore } from './counting-store.ts';
+import { peakRssBytes, resetPeakRss } from './memory.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -57,16 +58,24 @@ export async function instrumentedReplay(lakeDir: string): Promise<SnapshotTimin
   return timings;
 }
 
-/** The default stages, each recording its wall time into `stageMs`. */
-export function timedStages(stageMs: Record<string, number>): PipelineStage[] {
+/**
+ * The default stages, each recording its wall time into `stageMs` and, when `stagePeakRss` is given, the peak RSS
+ * of this process while it ran (a new peak window per stage, as each stage is its own Lambda on AWS).
+ */
+export function timedStages(
+  stageMs: Record<string, number>,
+  stagePeakRss?: Record<string, number>,
+): PipelineStage[] {
   return createDefaultStages().map((stage) => ({
     ...stage,
     run: async (context) => {
+      if (stagePeakRss) resetPeakRss();
       const started = performance.now();
       try {
         return await stage.run(context);
       } finally {
         stageMs[stage.name] = performance.now() - started;
+        if (stagePeakRss) stagePeakRss[stage.name] = peakRssBytes();
       }
     },
   }));

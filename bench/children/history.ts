@@ -39,9 +39,15 @@ for (const release of releases) {
   const snapshot = await writeReleaseSnapshot(snapshotsDir, release);
   const store = new CountingLakeStore(new FolderLakeStore(lakeDir));
   const stageMs: Record<string, number> = {};
+  const stagePeakRss: Record<string, number> = {};
   resetPeakRss();
   const started = performance.now();
-  const summary = await runSnapshot(snapshot, { store, stages: timedStages(stageMs), lease: false });
+  const summary = await runSnapshot(snapshot, {
+    store,
+    stages: timedStages(stageMs, stagePeakRss),
+    lease: false,
+  });
+  const runPeakRss = Math.max(peakRssBytes(), ...Object.values(stagePeakRss));
   const ms = performance.now() - started;
   const population = (await readLatestPointer(store, 'ics_population'))?.version ?? 0;
   const processReport = summary.report.stages.process as
@@ -61,7 +67,8 @@ for (const release of releases) {
       feed: stageMs.feed ?? 0,
       total: ms,
     },
-    peakRssBytes: peakRssBytes(),
+    peakRssBytes: runPeakRss,
+    stagePeakRssBytes: stagePeakRss,
     bytesWritten: store.bytesWritten,
     objectsWritten: store.written.length,
     ...(samples.has(release.index) && { lake: await folderBytes(lakeDir) }),
@@ -70,7 +77,7 @@ for (const release of releases) {
   log(
     `${release.month} (${release.index}/${releases.length}, vintage ${release.base.date}): ${summary.status}, ${rows} rows, ` +
       `acquire ${row.ms.acquire.toFixed(0)} ms, process ${row.ms.process.toFixed(0)} ms, feed ${row.ms.feed.toFixed(0)} ms, ` +
-      `peak RSS ${(row.peakRssBytes / 2 ** 20).toFixed(0)} MiB, ${(row.bytesWritten / 2 ** 20).toFixed(1)} MiB written`,
+      `peak RSS ${(row.peakRssBytes / 2 ** 20).toFixed(0)} MiB (process ${((stagePeakRss.process ?? 0) / 2 ** 20).toFixed(0)}, feed ${((stagePeakRss.feed ?? 0) / 2 ** 20).toFixed(0)}), ${(row.bytesWritten / 2 ** 20).toFixed(1)} MiB written`,
   );
   if (release !== releases.at(-1)) await rm(snapshot.dir, { recursive: true, force: true });
 }
