@@ -1,5 +1,7 @@
 import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { canonicalJson, compareByPrimaryKey, type Row } from './rows.ts';
+import type { LakeStore } from './store.ts';
+import { forEachVersionRow, readVersionRows } from './versions.ts';
 
 /** A row present in both versions whose values differ. */
 export interface RowUpdate {
@@ -46,11 +48,35 @@ export function diffRows(
   beforeRows: readonly Row[],
   afterRows: readonly Row[],
 ): RowsDiff {
-  const before = mergeableKeys(definition, beforeRows);
-  const after = mergeableKeys(definition, afterRows);
-  if (before !== null && after !== null && sameKeyTypes(before, after))
-    return mergeDiff(definition, beforeRows, afterRows);
-  return keyedDiff(definition, beforeRows, afterRows);
+  const merge = new MergeDiff(definition, afterRows);
+  for (const row of beforeRows) if (!merge.push(row)) break;
+  return merge.finish() ?? keyedDiff(definition, beforeRows, afterRows);
+}
+
+/**
+ * The diff of a committed version (read as it streams, never held whole) against rows in memory: the publish's
+ * change summary costs memory for the changes, not for the previous version. Falls back to reading the version
+ * whole and `diffRows` when its rows cannot be merge-walked.
+ */
+export async function diffWithVersion(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  version: number,
+  afterRows: readonly Row[],
+): Promise<RowsDiff> {
+  const merge = new MergeDiff(definition, afterRows);
+  if (merge.mergeable) {
+    const streamed = await forEachVersionRow(store, definition.name, version, (row) => merge.push(row)).then(
+      () => true,
+      (error: unknown) => {
+        if (error instanceof TypeError) return false;
+        throw error;
+      },
+    );
+    const diff = streamed ? merge.finish() : null;
+    if (diff !== null) return diff;
+  }
+  return diffRows(definition, await readVersionRows(store, definition.name, version), afterRows);
 }
 
 /** Per primary-key column: the type of every value (`string` or `number`), or undefined for no rows. */
@@ -68,13 +94,7 @@ export function mergeableKeys(definition: DatasetDefinition, rows: readonly Row[
   for (let index = 0; index < rows.length; index++) {
     const row = rows[index] as Row;
     for (let column = 0; column < columns.length; column++) {
-      const value = row[columns[column] as string];
-      const type =
-        typeof value === 'string' && !value.includes('|')
-          ? 'string'
-          : typeof value === 'number' && Number.isFinite(value)
-            ? 'number'
-            : null;
+      const type = keyType(row[columns[column] as string]);
       if (type === null || (types[column] !== undefined && types[column] !== type)) return null;
       types[column] = type;
     }
@@ -83,41 +103,83 @@ export function mergeableKeys(definition: DatasetDefinition, rows: readonly Row[
   return types;
 }
 
-function sameKeyTypes(a: KeyTypes, b: KeyTypes): boolean {
-  return a.every((type, column) => type === undefined || b[column] === undefined || type === b[column]);
+/**
+ * A merge walk fed the older rows one at a time against the newer rows in memory (strictly ascending on plain
+ * keys, see `mergeableKeys`). `push` returns false, and `finish` null, as soon as the older rows turn out not to
+ * be mergeable the same way; the caller then diffs by keyed maps.
+ */
+class MergeDiff {
+  readonly mergeable: boolean;
+  private readonly diff: RowsDiff = { created: [], updated: [], deleted: [] };
+  private readonly declared: string[];
+  private readonly compare: (a: Row, b: Row) => number;
+  private readonly types: KeyTypes;
+  private previous: Row | undefined;
+  private next = 0;
+  private failed = false;
+
+  constructor(
+    private readonly definition: DatasetDefinition,
+    private readonly after: readonly Row[],
+  ) {
+    const types = mergeableKeys(definition, after);
+    this.mergeable = types !== null;
+    this.types = types ?? [];
+    this.declared = Object.keys(definition.schema.shape);
+    this.compare = compareByPrimaryKey(definition);
+  }
+
+  push(row: Row): boolean {
+    if (!this.mergeable || this.failed) return false;
+    const ascending = this.previous === undefined || this.compare(this.previous, row) < 0;
+    if (!ascending || !this.plainKey(row)) {
+      this.failed = true;
+      return false;
+    }
+    this.previous = row;
+    let afterRow = this.after[this.next];
+    while (afterRow !== undefined && this.compare(afterRow, row) < 0) {
+      this.diff.created.push(afterRow);
+      afterRow = this.after[++this.next];
+    }
+    if (afterRow === undefined || this.compare(afterRow, row) !== 0) {
+      this.diff.deleted.push(row);
+      return true;
+    }
+    this.next += 1;
+    const changed = changedFields(this.declared, row, afterRow);
+    if (changed.length > 0)
+      this.diff.updated.push({
+        key: rowKey(this.definition, afterRow),
+        before: row,
+        after: afterRow,
+        changed_fields: changed,
+      });
+    return true;
+  }
+
+  finish(): RowsDiff | null {
+    if (!this.mergeable || this.failed) return null;
+    for (; this.next < this.after.length; this.next++) this.diff.created.push(this.after[this.next] as Row);
+    return this.diff;
+  }
+
+  /** The row's key values are of the kinds and types the walk matches as `rowKey` does (see mergeableKeys). */
+  private plainKey(row: Row): boolean {
+    const columns = this.definition.primaryKey;
+    for (let column = 0; column < columns.length; column++) {
+      const type = keyType(row[columns[column] as string]);
+      if (type === null) return false;
+      if (this.types[column] === undefined) this.types[column] = type;
+      else if (this.types[column] !== type) return false;
+    }
+    return true;
+  }
 }
 
-/** The diff of two lists strictly ascending by primary key, in one merge walk (see `mergeableKeys`). */
-function mergeDiff(definition: DatasetDefinition, before: readonly Row[], after: readonly Row[]): RowsDiff {
-  const declared = Object.keys(definition.schema.shape);
-  const compare = compareByPrimaryKey(definition);
-  const diff: RowsDiff = { created: [], updated: [], deleted: [] };
-  let b = 0;
-  let a = 0;
-  while (b < before.length || a < after.length) {
-    const beforeRow = before[b];
-    const afterRow = after[a];
-    const order = beforeRow === undefined ? 1 : afterRow === undefined ? -1 : compare(beforeRow, afterRow);
-    if (order < 0) {
-      diff.deleted.push(beforeRow as Row);
-      b++;
-    } else if (order > 0) {
-      diff.created.push(afterRow as Row);
-      a++;
-    } else {
-      const changed = changedFields(declared, beforeRow as Row, afterRow as Row);
-      if (changed.length > 0)
-        diff.updated.push({
-          key: rowKey(definition, afterRow as Row),
-          before: beforeRow as Row,
-          after: afterRow as Row,
-          changed_fields: changed,
-        });
-      b++;
-      a++;
-    }
-  }
-  return diff;
+function keyType(value: unknown): 'string' | 'number' | null {
+  if (typeof value === 'string') return value.includes('|') ? null : 'string';
+  return typeof value === 'number' && Number.isFinite(value) ? 'number' : null;
 }
 
 /** The diff by a map of each side keyed by `rowKey`: any rows, in any order (a later duplicate key wins). */

@@ -5,7 +5,7 @@ import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { LakeConflictError, SourceDataError } from '../core/errors.ts';
 import { type Column, datasetColumns } from './columns.ts';
 import { type DataSource, versionDataPackage } from './datapackage.ts';
-import { diffRows } from './diff.ts';
+import { diffRows, diffWithVersion } from './diff.ts';
 import { CSV_MEDIA_TYPE, csvEditionPieces } from './formats/csv.ts';
 import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet } from './formats/parquet.ts';
@@ -21,13 +21,7 @@ import {
 } from './manifest.ts';
 import { canonicalJson, projectRow, type Row, rowsContentHash, sha256Hex, sortRows } from './rows.ts';
 import { getText, type LakeStore } from './store.ts';
-import {
-  committedVersionNumbers,
-  parseInstant,
-  readLatestPointer,
-  readManifest,
-  readVersionRows,
-} from './versions.ts';
+import { committedVersionNumbers, parseInstant, readLatestPointer, readManifest } from './versions.ts';
 
 /** Inputs of one publish besides the rows. Nothing here is read from the environment or the wall clock. */
 export interface PublishOptions {
@@ -264,8 +258,10 @@ export async function publishDataset(
       return { status: 'superseded', version: previous.version };
   }
 
-  const previousRows = previous === undefined ? [] : await readVersionRows(store, name, previous.version);
-  const diff = diffRows(definition, previousRows, sorted);
+  const diff =
+    previous === undefined
+      ? diffRows(definition, [], sorted)
+      : await diffWithVersion(store, definition, previous.version, sorted);
   const changes: ChangeSummary = {
     created: diff.created.length,
     updated: diff.updated.length,

@@ -96,6 +96,29 @@ export async function readLatest(store: LakeStore, name: string): Promise<Manife
 
 /** The rows of one committed version, read from its JSON edition. */
 export async function readVersionRows(store: LakeStore, name: string, version: number): Promise<Row[]> {
+  return (await readJsonEdition(store, name, version)) ?? [];
+}
+
+/**
+ * Hand each row of a committed version to `onRow` as its JSON edition streams past, keeping none: the reader for
+ * a merge against another version. Throws a TypeError when the edition is not one row per line (the caller then
+ * reads it with readVersionRows), and a LakeDamagedError when its bytes do not match the manifest.
+ */
+export async function forEachVersionRow(
+  store: LakeStore,
+  name: string,
+  version: number,
+  onRow: (row: Row) => void,
+): Promise<void> {
+  await readJsonEdition(store, name, version, onRow);
+}
+
+async function readJsonEdition(
+  store: LakeStore,
+  name: string,
+  version: number,
+  onRow?: (row: Row) => void,
+): Promise<Row[] | undefined> {
   const key = lakePaths.file(name, version, editionFileNames(name).json);
   if (!(await store.exists(lakePaths.manifest(name, version)))) {
     throw new RangeError(
@@ -121,7 +144,7 @@ export async function readVersionRows(store: LakeStore, name: string, version: n
     }
   };
   // The parse reads every byte even when it fails, so a damaged file is reported by its hash first.
-  const parsed = await parseJsonEditionStream(hashed()).then(
+  const parsed = await parseJsonEditionStream(hashed(), onRow).then(
     (rows) => ({ rows }),
     (error: unknown) => {
       // A read failure (disk, network) is not damage: let it through as it is.
@@ -131,12 +154,14 @@ export async function readVersionRows(store: LakeStore, name: string, version: n
   );
   const file = manifest.files.find((candidate) => candidate.name === editionFileNames(name).json);
   if (file !== undefined) assertDigest(store, key, hash.digest('hex'), size, file);
-  if ('error' in parsed)
+  if ('error' in parsed) {
+    if (onRow !== undefined) throw parsed.error;
     throw new LakeDamagedError(
       `${store.location}/${key} is not a JSON edition: ${describeError(parsed.error)}`,
       key,
       repairHint(key),
     );
+  }
   return parsed.rows;
 }
 

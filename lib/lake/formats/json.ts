@@ -48,9 +48,13 @@ const WHOLE_PARSE_LIMIT = 64 * 1024 * 1024;
 /**
  * Parse a JSON edition from its bytes as they stream, one row per line as `jsonEditionPieces` writes it, so no
  * string larger than a row is ever built. A small file in another layout (any JSON array) is parsed whole.
+ * With `onRow`, each row is handed over as it is read and none is kept (the result is then empty).
  */
-export async function parseJsonEditionStream(chunks: AsyncIterable<Uint8Array>): Promise<Row[]> {
-  const lines = new LineRows();
+export async function parseJsonEditionStream(
+  chunks: AsyncIterable<Uint8Array>,
+  onRow?: (row: Row) => void,
+): Promise<Row[]> {
+  const lines = new LineRows(onRow);
   const kept: Buffer[] = [];
   let size = 0;
   let carry: Buffer = Buffer.alloc(0);
@@ -68,7 +72,8 @@ export async function parseJsonEditionStream(chunks: AsyncIterable<Uint8Array>):
   }
   if (carry.length > 0 && lines.ok) lines.add(carry.toString('utf8'));
   if (lines.ok && lines.closed) return lines.rows;
-  if (size > WHOLE_PARSE_LIMIT)
+  // Rows already handed to `onRow` cannot be taken back: that caller reads the file again another way.
+  if (size > WHOLE_PARSE_LIMIT || onRow !== undefined)
     throw new TypeError('Expected the JSON edition to hold one row object per line between "[" and "]"');
   return parseJsonRows(Buffer.concat(kept).toString('utf8'));
 }
@@ -79,6 +84,8 @@ class LineRows {
   ok = true;
   closed = false;
   private opened = false;
+
+  constructor(private readonly onRow?: (row: Row) => void) {}
 
   add(line: string): void {
     if (this.closed) {
@@ -91,7 +98,9 @@ class LineRows {
       this.closed = true;
     } else if (line.startsWith('{')) {
       try {
-        this.rows.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Row);
+        const row = JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Row;
+        if (this.onRow) this.onRow(row);
+        else this.rows.push(row);
       } catch {
         // Not one row per line after all: the whole-file parse decides (and reports) below.
         this.ok = false;
