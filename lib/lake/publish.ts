@@ -5,7 +5,7 @@ import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { LakeConflictError, SourceDataError } from '../core/errors.ts';
 import { type Column, datasetColumns } from './columns.ts';
 import { type DataSource, versionDataPackage } from './datapackage.ts';
-import { diffRows, diffWithVersion } from './diff.ts';
+import { diffRows, diffWithVersion, mergeableKeys } from './diff.ts';
 import { CSV_MEDIA_TYPE, csvEditionPieces } from './formats/csv.ts';
 import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet } from './formats/parquet.ts';
@@ -55,19 +55,41 @@ export function jsonBytes(value: unknown): Uint8Array {
   return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * Validate every row with the schema and project it onto the schema's columns; keys must be unique. A bad row is
+ * reported before a later duplicate, and a duplicate before a later bad row, as one pass would.
+ */
 function validateRows(definition: DatasetDefinition, rows: readonly unknown[]): Row[] {
   const columns = Object.keys(definition.schema.shape);
-  const seen = new Map<string, number>();
-  return rows.map((row, index) => {
+  const projected: Row[] = [];
+  for (const [index, row] of rows.entries()) {
     const parsed = definition.schema.safeParse(row);
     if (!parsed.success) {
+      assertUniqueKeys(definition, projected);
       const issue = parsed.error.issues[0];
       throw new SourceDataError(
         `Dataset ${definition.name}: row ${index} does not match the schema: ${issue?.path.join('.') || '(row)'}: ${issue?.message ?? 'invalid'}; nothing was published`,
       );
     }
-    const projected = projectRow(columns, parsed.data as Row);
-    const key = rowKey(definition, projected);
+    projected.push(projectRow(columns, parsed.data as Row));
+  }
+  return projected;
+}
+
+/**
+ * The rows sorted by primary key, checked unique. Strictly ascending plain keys are unique without a set of every
+ * key (which a full-history dataset would make hundreds of MiB); otherwise the keyed check names the rows.
+ */
+function sortedUnique(definition: DatasetDefinition, rows: readonly Row[]): Row[] {
+  const sorted = sortRows(definition, rows);
+  if (mergeableKeys(definition, sorted) === null) assertUniqueKeys(definition, rows);
+  return sorted;
+}
+
+function assertUniqueKeys(definition: DatasetDefinition, rows: readonly Row[]): void {
+  const seen = new Map<string, number>();
+  for (const [index, row] of rows.entries()) {
+    const key = rowKey(definition, row);
     const first = seen.get(key);
     if (first !== undefined) {
       throw new SourceDataError(
@@ -75,8 +97,7 @@ function validateRows(definition: DatasetDefinition, rows: readonly unknown[]): 
       );
     }
     seen.set(key, index);
-    return projected;
-  });
+  }
 }
 
 /** The comparable part of a column's JSON Schema: descriptions and titles are documentation, not type. */
@@ -238,7 +259,7 @@ export async function publishDataset(
 ): Promise<PublishResult> {
   const name = definition.name;
   const columns = datasetColumns(definition);
-  const sorted = sortRows(definition, validateRows(definition, rows));
+  const sorted = sortedUnique(definition, validateRows(definition, rows));
   const asOf = parseInstant(options.asOf).toISOString();
   const createdAt = parseInstant(options.createdAt).toISOString();
   const schema = z.toJSONSchema(definition.schema) as Record<string, unknown>;
