@@ -20,7 +20,8 @@ export interface RowsDiff {
   deleted: Row[];
 }
 
-function changedFields(declared: readonly string[], before: Row, after: Row): string[] {
+/** Columns whose values differ: schema columns in order, then any extra columns sorted. */
+export function changedFields(declared: readonly string[], before: Row, after: Row): string[] {
   const extra: string[] = [];
   for (const column of Object.keys(before)) if (!declared.includes(column)) extra.push(column);
   for (const column of Object.keys(after))

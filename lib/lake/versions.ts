@@ -175,7 +175,8 @@ export function assertHash(
   assertDigest(store, key, sha256Hex(bytes), bytes.byteLength, expected);
 }
 
-function assertDigest(
+/** As assertHash, for a digest and size taken while the bytes streamed. */
+export function assertDigest(
   store: LakeStore,
   key: string,
   actual: string,
