@@ -1,9 +1,10 @@
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { diffByKey } from '../lib/feed/diff.ts';
+import { loadCommittedVersion } from '../lib/feed/publish-feed.ts';
 import { lakePaths } from '../lib/lake/manifest.ts';
 import { FolderLakeStore } from '../lib/lake/stores/folder.ts';
-import { readLatestPointer, readVersionRows } from '../lib/lake/versions.ts';
+import { readLatestPointer } from '../lib/lake/versions.ts';
 import { icsPopulationDataset } from '../lib/normalise/datasets.ts';
 import { peakRssBytes } from './memory.ts';
 
@@ -20,9 +21,10 @@ export interface DiffComparison {
 }
 
 /**
- * The keyed diff of the two newest `ics_population` versions: ours (read both JSON editions, `diffByKey`, one
- * JSON line per change as the feed writes them) against DuckDB's full outer join on the primary key over the two
- * Parquet editions, returning every changed row. Interleaved `runs` times in this process.
+ * The keyed diff of the two newest `ics_population` versions: ours as the feed loads and diffs a new version
+ * (`loadCommittedVersion`: the two JSON editions walked line against line), with one JSON line per change as the
+ * feed writes them, against DuckDB's full outer join on the primary key over the two Parquet editions, returning
+ * every changed row. Interleaved `runs` times in this process.
  */
 export async function compareWithDuckDb(lakeDir: string, runs: number): Promise<DiffComparison> {
   const store = new FolderLakeStore(lakeDir);
@@ -52,14 +54,16 @@ export async function compareWithDuckDb(lakeDir: string, runs: number): Promise<
   try {
     for (let run = 0; run < runs; run++) {
       let started = performance.now();
-      const before = await readVersionRows(store, name, older);
-      const after = await readVersionRows(store, name, newest);
-      const diff = diffByKey(definition, before, after);
+      const loaded = await loadCommittedVersion(store, definition, newest);
+      const diff = loaded.diffed?.changes ?? diffByKey(definition, loaded.previousRows, loaded.rows);
       let bytes = 0;
       for (const change of diff) bytes += JSON.stringify(change).length + 1;
       oursMs.push(performance.now() - started);
       changes = diff.length;
-      rows = [before.length, after.length];
+      rows = [
+        loaded.diffed?.previousRows ?? loaded.previousRows.length,
+        loaded.diffed?.rows ?? loaded.rows.length,
+      ];
       if (bytes === 0 && changes > 0) throw new Error('unreachable: changes serialise to bytes');
       started = performance.now();
       const reader = await connection.runAndReadAll(sql);

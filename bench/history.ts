@@ -83,7 +83,7 @@ function stageTargets(tenth: ReleaseMeasure, last: ReleaseMeasure): TargetCheck[
             ? 'acquire fetches one edition a month, but the raw-zone bookkeeping it reads and writes (source state, retained documents) grows with history'
             : stage === 'process'
               ? 'every run re-reads every retained GP edition (parsed/ cache), normalises the whole history, and publishes each changed dataset as a full new version: validate, hash, sort and render CSV, JSON and Parquet of every row, and diff against the whole previous version; all of it is linear in the history, not in the month'
-              : 'the feed reads the previous and the new version whole (JSON) and diffs them; the merge walk made the diff itself cheaper, but reading two full versions is linear in the history',
+              : 'the feed walks the previous and the new JSON editions line against line (unchanged lines are compared as bytes, not parsed), which is a scan of two whole versions: linear in the history; writing the events is per change',
       }),
     };
   });
@@ -122,7 +122,7 @@ function diffTarget(diff: DiffComparison): TargetCheck {
       reason:
         diff.changes !== diff.duckdbChanges
           ? 'the two diffs disagree on the number of changed rows'
-          : 'ours parses both JSON editions into row objects before the merge walk; DuckDB reads only the Parquet columns it needs, vectorised, in native threads',
+          : 'ours scans both JSON editions byte by byte in one JavaScript thread (parsing only changed lines); DuckDB reads only the Parquet columns it needs, vectorised, in native threads',
     }),
   };
 }
