@@ -64,8 +64,9 @@ export async function diffWithVersion(
   definition: DatasetDefinition,
   version: number,
   afterRows: readonly Row[],
+  afterKeyTypes?: KeyTypes | null,
 ): Promise<RowsDiff> {
-  const merge = new MergeDiff(definition, afterRows);
+  const merge = new MergeDiff(definition, afterRows, afterKeyTypes);
   if (merge.mergeable) {
     const streamed = await forEachVersionRow(store, definition.name, version, (row) => merge.push(row)).then(
       () => true,
@@ -119,11 +120,13 @@ class MergeDiff {
   private next = 0;
   private failed = false;
 
+  /** `afterTypes`: mergeableKeys of `after`, when the caller has it already (it is a pass over every row). */
   constructor(
     private readonly definition: DatasetDefinition,
     private readonly after: readonly Row[],
+    afterTypes?: KeyTypes | null,
   ) {
-    const types = mergeableKeys(definition, after);
+    const types = afterTypes === undefined ? mergeableKeys(definition, after) : afterTypes && [...afterTypes];
     this.mergeable = types !== null;
     this.types = types ?? [];
     this.declared = Object.keys(definition.schema.shape);

@@ -5,7 +5,7 @@ import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { LakeConflictError, SourceDataError } from '../core/errors.ts';
 import { type Column, datasetColumns } from './columns.ts';
 import { type DataSource, versionDataPackage } from './datapackage.ts';
-import { diffRows, diffWithVersion, mergeableKeys } from './diff.ts';
+import { diffRows, diffWithVersion, type KeyTypes, mergeableKeys } from './diff.ts';
 import { CSV_MEDIA_TYPE, csvEditionPieces } from './formats/csv.ts';
 import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet } from './formats/parquet.ts';
@@ -80,10 +80,14 @@ function validateRows(definition: DatasetDefinition, rows: readonly unknown[]): 
  * The rows sorted by primary key, checked unique. Strictly ascending plain keys are unique without a set of every
  * key (which a full-history dataset would make hundreds of MiB); otherwise the keyed check names the rows.
  */
-function sortedUnique(definition: DatasetDefinition, rows: readonly Row[]): Row[] {
+function sortedUnique(
+  definition: DatasetDefinition,
+  rows: readonly Row[],
+): { sorted: Row[]; keyTypes: KeyTypes | null } {
   const sorted = sortRows(definition, rows);
-  if (mergeableKeys(definition, sorted) === null) assertUniqueKeys(definition, rows);
-  return sorted;
+  const keyTypes = mergeableKeys(definition, sorted);
+  if (keyTypes === null) assertUniqueKeys(definition, rows);
+  return { sorted, keyTypes };
 }
 
 function assertUniqueKeys(definition: DatasetDefinition, rows: readonly Row[]): void {
@@ -259,7 +263,7 @@ export async function publishDataset(
 ): Promise<PublishResult> {
   const name = definition.name;
   const columns = datasetColumns(definition);
-  const sorted = sortedUnique(definition, validateRows(definition, rows));
+  const { sorted, keyTypes } = sortedUnique(definition, validateRows(definition, rows));
   const asOf = parseInstant(options.asOf).toISOString();
   const createdAt = parseInstant(options.createdAt).toISOString();
   const schema = z.toJSONSchema(definition.schema) as Record<string, unknown>;
@@ -282,7 +286,7 @@ export async function publishDataset(
   const diff =
     previous === undefined
       ? diffRows(definition, [], sorted)
-      : await diffWithVersion(store, definition, previous.version, sorted);
+      : await diffWithVersion(store, definition, previous.version, sorted, keyTypes);
   const changes: ChangeSummary = {
     created: diff.created.length,
     updated: diff.updated.length,
