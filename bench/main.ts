@@ -416,6 +416,8 @@ async function main(): Promise<void> {
   const targets: TargetCheck[] = [];
   const results: Record<string, unknown> = {};
   const started = performance.now();
+  // The commit measured is the one checked out when the run starts (a long run may see later commits land).
+  const commit = await gitCommit();
   try {
     if (wants('csv')) results.csv = await csvWorkload(work, options, targets);
     if (wants('acquire')) results.acquire = await acquireWorkload(work);
@@ -436,7 +438,7 @@ async function main(): Promise<void> {
   }
   printTable(results, targets);
   const run = {
-    commit: await gitCommit(),
+    commit,
     machine: machine(),
     options: { ...options, only: options.only ? [...options.only] : null },
     totalSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
