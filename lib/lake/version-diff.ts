@@ -43,30 +43,39 @@ async function walkLines(
   newer: number,
 ): Promise<{ diff: RowsDiff; previousRows: number; rows: number } | null> {
   const before = older === 0 ? LineCursor.empty() : await LineCursor.open(store, definition.name, older);
-  const after = await LineCursor.open(store, definition.name, newer);
-  const walk = new KeyedWalk(definition);
-  while (true) {
-    if (!before.ready) await before.fill();
-    if (!after.ready) await after.fill();
-    const left = before.line;
-    const right = after.line;
-    if (left === undefined && right === undefined) break;
-    if (left !== undefined && right !== undefined && left.equals(right)) {
-      before.advance();
-      after.advance();
-      continue;
+  const after = await LineCursor.open(store, definition.name, newer).catch(async (error: unknown) => {
+    await before.close();
+    throw error;
+  });
+  try {
+    const walk = new KeyedWalk(definition);
+    while (true) {
+      if (!before.ready) await before.fill();
+      if (!after.ready) await after.fill();
+      const left = before.line;
+      const right = after.line;
+      if (left === undefined && right === undefined) break;
+      if (left !== undefined && right !== undefined && left.equals(right)) {
+        before.advance();
+        after.advance();
+        continue;
+      }
+      const step = walk.step(
+        left === undefined ? undefined : before.row(),
+        right === undefined ? undefined : after.row(),
+      );
+      if (step === null) return null;
+      if (step <= 0) before.advance();
+      if (step >= 0) after.advance();
     }
-    const step = walk.step(
-      left === undefined ? undefined : before.row(),
-      right === undefined ? undefined : after.row(),
-    );
-    if (step === null) return null;
-    if (step <= 0) before.advance();
-    if (step >= 0) after.advance();
+    before.verify();
+    after.verify();
+    return { diff: walk.diff, previousRows: before.rows, rows: after.rows };
+  } finally {
+    // Release the files (or connections) when the walk stops early; a finished stream closes itself.
+    await before.close();
+    await after.close();
   }
-  await before.verify();
-  await after.verify();
-  return { diff: walk.diff, previousRows: before.rows, rows: after.rows };
 }
 
 /** The merge by key of the lines that differ; null when a key cannot be matched as `rowKey` would. */
@@ -139,7 +148,7 @@ class LineCursor {
 
   private constructor(
     private readonly chunks: AsyncIterator<Uint8Array> | undefined,
-    private readonly where: { store: LakeStore; key: string; expected?: { sha256: string; bytes: number } },
+    private readonly where: { store?: LakeStore; key: string; expected?: { sha256: string; bytes: number } },
   ) {
     if (chunks === undefined) {
       this.done = true;
@@ -149,7 +158,7 @@ class LineCursor {
   }
 
   static empty(): LineCursor {
-    return new LineCursor(undefined, { store: undefined as unknown as LakeStore, key: '' });
+    return new LineCursor(undefined, { key: '' });
   }
 
   static async open(store: LakeStore, name: string, version: number): Promise<LineCursor> {
@@ -211,13 +220,18 @@ class LineCursor {
   }
 
   /** After the last line: the edition was complete and its bytes are the ones the manifest committed. */
-  async verify(): Promise<void> {
+  verify(): void {
     if (this.chunks === undefined) return;
     if (!this.closed) throw this.damaged('it ends before its closing "]"');
     // A mismatch is damage, whatever the layout: report it as the whole-version reader does.
-    const { expected } = this.where;
-    if (expected)
-      assertDigest(this.where.store, this.where.key, this.hash.digest('hex'), this.size, expected);
+    const { store, key, expected } = this.where;
+    if (expected && store) assertDigest(store, key, this.hash.digest('hex'), this.size, expected);
+  }
+
+  /** Stop reading: destroys the underlying stream if it is still open. */
+  async close(): Promise<void> {
+    if (!this.done) await this.chunks?.return?.();
+    this.done = true;
   }
 
   private cut(text: Buffer): void {
