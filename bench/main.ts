@@ -2,38 +2,35 @@
  * `npm run bench`: the performance benchmark of issue 8. Not part of `npm test`. Prints a table and writes
  * bench/results.json. Options: --runs N (timed repetitions, default 3), --sizes 1,2,4, --replay-runs N (default 1),
  * --only csv,acquire,replay,noop,feed,lambdas,durability,startup.
+ * --only csv,acquire,replay,noop,feed,lambdas,durability,history, --releases N (history: the first N monthly
+ * releases, default all 164). The history workload (issue 15) runs only when named in --only: it takes hours.
  */
 import { execFile } from 'node:child_process';
 import { cpSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, freemem, tmpdir, totalmem } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { measureAcquireMemory } from './acquire-memory.ts';
 import { runChild } from './child.ts';
 import { generateSingAgeFile, loadPractices } from './generate.ts';
+import { type HistoryRun, historyTable, historyTargets, runHistoryChild } from './history.ts';
+import { monthlyReleases } from './history-releases.ts';
 import { measureLambdaBundles } from './lambdas.ts';
 import { durabilityCost, instrumentedReplay, noOpRerun, timeCliReplay } from './replay.ts';
 import { measureStartup, type StartupResult } from './startup.ts';
 import { formatSummary, MB, MiB, type Summary, summarise } from './stats.ts';
+import type { TargetCheck } from './targets.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
-
-/** One target of issue 8 and whether this run met it. */
-interface TargetCheck {
-  workload: string;
-  target: string;
-  measured: string;
-  met: boolean;
-  /** Why it was missed (only when missed). */
-  reason?: string;
-}
 
 interface Options {
   runs: number;
   sizes: number[];
   replayRuns: number;
   only: Set<string> | null;
+  /** History workload: how many monthly releases to run, from April 2013. */
+  releases: number;
 }
 
 function parseOptions(argv: readonly string[]): Options {
@@ -47,6 +44,7 @@ function parseOptions(argv: readonly string[]): Options {
     sizes: (value('--sizes') ?? '1,2,4').split(',').map(Number),
     replayRuns: Number(value('--replay-runs') ?? 1),
     only: only === undefined ? null : new Set(only.split(',')),
+    releases: Number(value('--releases') ?? monthlyReleases().length),
   };
 }
 
@@ -318,6 +316,13 @@ async function startupWorkload(options: Options, targets: TargetCheck[]): Promis
   return startup;
 }
 
+async function historyWorkload(work: string, options: Options, targets: TargetCheck[]) {
+  log(`history: ${options.releases} monthly GP releases, one run each, in a fresh process`);
+  const run = await runHistoryChild(path.join(work, 'history'), options.releases);
+  targets.push(...historyTargets(run));
+  return run;
+}
+
 function printTable(results: Record<string, unknown>, targets: readonly TargetCheck[]): void {
   const out = (line = '') => process.stdout.write(`${line}\n`);
   const csv = results.csv as Awaited<ReturnType<typeof csvWorkload>> | undefined;
@@ -393,6 +398,8 @@ function printTable(results: Record<string, unknown>, targets: readonly TargetCh
       `7. CLI start-up: --version ${formatSummary(startup.versionMs, 0, ' ms')}, --help ${formatSummary(startup.helpMs, 0, ' ms')}, node -e 0 ${formatSummary(startup.bareNodeMs, 0, ' ms')}; ratio ${formatSummary(startup.versionOverNode, 2)}; the sources through tsx ${formatSummary(startup.throughTsxMs, 0, ' ms')}`,
     );
   }
+  const history = results.history as HistoryRun | undefined;
+  if (history) for (const line of historyTable(history)) out(line);
   out();
   out('Targets');
   for (const target of targets) {
@@ -410,6 +417,32 @@ function scale(summary: Summary, factor: number): Summary {
   };
 }
 
+/**
+ * A run of some workloads (--only) replaces only their results and targets in bench/results.json, so a long
+ * history run does not erase the figures of the others; `partialRuns` records each such run.
+ */
+async function mergedResults(
+  file: string,
+  run: Record<string, unknown>,
+  results: Record<string, unknown>,
+  targets: readonly TargetCheck[],
+) {
+  const previous = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as {
+    results?: Record<string, unknown>;
+    targets?: TargetCheck[];
+    partialRuns?: unknown[];
+    [key: string]: unknown;
+  };
+  const replaced = new Set(Object.keys(results));
+  return {
+    ...previous,
+    schema: 'ics-lake/bench/v1',
+    results: { ...previous.results, ...results },
+    targets: [...(previous.targets ?? []).filter((t) => !replaced.has(t.workload)), ...targets],
+    partialRuns: [...(previous.partialRuns ?? []), { ...run, workloads: [...replaced] }],
+  };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const wants = (name: string) => options.only === null || options.only.has(name);
@@ -417,6 +450,8 @@ async function main(): Promise<void> {
   const targets: TargetCheck[] = [];
   const results: Record<string, unknown> = {};
   const started = performance.now();
+  // The commit measured is the one checked out when the run starts (a long run may see later commits land).
+  const commit = await gitCommit();
   try {
     if (wants('csv')) results.csv = await csvWorkload(work, options, targets);
     if (wants('acquire')) results.acquire = await acquireWorkload(work);
@@ -432,20 +467,23 @@ async function main(): Promise<void> {
     if (wants('durability')) results.durability = await durabilityWorkload(work, options);
     if (wants('lambdas')) results.lambdas = await lambdaWorkload(options, targets);
     if (wants('startup')) results.startup = await startupWorkload(options, targets);
+    if (options.only?.has('history')) results.history = await historyWorkload(work, options, targets);
   } finally {
     await rm(work, { recursive: true, force: true });
   }
   printTable(results, targets);
-  const document = {
-    schema: 'ics-lake/bench/v1',
-    commit: await gitCommit(),
+  const run = {
+    commit,
     machine: machine(),
     options: { ...options, only: options.only ? [...options.only] : null },
     totalSeconds: Number(((performance.now() - started) / 1000).toFixed(1)),
-    results,
-    targets,
   };
-  await writeFile(path.join(projectRoot, 'bench', 'results.json'), `${JSON.stringify(document, null, 2)}\n`);
+  const file = path.join(projectRoot, 'bench', 'results.json');
+  const document =
+    options.only === null
+      ? { schema: 'ics-lake/bench/v1', ...run, results, targets }
+      : await mergedResults(file, run, results, targets);
+  await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
   process.stdout.write('\nwrote bench/results.json\n');
 }
 

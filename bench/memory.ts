@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 
 /** This process's peak resident set size in bytes: VmHWM from /proc, else the kernel's maxRSS. */
 export function peakRssBytes(): number {
@@ -9,4 +9,16 @@ export function peakRssBytes(): number {
     // Not Linux: fall through.
   }
   return process.resourceUsage().maxRSS * 1024;
+}
+
+/**
+ * Start a new peak-RSS window: on Linux, writing 5 to /proc/self/clear_refs resets VmHWM to the current RSS, so
+ * peakRssBytes() then gives the peak since this call. Elsewhere the peak stays the process's.
+ */
+export function resetPeakRss(): void {
+  try {
+    writeFileSync('/proc/self/clear_refs', '5');
+  } catch {
+    // Not Linux, or not permitted: peaks stay cumulative.
+  }
 }

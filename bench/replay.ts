@@ -9,8 +9,9 @@ import { type PipelineStage, runPipeline } from '../lib/pipeline/run.ts';
 import { runReportKey } from '../lib/pipeline/run-report.ts';
 import { createFetcher } from '../lib/sources/fetch.ts';
 import { startSnapshotServer } from '../lib/sources/snapshot-server.ts';
-import { listSnapshots } from '../lib/sources/snapshots.ts';
+import { listSnapshots, resolveSnapshot } from '../lib/sources/snapshots.ts';
 import { CountingLakeStore } from './counting-store.ts';
+import { peakRssBytes, resetPeakRss } from './memory.ts';
 
 const projectRoot = fileURLToPath(new URL('..', import.meta.url));
 
@@ -57,16 +58,24 @@ export async function instrumentedReplay(lakeDir: string): Promise<SnapshotTimin
   return timings;
 }
 
-/** The default stages, each recording its wall time into `stageMs`. */
-function timedStages(stageMs: Record<string, number>): PipelineStage[] {
+/**
+ * The default stages, each recording its wall time into `stageMs` and, when `stagePeakRss` is given, the peak RSS
+ * of this process while it ran (a new peak window per stage, as each stage is its own Lambda on AWS).
+ */
+export function timedStages(
+  stageMs: Record<string, number>,
+  stagePeakRss?: Record<string, number>,
+): PipelineStage[] {
   return createDefaultStages().map((stage) => ({
     ...stage,
     run: async (context) => {
+      if (stagePeakRss) resetPeakRss();
       const started = performance.now();
       try {
         return await stage.run(context);
       } finally {
         stageMs[stage.name] = performance.now() - started;
+        if (stagePeakRss) stagePeakRss[stage.name] = peakRssBytes();
       }
     },
   }));
@@ -86,9 +95,9 @@ export interface NoOpRun {
   status: string;
 }
 
-/** Rerun the newest snapshot over `lakeDir` (already replayed), counting requests and writes. */
-export async function noOpRerun(lakeDir: string, runId: string): Promise<NoOpRun> {
-  const newest = listSnapshots('snapshots').at(-1);
+/** Rerun a snapshot (default: the newest bundled) over `lakeDir`, which already holds it, counting requests and writes. */
+export async function noOpRerun(lakeDir: string, runId: string, snapshotDir?: string): Promise<NoOpRun> {
+  const newest = snapshotDir === undefined ? listSnapshots('snapshots').at(-1) : resolveSnapshot(snapshotDir);
   if (newest === undefined) throw new RangeError('no bundled snapshots');
   const server = await startSnapshotServer({ dir: newest.dir });
   const fetcher = createFetcher({ mode: 'snapshot', snapshotPort: server.port });

@@ -1,4 +1,5 @@
 import type { DatasetDefinition } from '../core/dataset.ts';
+import type { LineObserver } from '../lake/version-diff.ts';
 import type { Row, RowChange } from './diff.ts';
 import {
   type ChangeEvent,
@@ -37,12 +38,24 @@ export interface PopulationTotal {
   value: number;
 }
 
-/** What the version adds about one ICS: its row changes and its rows on either side. */
+/**
+ * One ICS on one side of a version: how many rows it has and its all-sexes, all-ages rows (the totals an event
+ * reports). Enough for the event, and small: a full-history version never has to be held to announce a month.
+ */
+export interface IcsSide {
+  rows: number;
+  totals: Row[];
+}
+
+/** Every ICS on one side of a version, by ICS code ('' for rows without one). */
+export type PopulationProfile = Map<string, IcsSide>;
+
+/** What the version adds about one ICS: its row changes and the ICS on either side (undefined: no rows there). */
 export interface IcsPopulationChange {
   icsCode: string;
   changes: readonly RowChange[];
-  previousRows: readonly Row[];
-  rows: readonly Row[];
+  previous: IcsSide | undefined;
+  current: IcsSide | undefined;
 }
 
 /** Where the version lives: its manifest and files, for the events' `summary`. */
@@ -95,27 +108,82 @@ function groupByIcs<Item>(items: readonly Item[], codeOf: (item: Item) => unknow
   return grouped;
 }
 
-/** The row changes of a version grouped by ICS, with each ICS's rows before and after, in ICS code order. */
+/** The row changes of a version grouped by ICS, with each ICS's profile before and after, in ICS code order. */
 export function changesByIcs(
   changes: readonly RowChange[],
-  previousRows: readonly Row[],
-  rows: readonly Row[],
+  before: PopulationProfile,
+  after: PopulationProfile,
 ): IcsPopulationChange[] {
   const changesOf = groupByIcs(changes, (change) => (change.after ?? change.before)?.ics_code);
-  const before = groupByIcs(previousRows, (row) => row.ics_code);
-  const after = groupByIcs(rows, (row) => row.ics_code);
   return [...changesOf.keys()].sort().map((icsCode) => ({
     icsCode,
     changes: changesOf.get(icsCode) ?? [],
-    previousRows: before.get(icsCode) ?? [],
-    rows: after.get(icsCode) ?? [],
+    previous: before.get(icsCode),
+    current: after.get(icsCode),
   }));
 }
 
+function addToProfile(profile: PopulationProfile, icsCode: string, total: (() => Row) | undefined): void {
+  let side = profile.get(icsCode);
+  if (side === undefined) {
+    side = { rows: 0, totals: [] };
+    profile.set(icsCode, side);
+  }
+  side.rows += 1;
+  if (total !== undefined) side.totals.push(total());
+}
+
+/** The profile of a version's rows, when they are in memory. */
+export function profileOfRows(rows: readonly Row[]): PopulationProfile {
+  const profile: PopulationProfile = new Map();
+  for (const row of rows)
+    addToProfile(profile, textOf(row.ics_code) ?? '', isAllAgesTotal(row) ? () => row : undefined);
+  return profile;
+}
+
+const LINE_PREFIX = Buffer.from('{"ics_code":"');
+const QUOTE = 0x22;
+const ALL_AGES = Buffer.from('"sex":"ALL","age_band":"ALL"');
+
+/**
+ * Profiles of both sides built from the lines a version diff walks past (diffVersions' `observe`): the ICS code
+ * is read from the line's leading `{"ics_code":"…"` and only all-ages lines are parsed, so a full-history
+ * version costs a byte scan. A line laid out otherwise (or a row handed over without its line) is parsed.
+ */
+export class PopulationProfiler implements LineObserver {
+  readonly before: PopulationProfile = new Map();
+  readonly after: PopulationProfile = new Map();
+
+  reset(): void {
+    this.before.clear();
+    this.after.clear();
+  }
+
+  line(side: 'before' | 'after', line: Buffer | undefined, row: () => Row): void {
+    const profile = side === 'before' ? this.before : this.after;
+    const code = line === undefined ? undefined : leadingIcsCode(line);
+    if (code === undefined) {
+      const parsed = row();
+      addToProfile(profile, textOf(parsed.ics_code) ?? '', isAllAgesTotal(parsed) ? () => parsed : undefined);
+      return;
+    }
+    addToProfile(profile, code, (line as Buffer).includes(ALL_AGES) ? row : undefined);
+  }
+}
+
+/** The ICS code a JSON edition line starts with, or undefined when the line is not laid out that way. */
+function leadingIcsCode(line: Buffer): string | undefined {
+  if (line.compare(LINE_PREFIX, 0, LINE_PREFIX.length, 0, LINE_PREFIX.length) !== 0) return undefined;
+  const end = line.indexOf(QUOTE, LINE_PREFIX.length);
+  if (end === -1) return undefined;
+  const code = line.toString('utf8', LINE_PREFIX.length, end);
+  return code.includes('\\') ? undefined : code;
+}
+
 /** The totals of the series (measure and basis) that have changed rows, from one side's rows. */
-function totalsSide(icsCode: string, rows: readonly Row[], series: ReadonlySet<string>): Row | null {
-  if (rows.length === 0) return null;
-  const totals = [...newestTotals(rows)]
+function totalsSide(icsCode: string, side: IcsSide | undefined, series: ReadonlySet<string>): Row | null {
+  if (side === undefined || side.rows === 0) return null;
+  const totals = [...newestTotals(side.totals)]
     .filter(([key]) => series.has(key))
     .sort(([a], [b]) => (a < b ? -1 : 1));
   return { ics_code: icsCode, totals: totals.map(([, total]) => total) };
@@ -155,8 +223,8 @@ function changedColumns(definition: DatasetDefinition, changes: readonly RowChan
 }
 
 function icsOp(change: IcsPopulationChange): Exclude<ChangeOp, 'published'> {
-  if (change.previousRows.length === 0) return 'created';
-  if (change.rows.length === 0) return 'deleted';
+  if ((change.previous?.rows ?? 0) === 0) return 'created';
+  if ((change.current?.rows ?? 0) === 0) return 'deleted';
   return 'updated';
 }
 
@@ -166,15 +234,15 @@ function icsSummary(
   series: ReadonlySet<string>,
   refs: PopulationVersionRefs,
 ): PublishedSummary {
-  const before = newestTotals(change.previousRows);
-  const after = newestTotals(change.rows);
+  const before = newestTotals(change.previous?.totals ?? []);
+  const after = newestTotals(change.current?.totals ?? []);
   const clauses = [...series].sort().map((key) => totalClause(key, before.get(key), after.get(key)));
   const count = (op: RowChange['op']) => change.changes.filter((row) => row.op === op).length;
   const sources = [
     ...new Set(change.changes.flatMap((row) => safeHttpUrl((row.after ?? row.before)?.source_url) ?? [])),
   ].sort();
   return {
-    rows: change.rows.length,
+    rows: change.current?.rows ?? 0,
     created: count('created'),
     updated: count('updated'),
     deleted: count('deleted'),
@@ -207,8 +275,8 @@ export function populationChangeEvent(
     version,
     key: change.icsCode,
     op,
-    before: totalsSide(change.icsCode, change.previousRows, series),
-    after: totalsSide(change.icsCode, change.rows, series),
+    before: totalsSide(change.icsCode, change.previous, series),
+    after: totalsSide(change.icsCode, change.current, series),
     changed_fields: changedColumns(definition, change.changes),
     summary: icsSummary(change, series, refs),
   };
@@ -231,9 +299,10 @@ export function populationChangeEvent(
 /** One event per ICS whose population rows changed in a version, in ICS code order. */
 export function populationChangeEvents(
   changes: readonly RowChange[],
-  previousRows: readonly Row[],
-  rows: readonly Row[],
+  profiles: { before: PopulationProfile; after: PopulationProfile },
   context: PopulationEventContext,
 ): ChangeEvent[] {
-  return changesByIcs(changes, previousRows, rows).map((change) => populationChangeEvent(change, context));
+  return changesByIcs(changes, profiles.before, profiles.after).map((change) =>
+    populationChangeEvent(change, context),
+  );
 }

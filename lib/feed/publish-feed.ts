@@ -1,7 +1,8 @@
 import type { DatasetDefinition } from '../core/dataset.ts';
 import { UncommittedVersionError } from '../core/errors.ts';
 import type { LakeStore } from '../lake/store.ts';
-import { diffByKey, type Row, type RowChange } from './diff.ts';
+import { diffVersions } from '../lake/version-diff.ts';
+import { changesOf, diffByKey, type Row, type RowChange } from './diff.ts';
 import {
   type ChangeEvent,
   changeEventJsonSchema,
@@ -26,7 +27,13 @@ import {
   writeFeedIndex,
 } from './feed-files.ts';
 import { type Notifier, notifyPending } from './notify.ts';
-import { POPULATION_DATASET, populationChangeEvents } from './population-events.ts';
+import {
+  POPULATION_DATASET,
+  type PopulationProfile,
+  PopulationProfiler,
+  populationChangeEvents,
+  profileOfRows,
+} from './population-events.ts';
 import { latestCoveragePercent, summariseVersion } from './summary.ts';
 import { ATOM_KEY, JSON_FEED_KEY, renderAtom, renderJsonFeed, safeHttpUrl } from './syndication.ts';
 import { latestVersion, manifestKey, readVersionRows, versionAsOf, versionPrefix } from './version-rows.ts';
@@ -37,11 +44,23 @@ export interface CommittedVersion {
   version: number;
   /** The version's `as_of` (ISO date-time): the events' `time`. */
   asOf: string;
-  /** Rows of the previous version (`[]` for v1). */
+  /** Rows of the previous version (`[]` for v1; also `[]` when `diffed` is given). */
   previousRows: readonly Row[];
+  /** The version's rows (`[]` when `diffed` is given). */
   rows: readonly Row[];
   /** Lake key of the version's manifest; verified to exist before any event is written. */
   manifestKey: string;
+  /**
+   * The changes, already found by walking the two versions' editions (see loadCommittedVersion), with the row
+   * counts: set for datasets the feed does not need whole, so a full-history version is never held in memory.
+   */
+  diffed?: {
+    changes: readonly RowChange[];
+    rows: number;
+    previousRows: number;
+    /** For `ics_population`: each ICS's row count and totals on both sides, taken as the diff walked past. */
+    populationProfiles?: { before: PopulationProfile; after: PopulationProfile };
+  };
 }
 
 /** Options for writing the feed. */
@@ -144,7 +163,11 @@ function changeEvents(
     return changes.flatMap((change) =>
       rowChangeEvents(definition, version, asOf, change, { ...options, ...lookups }),
     );
-  return populationChangeEvents(changes, committed.previousRows, committed.rows, {
+  const profiles = committed.diffed?.populationProfiles ?? {
+    before: profileOfRows(committed.previousRows),
+    after: profileOfRows(committed.rows),
+  };
+  return populationChangeEvents(changes, profiles, {
     definition,
     version,
     asOf,
@@ -161,7 +184,8 @@ async function eventsForVersion(
   options: FeedWriteOptions,
 ): Promise<ChangeEvent[]> {
   const { definition, version, asOf } = committed;
-  const changes = diffByKey(definition, committed.previousRows, committed.rows);
+  const changes = committed.diffed?.changes ?? diffByKey(definition, committed.previousRows, committed.rows);
+  const rowCount = committed.diffed?.rows ?? committed.rows.length;
   const files = (await store.list(versionPrefix(definition.name, version))).map((object) => object.key);
   const rowEvents = changeEvents(committed, changes, files, lookups, options);
   const sources = [
@@ -171,7 +195,7 @@ async function eventsForVersion(
   ].sort();
   const coverage = definition.name === 'ics' ? coverageAt(batch, asOf) : undefined;
   const summary: PublishedSummary = {
-    rows: committed.rows.length,
+    rows: rowCount,
     created: changes.filter((change) => change.op === 'created').length,
     updated: changes.filter((change) => change.op === 'updated').length,
     deleted: changes.filter((change) => change.op === 'deleted').length,
@@ -179,8 +203,9 @@ async function eventsForVersion(
       dataset: definition.name,
       version,
       changes,
-      rowCount: committed.rows.length,
+      rowCount,
       previousRows: committed.previousRows,
+      previousRowCount: committed.diffed?.previousRows ?? committed.previousRows.length,
       rows: committed.rows,
       ...(coverage === undefined ? {} : { coverage }),
     }),
@@ -312,19 +337,43 @@ export async function findVersionsMissingFromFeed(
   return missing;
 }
 
-/** Load what `writeFeedForVersions` needs for a committed version: its as_of, its rows and the previous rows. */
+/** Datasets whose rows the feed reads whole: region and lineage lookups, coverage and the ics summary. */
+const READ_WHOLE = new Set(['ics', 'ics_lineage', 'ics_coverage']);
+
+/**
+ * Load what `writeFeedForVersions` needs for a committed version: its as_of and its rows and the previous rows,
+ * or, for datasets the feed does not need whole, only the changes between the two (walked line against line).
+ */
 export async function loadCommittedVersion(
   store: LakeStore,
   definition: DatasetDefinition,
   version: number,
 ): Promise<CommittedVersion> {
-  return {
+  const common = {
     definition,
     version,
     asOf: await versionAsOf(store, definition.name, version),
-    previousRows: await readVersionRows(store, definition.name, version - 1),
-    rows: await readVersionRows(store, definition.name, version),
     manifestKey: manifestKey(definition.name, version),
+  };
+  if (READ_WHOLE.has(definition.name))
+    return {
+      ...common,
+      previousRows: await readVersionRows(store, definition.name, version - 1),
+      rows: await readVersionRows(store, definition.name, version),
+    };
+  if (version > 1) await versionAsOf(store, definition.name, version - 1);
+  const profiler = definition.name === POPULATION_DATASET ? new PopulationProfiler() : undefined;
+  const walked = await diffVersions(store, definition, version - 1, version, profiler);
+  return {
+    ...common,
+    previousRows: [],
+    rows: [],
+    diffed: {
+      changes: changesOf(definition, walked.diff),
+      rows: walked.rows,
+      previousRows: walked.previousRows,
+      ...(profiler && { populationProfiles: { before: profiler.before, after: profiler.after } }),
+    },
   };
 }
 

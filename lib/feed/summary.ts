@@ -104,6 +104,8 @@ export interface VersionSummaryInput {
   changes: readonly RowChange[];
   rowCount: number;
   previousRows: readonly Row[];
+  /** Rows of the previous version, when `previousRows` was not read (a dataset diffed as it streamed). */
+  previousRowCount?: number;
   rows: readonly Row[];
   /** Coverage before and after, when an `ics_coverage` version was committed in the same run. */
   coverage?: { before: number | undefined; after: number | undefined };
@@ -119,13 +121,14 @@ function coverageClause(coverage: VersionSummaryInput['coverage']): string | und
 /** One sentence telling a reader what changed in a dataset version (plain text, unescaped). */
 export function summariseVersion(input: VersionSummaryInput): string {
   const clauses: string[] = [];
-  if (input.previousRows.length === 0 && input.dataset === 'ics') {
+  const first = (input.previousRowCount ?? input.previousRows.length) === 0;
+  if (first && input.dataset === 'ics') {
     const designated = input.rows.filter((row) => row.status === 'ics' || row.status === 'icb').length;
     const statutory = input.rows.filter((row) => row.status === 'icb').length;
     clauses.push(
       `first version of ics: ${input.rowCount} systems, ${designated} designated, ${statutory} statutory`,
     );
-  } else if (input.previousRows.length === 0 && input.changes.every((change) => change.op === 'created')) {
+  } else if (first && input.changes.every((change) => change.op === 'created')) {
     clauses.push(
       `first version of ${input.dataset}: ${input.rowCount} ${input.rowCount === 1 ? 'row' : 'rows'}`,
     );

@@ -13,13 +13,6 @@ export const latestPaths = {
   marker: (name: string) => `datasets/${name}/latest/manifest.json`,
 };
 
-/** One edition to copy: its file name, media type and bytes (in memory) or lake key (streamed). */
-export interface LatestEdition {
-  name: string;
-  mediaType: string;
-  body: Uint8Array;
-}
-
 /** Whether `latest/manifest.json` already equals the newest version's manifest (one small read). */
 export async function latestFilesCurrent(
   store: LakeStore,
@@ -28,20 +21,6 @@ export async function latestFilesCurrent(
 ): Promise<boolean> {
   const marker = await store.get(latestPaths.marker(name));
   return marker !== undefined && Buffer.from(marker).equals(Buffer.from(manifestBytes));
-}
-
-/** Write the copies of a version just committed, from the bytes publish already holds; the marker goes last. */
-export async function writeLatestFiles(
-  store: LakeStore,
-  manifest: Manifest,
-  editions: readonly LatestEdition[],
-  manifestBytes: Uint8Array,
-): Promise<void> {
-  const name = manifest.dataset;
-  for (const edition of editions) {
-    await store.put(latestPaths.file(name, edition.name), edition.body, { contentType: edition.mediaType });
-  }
-  await store.put(latestPaths.marker(name), manifestBytes, { contentType: 'application/json' });
 }
 
 /**

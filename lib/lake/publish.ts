@@ -1,13 +1,15 @@
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { LakeConflictError, SourceDataError } from '../core/errors.ts';
-import { datasetColumns } from './columns.ts';
+import { type Column, datasetColumns } from './columns.ts';
 import { type DataSource, versionDataPackage } from './datapackage.ts';
-import { diffRows } from './diff.ts';
-import { CSV_MEDIA_TYPE, renderCsv } from './formats/csv.ts';
-import { JSON_MEDIA_TYPE, renderJson } from './formats/json.ts';
+import { diffRows, diffWithVersion, type KeyTypes, mergeableKeys } from './diff.ts';
+import { CSV_MEDIA_TYPE, csvEditionPieces } from './formats/csv.ts';
+import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet } from './formats/parquet.ts';
-import { refreshLatestFiles, writeLatestFiles } from './latest-files.ts';
+import { refreshLatestFiles } from './latest-files.ts';
 import {
   type ChangeSummary,
   editionFileNames,
@@ -20,13 +22,7 @@ import {
 } from './manifest.ts';
 import { canonicalJson, projectRow, type Row, rowsContentHash, sha256Hex, sortRows } from './rows.ts';
 import type { LakeStore } from './store.ts';
-import {
-  committedVersionNumbers,
-  parseInstant,
-  readLatestPointer,
-  readManifest,
-  readVersionRows,
-} from './versions.ts';
+import { committedVersionNumbers, parseInstant, readLatestPointer, readManifest } from './versions.ts';
 
 /** Inputs of one publish besides the rows. Nothing here is read from the environment or the wall clock. */
 export interface PublishOptions {
@@ -60,19 +56,45 @@ export function jsonBytes(value: unknown): Uint8Array {
   return encoder.encode(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/**
+ * Validate every row with the schema and project it onto the schema's columns; keys must be unique. A bad row is
+ * reported before a later duplicate, and a duplicate before a later bad row, as one pass would.
+ */
 function validateRows(definition: DatasetDefinition, rows: readonly unknown[]): Row[] {
   const columns = Object.keys(definition.schema.shape);
-  const seen = new Map<string, number>();
-  return rows.map((row, index) => {
+  const projected: Row[] = [];
+  for (const [index, row] of rows.entries()) {
     const parsed = definition.schema.safeParse(row);
     if (!parsed.success) {
+      assertUniqueKeys(definition, projected);
       const issue = parsed.error.issues[0];
       throw new SourceDataError(
         `Dataset ${definition.name}: row ${index} does not match the schema: ${issue?.path.join('.') || '(row)'}: ${issue?.message ?? 'invalid'}; nothing was published`,
       );
     }
-    const projected = projectRow(columns, parsed.data as Row);
-    const key = rowKey(definition, projected);
+    projected.push(projectRow(columns, parsed.data as Row));
+  }
+  return projected;
+}
+
+/**
+ * The rows sorted by primary key, checked unique. Strictly ascending plain keys are unique without a set of every
+ * key (which a full-history dataset would make hundreds of MiB); otherwise the keyed check names the rows.
+ */
+function sortedUnique(
+  definition: DatasetDefinition,
+  rows: readonly Row[],
+): { sorted: Row[]; keyTypes: KeyTypes | null } {
+  const sorted = sortRows(definition, rows);
+  const keyTypes = mergeableKeys(definition, sorted);
+  if (keyTypes === null) assertUniqueKeys(definition, rows);
+  return { sorted, keyTypes };
+}
+
+function assertUniqueKeys(definition: DatasetDefinition, rows: readonly Row[]): void {
+  const seen = new Map<string, number>();
+  for (const [index, row] of rows.entries()) {
+    const key = rowKey(definition, row);
     const first = seen.get(key);
     if (first !== undefined) {
       throw new SourceDataError(
@@ -80,8 +102,7 @@ function validateRows(definition: DatasetDefinition, rows: readonly unknown[]): 
       );
     }
     seen.set(key, index);
-    return projected;
-  });
+  }
 }
 
 /** The comparable part of a column's JSON Schema: descriptions and titles are documentation, not type. */
@@ -159,6 +180,75 @@ async function repairLatest(store: LakeStore, name: string, latest: Manifest): P
   await refreshLatestFiles(store, latest, manifestBytes);
 }
 
+/** What a written edition file weighs: its manifest entry's hash and size. */
+interface WrittenEdition {
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Write a text edition piece by piece, hashing and counting its bytes as they pass to the store: the edition is
+ * never one string (a full-history edition passes V8's string limit) nor one buffer.
+ */
+async function putTextEdition(
+  store: LakeStore,
+  key: string,
+  pieces: Iterable<string>,
+  contentType: string,
+): Promise<WrittenEdition> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const encoded = function* (): Generator<Buffer> {
+    for (const piece of pieces) {
+      const body = Buffer.from(piece, 'utf8');
+      hash.update(body);
+      bytes += body.length;
+      yield body;
+    }
+  };
+  await store.putStream(key, Readable.from(encoded()), { contentType });
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/** Write the CSV, JSON and Parquet editions of a version and return their manifest entries. */
+async function writeEditions(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  version: number,
+  columns: readonly Column[],
+  sorted: readonly Row[],
+): Promise<ManifestFile[]> {
+  const names = editionFileNames(definition.name);
+  const key = (format: ManifestFile['format']) => lakePaths.file(definition.name, version, names[format]);
+  const written: { format: ManifestFile['format']; mediaType: string; edition: WrittenEdition }[] = [
+    {
+      format: 'csv',
+      mediaType: CSV_MEDIA_TYPE,
+      edition: await putTextEdition(store, key('csv'), csvEditionPieces(columns, sorted), CSV_MEDIA_TYPE),
+    },
+    {
+      format: 'json',
+      mediaType: JSON_MEDIA_TYPE,
+      edition: await putTextEdition(store, key('json'), jsonEditionPieces(columns, sorted), JSON_MEDIA_TYPE),
+    },
+  ];
+  const parquet = renderParquet(definition, sorted);
+  await store.put(key('parquet'), parquet, { contentType: PARQUET_MEDIA_TYPE });
+  written.push({
+    format: 'parquet',
+    mediaType: PARQUET_MEDIA_TYPE,
+    edition: { sha256: sha256Hex(parquet), bytes: parquet.byteLength },
+  });
+  return written.map(({ format, mediaType, edition }) => ({
+    name: names[format],
+    format,
+    media_type: mediaType,
+    sha256: edition.sha256,
+    bytes: edition.bytes,
+    rows: sorted.length,
+  }));
+}
+
 /**
  * Publish `rows` as the next version of a dataset, crash-safely: validate everything first (a bad row writes
  * nothing), then write the data files and the version's datapackage.json, then create the manifest (create-if-
@@ -177,7 +267,7 @@ export async function publishDataset(
 ): Promise<PublishResult> {
   const name = definition.name;
   const columns = datasetColumns(definition);
-  const sorted = sortRows(definition, validateRows(definition, rows));
+  const { sorted, keyTypes } = sortedUnique(definition, validateRows(definition, rows));
   const asOf = parseInstant(options.asOf).toISOString();
   const createdAt = parseInstant(options.createdAt).toISOString();
   const schema = z.toJSONSchema(definition.schema) as Record<string, unknown>;
@@ -197,8 +287,10 @@ export async function publishDataset(
       return { status: 'superseded', version: previous.version };
   }
 
-  const previousRows = previous === undefined ? [] : await readVersionRows(store, name, previous.version);
-  const diff = diffRows(definition, previousRows, sorted);
+  const diff =
+    previous === undefined
+      ? diffRows(definition, [], sorted)
+      : await diffWithVersion(store, definition, previous.version, sorted, keyTypes);
   const changes: ChangeSummary = {
     created: diff.created.length,
     updated: diff.updated.length,
@@ -213,26 +305,7 @@ export async function publishDataset(
   const version = (previous?.version ?? 0) + 1;
   const release = nextRelease(previous, isSchemaChange);
 
-  const names = editionFileNames(name);
-  const editions: { format: ManifestFile['format']; mediaType: string; body: Uint8Array }[] = [
-    { format: 'csv', mediaType: CSV_MEDIA_TYPE, body: encoder.encode(renderCsv(columns, sorted)) },
-    { format: 'json', mediaType: JSON_MEDIA_TYPE, body: encoder.encode(renderJson(columns, sorted)) },
-    { format: 'parquet', mediaType: PARQUET_MEDIA_TYPE, body: renderParquet(definition, sorted) },
-  ];
-  const files: ManifestFile[] = [];
-  for (const edition of editions) {
-    await store.put(lakePaths.file(name, version, names[edition.format]), edition.body, {
-      contentType: edition.mediaType,
-    });
-    files.push({
-      name: names[edition.format],
-      format: edition.format,
-      media_type: edition.mediaType,
-      sha256: sha256Hex(edition.body),
-      bytes: edition.body.byteLength,
-      rows: sorted.length,
-    });
-  }
+  const files = await writeEditions(store, definition, version, columns, sorted);
   const datapackageBytes = jsonBytes(
     versionDataPackage(definition, { version, release, files }, options.sources ?? []),
   );
@@ -280,12 +353,7 @@ export async function publishDataset(
   await store.put(lakePaths.latest(name), jsonBytes(pointerFor(manifest, manifestBytes)), {
     contentType: 'application/json',
   });
-  const latestEditions = editions.map(({ format, mediaType, body }) => ({
-    name: names[format],
-    mediaType,
-    body,
-  }));
-  await writeLatestFiles(store, manifest, latestEditions, manifestBytes);
+  await refreshLatestFiles(store, manifest, manifestBytes, { force: true });
   return { status: 'published', version, manifest };
 }
 

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { type Readable, Transform } from 'node:stream';
-import { LakeDamagedError } from '../core/errors.ts';
+import { describeError, LakeDamagedError } from '../core/errors.ts';
 import { parseAsOfInstant } from '../core/instant.ts';
-import { parseJsonRows } from './formats/json.ts';
+import { parseJsonEditionStream } from './formats/json.ts';
 import { editionFileNames, LatestPointer, lakePaths, Manifest, type ManifestFile } from './manifest.ts';
 import type { Row } from './rows.ts';
 import { sha256Hex } from './rows.ts';
@@ -96,6 +96,29 @@ export async function readLatest(store: LakeStore, name: string): Promise<Manife
 
 /** The rows of one committed version, read from its JSON edition. */
 export async function readVersionRows(store: LakeStore, name: string, version: number): Promise<Row[]> {
+  return (await readJsonEdition(store, name, version)) ?? [];
+}
+
+/**
+ * Hand each row of a committed version to `onRow` as its JSON edition streams past, keeping none: the reader for
+ * a merge against another version. Throws a TypeError when the edition is not one row per line (the caller then
+ * reads it with readVersionRows), and a LakeDamagedError when its bytes do not match the manifest.
+ */
+export async function forEachVersionRow(
+  store: LakeStore,
+  name: string,
+  version: number,
+  onRow: (row: Row) => void,
+): Promise<void> {
+  await readJsonEdition(store, name, version, onRow);
+}
+
+async function readJsonEdition(
+  store: LakeStore,
+  name: string,
+  version: number,
+  onRow?: (row: Row) => void,
+): Promise<Row[] | undefined> {
   const key = lakePaths.file(name, version, editionFileNames(name).json);
   if (!(await store.exists(lakePaths.manifest(name, version)))) {
     throw new RangeError(
@@ -103,16 +126,43 @@ export async function readVersionRows(store: LakeStore, name: string, version: n
     );
   }
   const manifest = await readManifest(store, name, version);
-  const bytes = await store.get(key);
-  if (bytes === undefined || manifest === undefined)
+  const stream = await store.getStream(key);
+  if (stream === undefined || manifest === undefined)
     throw new LakeDamagedError(
       `Dataset ${name} v${version} is committed but ${store.location}/${key} is missing`,
       key,
       repairHint(key),
     );
+  // Hashed and parsed as the bytes stream past: a full-history edition is never one buffer or one string.
+  const hash = createHash('sha256');
+  let size = 0;
+  const hashed = async function* (): AsyncGenerator<Uint8Array> {
+    for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+      hash.update(chunk);
+      size += chunk.byteLength;
+      yield chunk;
+    }
+  };
+  // The parse reads every byte even when it fails, so a damaged file is reported by its hash first.
+  const parsed = await parseJsonEditionStream(hashed(), onRow).then(
+    (rows) => ({ rows }),
+    (error: unknown) => {
+      // A read failure (disk, network) is not damage: let it through as it is.
+      if (!(error instanceof SyntaxError || error instanceof TypeError)) throw error;
+      return { error };
+    },
+  );
   const file = manifest.files.find((candidate) => candidate.name === editionFileNames(name).json);
-  if (file !== undefined) assertHash(store, key, bytes, file);
-  return parseJsonRows(new TextDecoder().decode(bytes));
+  if (file !== undefined) assertDigest(store, key, hash.digest('hex'), size, file);
+  if ('error' in parsed) {
+    if (onRow !== undefined) throw parsed.error;
+    throw new LakeDamagedError(
+      `${store.location}/${key} is not a JSON edition: ${describeError(parsed.error)}`,
+      key,
+      repairHint(key),
+    );
+  }
+  return parsed.rows;
 }
 
 /** Throw a LakeDamagedError naming the file when its bytes do not match the manifest's hash and size. */
@@ -122,10 +172,20 @@ export function assertHash(
   bytes: Uint8Array,
   expected: { sha256: string; bytes: number },
 ): void {
-  const actual = sha256Hex(bytes);
-  if (actual !== expected.sha256 || bytes.byteLength !== expected.bytes) {
+  assertDigest(store, key, sha256Hex(bytes), bytes.byteLength, expected);
+}
+
+/** As assertHash, for a digest and size taken while the bytes streamed. */
+export function assertDigest(
+  store: LakeStore,
+  key: string,
+  actual: string,
+  size: number,
+  expected: { sha256: string; bytes: number },
+): void {
+  if (actual !== expected.sha256 || size !== expected.bytes) {
     throw new LakeDamagedError(
-      `${store.location}/${key} does not match its manifest (expected sha256 ${expected.sha256}, ${expected.bytes} bytes; found ${actual}, ${bytes.byteLength} bytes)`,
+      `${store.location}/${key} does not match its manifest (expected sha256 ${expected.sha256}, ${expected.bytes} bytes; found ${actual}, ${size} bytes)`,
       key,
       repairHint(key),
     );

@@ -8,9 +8,18 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main.ts';
 import { ChangeEvent } from '../../lib/feed/events.ts';
 import { messageAttributes } from '../../lib/feed/notify.ts';
-import { POPULATION_CHANGED_TYPE } from '../../lib/feed/population-events.ts';
-import { type CommittedVersion, writeFeedForVersions } from '../../lib/feed/publish-feed.ts';
+import {
+  POPULATION_CHANGED_TYPE,
+  type PopulationProfile,
+  profileOfRows,
+} from '../../lib/feed/population-events.ts';
+import {
+  type CommittedVersion,
+  loadCommittedVersion,
+  writeFeedForVersions,
+} from '../../lib/feed/publish-feed.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
+import { readVersionRows } from '../../lib/lake/versions.ts';
 import { commitVersion, icsDefinition, icsRow, populationBySexAgeDefinition } from './definitions.ts';
 
 /**
@@ -137,6 +146,25 @@ async function cli(args: string[]): Promise<{ code: number; stdout: string }> {
 }
 
 describe('population events: one per ICS per version', () => {
+  it('takes each ICS row count and totals from the line walk as it would from the versions read whole', async () => {
+    const loaded = await loadCommittedVersion(store, populationBySexAgeDefinition, 2);
+    expect(loaded.rows).toEqual([]);
+    const profiles = loaded.diffed?.populationProfiles;
+    if (profiles === undefined) throw new Error('expected population profiles from the diff walk');
+    const sorted = (profile: PopulationProfile) =>
+      [...profile].sort(([a], [b]) => (a < b ? -1 : 1)).map(([code, side]) => [code, side.rows, side.totals]);
+    const whole = async (version: number) =>
+      sorted(profileOfRows(await readVersionRows(store, 'ics_population', version)));
+    expect(sorted(profiles.before)).toEqual(await whole(1));
+    expect(sorted(profiles.after)).toEqual(await whole(2));
+    expect(sorted(profiles.after).map(([code, rows]) => [code, rows])).toEqual([
+      ['QE1', 2 * 194],
+      ['QF7', 2 * 194],
+      ['QWO', 194],
+      ['QZZ', 194],
+    ]);
+  });
+
   it('announces a GP month of 600 changed rows as one event per ICS that changed, plus the published event', () => {
     expect(events.map((event) => [event.type, event.subject])).toEqual([
       [POPULATION_CHANGED_TYPE, 'QE1'],

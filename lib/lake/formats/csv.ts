@@ -39,11 +39,25 @@ function cellText(column: Column, value: unknown): string {
   }
 }
 
+/** Rows per piece of rendered text (see jsonEditionPieces: editions are never one string). */
+const ROWS_PER_PIECE = 2000;
+
+/** The CSV edition as pieces of text (their concatenation is the edition). */
+export function* csvEditionPieces(columns: readonly Column[], rows: Iterable<Row>): Generator<string> {
+  let piece = `${columns.map((column) => quoteCsvField(column.name)).join(',')}\r\n`;
+  let count = 0;
+  for (const row of rows) {
+    piece += `${columns.map((column) => quoteCsvField(cellText(column, row[column.name]))).join(',')}\r\n`;
+    count += 1;
+    if (count % ROWS_PER_PIECE === 0) {
+      yield piece;
+      piece = '';
+    }
+  }
+  yield piece;
+}
+
 /** Render rows (already validated and sorted) as the CSV edition. */
 export function renderCsv(columns: readonly Column[], rows: Iterable<Row>): string {
-  const lines = [columns.map((column) => quoteCsvField(column.name)).join(',')];
-  for (const row of rows) {
-    lines.push(columns.map((column) => quoteCsvField(cellText(column, row[column.name]))).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+  return [...csvEditionPieces(columns, rows)].join('');
 }
