@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 // `npm test` runs this first (the `pretest` script). Some tests drive real clients installed from Debian:
-// headless Chromium (the catalog page, checked as a browser renders it) and Python's feedparser (the Atom and
-// JSON feeds, read as a feed reader reads them). When one is missing and this machine can install Debian
-// packages (root, or passwordless sudo, and apt-get), it installs them; otherwise it says exactly what to run
-// and stops, so that a missing client is one clear line rather than a page of failed tests.
+// headless Chromium (the catalog page, checked as a browser renders it), Python's feedparser (the Atom and JSON
+// feeds, read as a feed reader reads them) and Python's YAML parser (CITATION.cff). When one is missing and this
+// machine can install Debian packages (root, or passwordless sudo, and apt-get), it installs them; otherwise it
+// says exactly what to run and stops, so that a missing client is one clear line rather than a page of failures.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
@@ -21,6 +21,13 @@ const CLIENTS = [
     present: () =>
       existsSync('/usr/bin/python3') &&
       spawnSync('/usr/bin/python3', ['-c', 'import feedparser'], { stdio: 'ignore' }).status === 0,
+  },
+  {
+    name: "Python's YAML parser",
+    debianPackage: 'python3-yaml',
+    present: () =>
+      existsSync('/usr/bin/python3') &&
+      spawnSync('/usr/bin/python3', ['-c', 'import yaml'], { stdio: 'ignore' }).status === 0,
   },
 ];
 

@@ -10,7 +10,7 @@ const ROOT = path.resolve(import.meta.dirname, '../..');
 
 /** CITATION.cff read by a real YAML parser (Debian's python3-yaml), as JSON. */
 function readCff(): unknown {
-  const json = execFileSync('python3', [
+  const json = execFileSync('/usr/bin/python3', [
     '-c',
     'import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1], encoding="utf-8")), default=str))',
     path.join(ROOT, 'CITATION.cff'),
