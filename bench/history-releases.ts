@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import Papa from 'papaparse';
+import { MONTHS } from '../lib/parse/text.ts';
 import { extractArchive, looksLikeZip } from '../lib/sources/archive.ts';
 import { catalogue } from '../lib/sources/catalogue.ts';
 import type { SnapshotResource } from '../lib/sources/snapshot-manifest.ts';
@@ -20,20 +21,6 @@ import { seededRandom } from './generate.ts';
 const GP_SOURCE = 'nhsd-gp-registrations';
 const SERIES_URL =
   'https://digital.nhs.uk/data-and-information/publications/statistical/patients-registered-at-a-gp-practice';
-const MONTHS = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-];
 const MON = MONTHS.map((name) => name.slice(0, 3).toUpperCase());
 
 /** One monthly GP release. */

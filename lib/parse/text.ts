@@ -14,7 +14,7 @@ export function collapseWhitespace(text: string): string {
 }
 
 /** The month names, lower case, January first. */
-const MONTHS = [
+export const MONTHS: readonly string[] = [
   'january',
   'february',
   'march',
