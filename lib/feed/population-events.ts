@@ -123,32 +123,34 @@ export function changesByIcs(
   }));
 }
 
-function addToProfile(profile: PopulationProfile, icsCode: string, total: (() => Row) | undefined): void {
+/** Count a row of an ICS, and keep it when it is an all-sexes, all-ages total. */
+function addToProfile(profile: PopulationProfile, icsCode: string, row: Row | undefined): void {
   let side = profile.get(icsCode);
   if (side === undefined) {
     side = { rows: 0, totals: [] };
     profile.set(icsCode, side);
   }
   side.rows += 1;
-  if (total !== undefined) side.totals.push(total());
+  if (row !== undefined && isAllAgesTotal(row)) side.totals.push(row);
 }
 
 /** The profile of a version's rows, when they are in memory. */
 export function profileOfRows(rows: readonly Row[]): PopulationProfile {
   const profile: PopulationProfile = new Map();
-  for (const row of rows)
-    addToProfile(profile, textOf(row.ics_code) ?? '', isAllAgesTotal(row) ? () => row : undefined);
+  for (const row of rows) addToProfile(profile, textOf(row.ics_code) ?? '', row);
   return profile;
 }
 
 const LINE_PREFIX = Buffer.from('{"ics_code":"');
 const QUOTE = 0x22;
-const ALL_AGES = Buffer.from('"sex":"ALL","age_band":"ALL"');
+const AGE_KEY = Buffer.from('"age_band":');
+const AGE_ALL = Buffer.from('"age_band":"ALL"');
 
 /**
- * Profiles of both sides built from the lines a version diff walks past (diffVersions' `observe`): the ICS code
- * is read from the line's leading `{"ics_code":"…"` and only all-ages lines are parsed, so a full-history
- * version costs a byte scan. A line laid out otherwise (or a row handed over without its line) is parsed.
+ * Profiles of both sides built from the lines a version diff walks past (diffVersions' observer): the ICS code
+ * is read from the line's leading `{"ics_code":"…"` and only lines that may be all-ages totals (age_band ALL, or
+ * no age_band at all) are parsed and checked, so a full-history version costs a byte scan. A line laid out
+ * otherwise (or a row handed over without its line) is parsed.
  */
 export class PopulationProfiler implements LineObserver {
   readonly before: PopulationProfile = new Map();
@@ -164,10 +166,12 @@ export class PopulationProfiler implements LineObserver {
     const code = line === undefined ? undefined : leadingIcsCode(line);
     if (code === undefined) {
       const parsed = row();
-      addToProfile(profile, textOf(parsed.ics_code) ?? '', isAllAgesTotal(parsed) ? () => parsed : undefined);
+      addToProfile(profile, textOf(parsed.ics_code) ?? '', parsed);
       return;
     }
-    addToProfile(profile, code, (line as Buffer).includes(ALL_AGES) ? row : undefined);
+    const text = line as Buffer;
+    const mayBeTotal = text.includes(AGE_ALL) || !text.includes(AGE_KEY);
+    addToProfile(profile, code, mayBeTotal ? row() : undefined);
   }
 }
 
