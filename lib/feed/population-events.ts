@@ -144,7 +144,7 @@ export function profileOfRows(rows: readonly Row[]): PopulationProfile {
 const LINE_PREFIX = Buffer.from('{"ics_code":"');
 const QUOTE = 0x22;
 const AGE_KEY = Buffer.from('"age_band":');
-const AGE_ALL = Buffer.from('"age_band":"ALL"');
+const ALL_VALUE = Buffer.from('"ALL"');
 
 /**
  * Profiles of both sides built from the lines a version diff walks past (diffVersions' observer): the ICS code
@@ -155,6 +155,8 @@ const AGE_ALL = Buffer.from('"age_band":"ALL"');
 export class PopulationProfiler implements LineObserver {
   readonly before: PopulationProfile = new Map();
   readonly after: PopulationProfile = new Map();
+  /** Lines come sorted by ICS code: the last code read, to skip decoding it again on the next line. */
+  private lastCode: { bytes: Buffer; text: string } | undefined;
 
   reset(): void {
     this.before.clear();
@@ -163,25 +165,42 @@ export class PopulationProfiler implements LineObserver {
 
   line(side: 'before' | 'after', line: Buffer | undefined, row: () => Row): void {
     const profile = side === 'before' ? this.before : this.after;
-    const code = line === undefined ? undefined : leadingIcsCode(line);
+    const code = line === undefined ? undefined : this.leadingIcsCode(line);
     if (code === undefined) {
       const parsed = row();
       addToProfile(profile, textOf(parsed.ics_code) ?? '', parsed);
       return;
     }
-    const text = line as Buffer;
-    const mayBeTotal = text.includes(AGE_ALL) || !text.includes(AGE_KEY);
-    addToProfile(profile, code, mayBeTotal ? row() : undefined);
+    addToProfile(profile, code, mayBeTotal(line as Buffer) ? row() : undefined);
+  }
+
+  /** The ICS code a JSON edition line starts with, or undefined when the line is not laid out that way. */
+  private leadingIcsCode(line: Buffer): string | undefined {
+    if (line.compare(LINE_PREFIX, 0, LINE_PREFIX.length, 0, LINE_PREFIX.length) !== 0) return undefined;
+    const end = line.indexOf(QUOTE, LINE_PREFIX.length);
+    if (end === -1) return undefined;
+    const bytes = line.subarray(LINE_PREFIX.length, end);
+    if (this.lastCode?.bytes.equals(bytes)) return this.lastCode.text;
+    const text = bytes.toString('utf8');
+    if (text.includes('\\')) return undefined;
+    this.lastCode = { bytes: Buffer.from(bytes), text };
+    return text;
   }
 }
 
-/** The ICS code a JSON edition line starts with, or undefined when the line is not laid out that way. */
-function leadingIcsCode(line: Buffer): string | undefined {
-  if (line.compare(LINE_PREFIX, 0, LINE_PREFIX.length, 0, LINE_PREFIX.length) !== 0) return undefined;
-  const end = line.indexOf(QUOTE, LINE_PREFIX.length);
-  if (end === -1) return undefined;
-  const code = line.toString('utf8', LINE_PREFIX.length, end);
-  return code.includes('\\') ? undefined : code;
+/** Whether a row line may be an all-ages total: its age_band is "ALL", or it has no age_band at all. */
+function mayBeTotal(line: Buffer): boolean {
+  const at = line.indexOf(AGE_KEY);
+  return (
+    at === -1 ||
+    line.compare(
+      ALL_VALUE,
+      0,
+      ALL_VALUE.length,
+      at + AGE_KEY.length,
+      at + AGE_KEY.length + ALL_VALUE.length,
+    ) === 0
+  );
 }
 
 /** The totals of the series (measure and basis) that have changed rows, from one side's rows. */
