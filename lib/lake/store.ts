@@ -52,7 +52,7 @@ export interface LakeStore {
    * backends where it depends on the server. Resolves to the answer.
    */
   checkConditionalCreate?(): Promise<boolean>;
-  /** Synchronously discard this process's writes in flight (on SIGINT/SIGTERM, just before exiting). */
+  /** Synchronously discard this process's writes in flight and refuse new ones (on SIGINT/SIGTERM, before exiting). */
   abandonWrites?(): number;
 }
 

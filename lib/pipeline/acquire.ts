@@ -66,8 +66,16 @@ export async function acquireSourceDetailed(input: AcquireInput, deps: AcquireDe
   const entry = sourceById(input.sourceId, deps.catalogue ?? defaultCatalogue);
   const previous = await readSourceState(deps.store, entry.id);
   const session = openSession(input, deps, entry, previous);
-  // Interrupted (SIGINT/SIGTERM): the scratch folder goes with the process.
-  const disposeInterrupt = onInterrupt(() => rmSync(session.scratch, { recursive: true, force: true }));
+  // Interrupted (SIGINT/SIGTERM): the scratch folder goes with the process. A signal already stopping the
+  // process refuses the registration (InterruptedError): then the folder is removed here and nothing starts.
+  const removeScratch = () => rmSync(session.scratch, { recursive: true, force: true });
+  let disposeInterrupt: () => void;
+  try {
+    disposeInterrupt = onInterrupt(removeScratch);
+  } catch (error) {
+    removeScratch();
+    throw error;
+  }
   try {
     await walkSource(session);
   } catch (error) {

@@ -10,8 +10,21 @@ type Cleanup = () => void | Promise<void>;
 
 const cleanups = new Set<Cleanup>();
 
-/** Register a cleanup to run if the process is interrupted; call the returned function when it is no longer needed. */
+/** Set once a signal has begun stopping the process: from then on no new work may start. */
+let stopping = false;
+
+/** Thrown by `onInterrupt` once the process is stopping: the work it was about to guard must not start. */
+export class InterruptedError extends Error {
+  override name = 'InterruptedError';
+}
+
+/**
+ * Register a cleanup to run if the process is interrupted; call the returned function when it is no longer needed.
+ * Throws an InterruptedError when a signal is already stopping the process: the cleanups have been taken, so
+ * whatever this one would guard (a lease, a scratch folder) would be left behind if the work went ahead.
+ */
 export function onInterrupt(cleanup: Cleanup): () => void {
+  if (stopping) throw new InterruptedError('the process is stopping on a signal: not starting new work');
   cleanups.add(cleanup);
   return () => {
     cleanups.delete(cleanup);
@@ -55,7 +68,6 @@ export function installSignalHandlers(
   write: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
   exit: (code: number) => void = (code) => process.exit(code),
 ): () => void {
-  let stopping = false;
   const handler = (signal: NodeJS.Signals) => {
     const code = signalExitCode(signal);
     if (stopping) return exit(code);
@@ -71,5 +83,6 @@ export function installSignalHandlers(
   for (const signal of signals) process.on(signal, handler);
   return () => {
     for (const signal of signals) process.off(signal, handler);
+    stopping = false;
   };
 }

@@ -95,3 +95,17 @@ describe('the folder store under a partial write and ENOSPC', () => {
     },
   );
 });
+
+describe('the folder store once a signal abandons its writes', () => {
+  it('refuses every new write with the key named, and leaves no temporary file', async () => {
+    const dir = path.join(root, 'abandoned');
+    const store = new FolderLakeStore(dir);
+    await store.put('kept.json', '{}');
+    store.abandonWrites();
+    await expect(store.put('late.json', '{}')).rejects.toThrow(LakeIoError);
+    await expect(store.putIfAbsent('late.json', '{}')).rejects.toThrow(/late\.json: the process is stopping/);
+    expect(await getText(store, 'kept.json')).toBe('{}');
+    expect(await getText(store, 'late.json')).toBeUndefined();
+    expect(temporaryFiles(dir)).toEqual([]);
+  });
+});

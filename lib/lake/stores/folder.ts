@@ -48,6 +48,8 @@ export class FolderLakeStore implements LakeStore {
   private readonly durable: boolean;
   /** Temporary files this process is writing now, so a signal handler can remove them before exiting. */
   private readonly inFlight = new Set<string>();
+  /** Set by abandonWrites: the process is stopping, so no new write may start (its temporary file would stay). */
+  private abandoned = false;
 
   /** @param root the folder holding the lake; created on first write. */
   constructor(root: string, options: FolderLakeStoreOptions = {}) {
@@ -145,6 +147,8 @@ export class FolderLakeStore implements LakeStore {
     fill: (temp: string) => Promise<void>,
     place: (temp: string) => Promise<void>,
   ): Promise<void> {
+    if (this.abandoned)
+      throw new LakeIoError(`Not writing ${this.location}/${key}: the process is stopping`, key);
     const dir = path.dirname(target);
     const temp = this.tempPathFor(target);
     this.inFlight.add(temp);
@@ -174,6 +178,7 @@ export class FolderLakeStore implements LakeStore {
 
   /** Remove the temporary files of writes in progress in this process (called on SIGINT/SIGTERM). */
   abandonWrites(): number {
+    this.abandoned = true;
     let removed = 0;
     for (const temp of this.inFlight) {
       try {
