@@ -73,8 +73,10 @@ export function installSignalHandlers(
     if (stopping) return exit(code);
     stopping = true;
     // Work being torn down may fail on its way out (a stream whose scratch file was just removed): that is
-    // the point of stopping, not a crash, so it must not replace the signal's exit code.
-    process.on('uncaughtException', () => exit(code));
+    // the point of stopping, not a crash, so it must neither replace the signal's exit code nor cut the
+    // cleanups short (exiting on it at once left the lease behind); the exit below follows the cleanups,
+    // each bounded by its timeout.
+    process.on('uncaughtException', () => {});
     process.on('unhandledRejection', () => {});
     write(`ics-lake: interrupted by ${signal}; discarding uncommitted work and releasing the lease`);
     void runInterruptCleanups(2000, write).finally(() => exit(code));
