@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
 import { sourceById } from '../../lib/sources/catalogue.ts';
-import { rawKey, sha256Of, writeSourceState } from '../../lib/sources/raw-zone.ts';
+import { acquirePages } from './acquired-documents.ts';
 
 /** Versions of NHS England's listing page from the bundled snapshots, acquired into a lake one run at a time. */
 
@@ -20,35 +20,5 @@ export function listingPage(date: string, file = 'integrated-care-in-your-area/i
 
 /** Make `html` the listing source's current document, fetched at `at`, as a finished acquire would. */
 export async function acquireListing(store: MemoryLakeStore, html: string, at: string): Promise<void> {
-  const bytes = new TextEncoder().encode(html);
-  const sha256 = sha256Of(bytes);
-  const key = rawKey(listingSource.id, sha256, 'html');
-  await store.put(key, bytes);
-  await writeSourceState(store, {
-    sourceId: listingSource.id,
-    objects: [
-      {
-        url: LISTING_URL,
-        finalUrl: LISTING_URL,
-        key,
-        sha256,
-        ext: 'html',
-        role: 'landing',
-        contentType: 'text/html',
-        parentUrl: null,
-        parentSha256: null,
-        archiveEntry: null,
-        fetchedAt: at,
-        lastChangedAt: at,
-        isArchive: false,
-        parse: true,
-      },
-    ],
-    http: {},
-    lastSuccessAt: null,
-    lastChangedAt: null,
-    lastFailureAt: null,
-    consecutiveFailures: 0,
-    lastError: null,
-  });
+  await acquirePages(store, listingSource.id, [{ url: LISTING_URL, html, at }], 'landing');
 }

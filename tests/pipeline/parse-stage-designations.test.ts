@@ -7,7 +7,8 @@ import { parseSources, QuarantineRecord } from '../../lib/pipeline/parse-stage.t
 import type { QuarantineEntry } from '../../lib/pipeline/run-report.ts';
 import type { Gazetteer } from '../../lib/reference/gazetteer.ts';
 import { sourceById } from '../../lib/sources/catalogue.ts';
-import { type CurrentDocument, rawKey, sha256Of, writeSourceState } from '../../lib/sources/raw-zone.ts';
+import { sha256Of } from '../../lib/sources/raw-zone.ts';
+import { type AcquiredPage, acquirePages } from '../helpers/acquired-documents.ts';
 
 /**
  * Issue 12: a designation page that fails closed is quarantined with its reason and the areas found, the last good
@@ -28,43 +29,8 @@ beforeAll(async () => {
 });
 
 /** Make the given pages the source's current documents, as a finished acquire would. */
-async function acquired(
-  store: MemoryLakeStore,
-  pages: { url: string; html: string; at: string }[],
-): Promise<void> {
-  const objects: CurrentDocument[] = [];
-  for (const { url, html, at } of pages) {
-    const bytes = new TextEncoder().encode(html);
-    const sha256 = sha256Of(bytes);
-    const key = rawKey(source.id, sha256, 'html');
-    await store.put(key, bytes);
-    objects.push({
-      url,
-      finalUrl: url,
-      key,
-      sha256,
-      ext: 'html',
-      role: 'document',
-      contentType: 'text/html',
-      parentUrl: null,
-      parentSha256: null,
-      archiveEntry: null,
-      fetchedAt: at,
-      lastChangedAt: at,
-      isArchive: false,
-      parse: true,
-    });
-  }
-  await writeSourceState(store, {
-    sourceId: source.id,
-    objects,
-    http: {},
-    lastSuccessAt: null,
-    lastChangedAt: null,
-    lastFailureAt: null,
-    consecutiveFailures: 0,
-    lastError: null,
-  });
+function acquired(store: MemoryLakeStore, pages: AcquiredPage[]): Promise<void> {
+  return acquirePages(store, source.id, pages);
 }
 
 async function parseRun(store: MemoryLakeStore, runId: string) {
