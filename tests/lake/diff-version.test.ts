@@ -3,36 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { LakeDamagedError } from '../../lib/core/errors.ts';
 import { diffRows, diffWithVersion } from '../../lib/lake/diff.ts';
 import { lakePaths } from '../../lib/lake/manifest.ts';
-import { publishDataset } from '../../lib/lake/publish.ts';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
 import { readVersionRows } from '../../lib/lake/versions.ts';
 import { regionRows, regionsDataset } from '../fixtures/lake/datasets.ts';
+import { publishRegions, type Region, regionTable } from '../helpers/region-versions.ts';
 
 // Issue 15: publish diffs the new rows against the previous version as it streams from the lake, so a full-history
 // version is never held twice. The answer must be the one the in-memory diff gives.
 
-const options = { pipelineVersion: 'test', lineage: [] };
-type Region = ReturnType<typeof regionRows>[number];
-
-const region = fc.record({
-  region_code: fc.constantFrom('E01', 'E02', 'E03', 'E10', 'E11', 'F01'),
-  name: fc.string({ maxLength: 6 }),
-  population: fc.integer({ min: 0, max: 5 }),
-  share_pct: fc.option(fc.constantFrom(1.5, 2), { nil: null }),
-  designated: fc.boolean(),
-  designated_on: fc.constant(null),
-  sub_icb_codes: fc.array(fc.constantFrom('00L', '00N'), { maxLength: 2 }),
-  kind: fc.constantFrom('ics' as const, 'stp' as const),
-}) satisfies fc.Arbitrary<Region>;
-const table = fc.uniqueArray(region, { selector: (row) => row.region_code, maxLength: 6 });
+const table = regionTable(['E01', 'E02', 'E03', 'E10', 'E11', 'F01']);
 
 async function committed(rows: readonly Region[]): Promise<MemoryLakeStore> {
   const store = new MemoryLakeStore();
-  await publishDataset(store, regionsDataset, rows, {
-    ...options,
-    asOf: '2021-01-01',
-    createdAt: '2021-01-01',
-  });
+  await publishRegions(store, rows, '2021-01-01');
   return store;
 }
 

@@ -6,18 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LakeDamagedError } from '../../lib/core/errors.ts';
 import { diffRows } from '../../lib/lake/diff.ts';
 import { lakePaths } from '../../lib/lake/manifest.ts';
-import { publishDataset } from '../../lib/lake/publish.ts';
 import type { LakeStore } from '../../lib/lake/store.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
 import { diffVersions } from '../../lib/lake/version-diff.ts';
 import { readVersionRows } from '../../lib/lake/versions.ts';
 import { regionRows, regionsDataset } from '../fixtures/lake/datasets.ts';
+import { publishRegions, type Region, regionTable } from '../helpers/region-versions.ts';
 
 // Issue 15: the diff of two versions walks their JSON editions line against line, parsing only lines that differ.
 // It must answer exactly as diffRows on the versions read whole.
 
-type Region = ReturnType<typeof regionRows>[number];
 const name = regionsDataset.name;
 let dir: string;
 beforeAll(async () => {
@@ -25,30 +24,11 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const region = fc.record({
-  region_code: fc.constantFrom('E01', 'E02', 'E03', 'E10', 'E11', 'F01', 'F02'),
-  name: fc.string({ unit: fc.constantFrom('a', ',', '\n', '"', 'é', ']'), maxLength: 5 }),
-  population: fc.integer({ min: 0, max: 3 }),
-  share_pct: fc.option(fc.constantFrom(1.5, 2), { nil: null }),
-  designated: fc.boolean(),
-  designated_on: fc.constant(null),
-  sub_icb_codes: fc.array(fc.constantFrom('00L', '00N'), { maxLength: 2 }),
-  kind: fc.constantFrom('ics' as const, 'stp' as const),
-}) satisfies fc.Arbitrary<Region>;
-const table = fc.uniqueArray(region, { selector: (row) => row.region_code, maxLength: 7 });
+const table = regionTable(['E01', 'E02', 'E03', 'E10', 'E11', 'F01', 'F02'], ['a', ',', '\n', '"', 'é', ']']);
 
 async function publishBoth(store: LakeStore, before: readonly Region[], after: readonly Region[]) {
-  const common = { pipelineVersion: 'test', lineage: [] };
-  await publishDataset(store, regionsDataset, before, {
-    ...common,
-    asOf: '2021-01-01',
-    createdAt: '2021-01-01',
-  });
-  return publishDataset(store, regionsDataset, after, {
-    ...common,
-    asOf: '2021-02-01',
-    createdAt: '2021-02-01',
-  });
+  await publishRegions(store, before, '2021-01-01');
+  return publishRegions(store, after, '2021-02-01');
 }
 
 async function wholeDiff(store: LakeStore, older: number, newer: number) {
