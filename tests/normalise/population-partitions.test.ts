@@ -12,6 +12,7 @@ import { runSnapshot } from '../../lib/pipeline/replay.ts';
 import { buildGazetteer } from '../../lib/reference/gazetteer.ts';
 import { catalogue } from '../../lib/sources/catalogue.ts';
 import { listSnapshots } from '../../lib/sources/snapshots.ts';
+import { provenance, smallWorld, URLS } from './small-world.ts';
 
 // Issue 15: ics_population built one partition at a time must give, month by month, exactly the rows the whole
 // build gives, while each GP file's sex x age cells stay on disk until their month is built.
@@ -37,6 +38,19 @@ async function acquiredLake(
     await parsed(store, true);
   }
   return store;
+}
+
+let generated: Promise<LakeStore> | undefined;
+
+/** Four generated monthly releases, February to May 2021, across the April 2021 code vintage (acquired once). */
+function generatedLake(): Promise<LakeStore> {
+  generated ??= (async () => {
+    const snapshots = [];
+    for (const release of monthlyReleases('2021-02', '2021-05'))
+      snapshots.push(await writeReleaseSnapshot(path.join(dir, 'generated-snapshots'), release));
+    return acquiredLake('generated', snapshots);
+  })();
+  return generated;
 }
 
 async function parsed(store: LakeStore, holdGpCellsOut: boolean) {
@@ -99,11 +113,7 @@ describe('ics_population by partition', () => {
   }, 240_000);
 
   it('gives the same rows on a generated history of months across a code vintage change, and a month is built from its own files', async () => {
-    const releases = monthlyReleases('2021-02', '2021-05');
-    const snapshots = [];
-    for (const release of releases)
-      snapshots.push(await writeReleaseSnapshot(path.join(dir, 'generated-snapshots'), release));
-    const store = await acquiredLake('generated', snapshots);
+    const store = await generatedLake();
     const { partitioned } = await compareBuilds(store, '2021-05-15');
     expect([...partitioned.population.inputs.keys()]).toEqual(
       expect.arrayContaining(['2021-02', '2021-05', REBASED_PARTITION]),
@@ -129,7 +139,7 @@ describe('ics_population by partition', () => {
   }, 240_000);
 
   it('fingerprints each partition by its own documents, the reference data and the code version', async () => {
-    const store = new FolderLakeStore(path.join(dir, 'generated'));
+    const store = await generatedLake();
     const lazy = await parsed(store, true);
     const fingerprints = (input: typeof lazy.input, codeVersion = 'test') =>
       normalisePartitioned(input, { asOf: '2021-05-15' }, { codeVersion }).population.inputs;
@@ -158,7 +168,7 @@ describe('ics_population by partition', () => {
   }, 120_000);
 
   it('refuses to build a partition the dataset does not hold, and a held-out edition without a loader', async () => {
-    const store = new FolderLakeStore(path.join(dir, 'generated'));
+    const store = await generatedLake();
     const lazy = await parsed(store, true);
     const partitioned = normalisePartitioned(lazy.input, { asOf: '2021-05-15' }, { codeVersion: 'test' });
     await expect(partitioned.population.build(new Set(['1999-01']))).rejects.toThrow(
@@ -169,4 +179,65 @@ describe('ics_population by partition', () => {
     );
     expect(() => normalise(lazy.input, { asOf: '2021-05-15' })).toThrow(/held out/);
   }, 120_000);
+});
+
+describe('ics_population by partition: unresolved names', () => {
+  // A February edition whose single-year-of-age cells are held out and name a sub-ICB location no lookup holds.
+  const february = {
+    provenance: provenance(URLS.gp.replace('CDEF12', 'FEB021'), 'f', 'official', 'nhsd-gp-registrations'),
+    aggregate: {
+      extract_date: '2021-02-01',
+      totals: [{ sub_icb_code: 'A01', patients: 111 }],
+      by_sex_age: [],
+      sex_age_cells: 2,
+    },
+  };
+  const cells = [
+    { sub_icb_code: 'A01', sex: 'MALE' as const, age: '0', patients: 6 },
+    { sub_icb_code: 'Z77', sex: 'FEMALE' as const, age: '1', patients: 3 },
+  ];
+  const world = () => {
+    const input = smallWorld();
+    return { ...input, gpRegistrations: [...(input.gpRegistrations ?? []), february] };
+  };
+  const asOf = '2021-03-01';
+  const names = (entries: { name: string }[]) => entries.map((entry) => entry.name).sort();
+
+  it('reports each partition’s unresolved names with its build, and only then', async () => {
+    const loaded: string[] = [];
+    const { population, unresolved } = normalisePartitioned(
+      world(),
+      { asOf },
+      {
+        codeVersion: 'test',
+        loadSexAge: async (document) => {
+          loaded.push(document.provenance.url);
+          return cells;
+        },
+      },
+    );
+    expect([...population.inputs.keys()]).toEqual(['2019-06', '2021-01', '2021-02']);
+    // The other datasets' names come with normalise; none of population's do.
+    expect(names(unresolved)).toEqual(['Greater London']);
+    expect(names((await population.build(new Set(['2021-01']))).unresolved)).toEqual([]);
+    expect(loaded).toEqual([]);
+    expect(names((await population.build(new Set(['2019-06']))).unresolved)).toEqual(['X99']);
+    const built = await population.build(new Set(['2021-02']));
+    expect(names(built.unresolved)).toEqual(['Z77']);
+    expect(loaded).toEqual([february.provenance.url]);
+    expect(
+      built.rows.filter((row) => row.sex !== 'ALL').map((row) => [row.sex, row.age_band, row.value]),
+    ).toEqual([['MALE', '0', 6]]);
+  });
+
+  it('fails closed when a held-out edition loads a different number of cells than its parse counted', async () => {
+    const { population } = normalisePartitioned(
+      world(),
+      { asOf },
+      { codeVersion: 'test', loadSexAge: async () => cells.slice(0, 1) },
+    );
+    await expect(population.build(new Set(['2021-02']))).rejects.toThrow(
+      /GP edition 2021-02-01 .*expected 2 sex x age cells, loaded 1/,
+    );
+  });
 });
