@@ -134,9 +134,10 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
     quarantineNames(store, context, entries);
   await quarantineUnresolved(result.unresolved);
   let unresolved = result.unresolved.length;
-  const population = populationRows(result.population, async (entries) => {
+  const population = populationRows(result.population, async (built, entries) => {
     unresolved += entries.length;
     await quarantineUnresolved(entries);
+    context.log(`ics_population: built ${built.size} of ${result.population.inputs.size} partitions`);
   });
 
   const sourceOfSha = new Map<string, string>();
@@ -310,13 +311,13 @@ function populationCodeVersion(definitions: readonly DatasetDefinition[]): strin
  */
 function populationRows(
   partitions: PopulationPartitions,
-  quarantineBuilt: (entries: UnresolvedEntry[]) => Promise<void>,
+  afterBuild: (built: ReadonlySet<string>, unresolved: UnresolvedEntry[]) => Promise<void>,
 ): PartitionedRows {
   return {
     inputs: partitions.inputs,
     build: async (wanted) => {
       const built = await partitions.build(wanted);
-      await quarantineBuilt(sortedUnresolved(built.unresolved));
+      await afterBuild(wanted, sortedUnresolved(built.unresolved));
       return built.rows;
     },
   };
