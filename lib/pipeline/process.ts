@@ -29,6 +29,7 @@ import { extractLifecycleClaims } from './lifecycle-stage.ts';
 import {
   PARSER_VERSION,
   type ParseSourceReport,
+  type ParseStageResult,
   parseSources,
   parseStateKey,
   quarantineRecord,
@@ -105,31 +106,7 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
     );
     return { inputsUnchanged: true, parse: {}, unresolved: 0, datasets, catalog: [] };
   }
-  const parsed = await parseSources({
-    store,
-    runId: context.runId,
-    catalogue: context.catalogue,
-    quarantine: context.quarantine,
-    gazetteerFor: (input) =>
-      buildGazetteer({
-        lookups: input.lookups.flatMap((lookup) => lookup.rows),
-        icbNames: input.icbNames.flatMap((names) => names.entries),
-      }),
-    holdGpCellsOut: true,
-  });
-  const lifecycleClaims = await extractLifecycleClaims({
-    store,
-    catalogue: context.catalogue,
-    gazetteer: buildGazetteer({
-      lookups: parsed.input.lookups.flatMap((lookup) => lookup.rows),
-      icbNames: parsed.input.icbNames.flatMap((names) => names.entries),
-    }),
-  });
-  const result = normalisePartitioned(
-    { ...parsed.input, lifecycleClaims },
-    { asOf: asOf.toISOString().slice(0, 10) },
-    { codeVersion: populationCodeVersion(definitions), loadSexAge: parsed.loadGpSexAge },
-  );
+  const { parsed, result } = await parseAndNormalise(context, definitions, asOf);
   const quarantineUnresolved = (entries: readonly UnresolvedEntry[]) =>
     quarantineNames(store, context, entries);
   await quarantineUnresolved(result.unresolved);
@@ -186,6 +163,41 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
   };
   await putJson(store, PROCESS_STATE_KEY, record);
   return { parse: parsed.report, unresolved, datasets, catalog: catalog.written };
+}
+
+/** Parse every source's documents (GP sex x age cells held out), extract lifecycle claims, and normalise. */
+async function parseAndNormalise(
+  context: ProcessContext,
+  definitions: readonly DatasetDefinition[],
+  asOf: Date,
+): Promise<{ parsed: ParseStageResult; result: PartitionedNormaliseResult }> {
+  const { store } = context;
+  const parsed = await parseSources({
+    store,
+    runId: context.runId,
+    catalogue: context.catalogue,
+    quarantine: context.quarantine,
+    gazetteerFor: (input) =>
+      buildGazetteer({
+        lookups: input.lookups.flatMap((lookup) => lookup.rows),
+        icbNames: input.icbNames.flatMap((names) => names.entries),
+      }),
+    holdGpCellsOut: true,
+  });
+  const lifecycleClaims = await extractLifecycleClaims({
+    store,
+    catalogue: context.catalogue,
+    gazetteer: buildGazetteer({
+      lookups: parsed.input.lookups.flatMap((lookup) => lookup.rows),
+      icbNames: parsed.input.icbNames.flatMap((names) => names.entries),
+    }),
+  });
+  const result = normalisePartitioned(
+    { ...parsed.input, lifecycleClaims },
+    { asOf: asOf.toISOString().slice(0, 10) },
+    { codeVersion: populationCodeVersion(definitions), loadSexAge: parsed.loadGpSexAge },
+  );
+  return { parsed, result };
 }
 
 /**
