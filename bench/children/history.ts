@@ -7,7 +7,9 @@ import path from 'node:path';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { readLatestPointer } from '../../lib/lake/versions.ts';
 import { runSnapshot } from '../../lib/pipeline/replay.ts';
+import { runChild } from '../child.ts';
 import { CountingLakeStore } from '../counting-store.ts';
+import type { ProcessSideMeasure } from '../history.ts';
 import { compareWithDuckDb } from '../history-diff.ts';
 import { monthlyReleases, writeReleaseSnapshot } from '../history-releases.ts';
 import { peakRssBytes, resetPeakRss } from '../memory.ts';
@@ -31,6 +33,19 @@ async function folderBytes(dir: string): Promise<{ bytes: number; files: number 
     files += 1;
   }
   return { bytes, files };
+}
+
+/**
+ * The process stage's parse, normalise and ics_population build alone at this point of the history, each mode in a
+ * fresh process (bench/children/process-side.ts): the whole history as before, and one month as after issue 15.
+ */
+async function processSide(asOf: string): Promise<{ whole: ProcessSideMeasure; month: ProcessSideMeasure }> {
+  const month = await runChild<ProcessSideMeasure>('process-side.ts', [lakeDir, 'month', asOf]);
+  const whole = await runChild<ProcessSideMeasure>('process-side.ts', [lakeDir, 'whole', asOf]);
+  log(
+    `process side at ${asOf}: one month ${month.ms.toFixed(0)} ms, ${(month.peakRssBytes / 2 ** 20).toFixed(0)} MiB (${month.built.join(', ')} of ${month.partitions} partitions); whole history ${whole.ms.toFixed(0)} ms, ${(whole.peakRssBytes / 2 ** 20).toFixed(0)} MiB`,
+  );
+  return { whole, month };
 }
 
 const measured = [];
@@ -71,7 +86,10 @@ for (const release of releases) {
     stagePeakRssBytes: stagePeakRss,
     bytesWritten: store.bytesWritten,
     objectsWritten: store.written.length,
-    ...(samples.has(release.index) && { lake: await folderBytes(lakeDir) }),
+    ...(samples.has(release.index) && {
+      lake: await folderBytes(lakeDir),
+      processSide: await processSide(release.snapshotDate),
+    }),
   };
   measured.push(row);
   log(

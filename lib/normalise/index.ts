@@ -19,6 +19,19 @@ export {
   NormaliseOptions,
   Provenance,
 } from './input.ts';
-export { type LineageEntry, type NormaliseResult, normalise, type UnresolvedEntry } from './normalise.ts';
+export {
+  type LineageEntry,
+  type NormaliseResult,
+  normalise,
+  normalisePartitioned,
+  type PartitionedNormaliseResult,
+  type UnresolvedEntry,
+} from './normalise.ts';
+export {
+  type PopulationPartitions,
+  populationPartitionOf,
+  REBASED_PARTITION,
+  type SexAgeLoader,
+} from './population-partitions.ts';
 export { type DesignationClaim, type DesignationDecision, decideDesignation } from './precedence.ts';
 export { existedOn, historyValueOn, icsOn, populationOn, statusOn } from './valid-time.ts';

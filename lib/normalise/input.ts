@@ -23,6 +23,16 @@ export const Provenance = z.object({
 });
 export type Provenance = z.infer<typeof Provenance>;
 
+/** Patients of one sub-ICB location, sex and single year of age in a GP file. */
+export const GpSexAgeCell = z.object({
+  sub_icb_code: z.string().min(3),
+  sex: z.enum(['ALL', 'MALE', 'FEMALE']),
+  /** `ALL`, `95+` or a single year 0..94 as text. */
+  age: z.string().regex(/^(ALL|95\+|\d|[1-8]\d|9[0-4])$/),
+  patients: z.int().nonnegative(),
+});
+export type SexAgeCell = z.infer<typeof GpSexAgeCell>;
+
 /**
  * GP registrations summed to sub-ICB locations (CCGs): patient totals and, from the single-year-of-age files,
  * patients by sex and age. Structurally a subset of `GpRegistrationAggregate` (lib/parse/gp-registrations.ts):
@@ -38,18 +48,13 @@ export const GpAggregateInput = z.object({
       patients: z.int().nonnegative(),
     }),
   ),
-  /** Patients per sub-ICB location, sex and single year of age; empty for a totals-only file. */
-  by_sex_age: z
-    .array(
-      z.object({
-        sub_icb_code: z.string().min(3),
-        sex: z.enum(['ALL', 'MALE', 'FEMALE']),
-        /** `ALL`, `95+` or a single year 0..94 as text. */
-        age: z.string().regex(/^(ALL|95\+|\d|[1-8]\d|9[0-4])$/),
-        patients: z.int().nonnegative(),
-      }),
-    )
-    .default([]),
+  /**
+   * Patients per sub-ICB location, sex and single year of age; empty for a totals-only file, and for a file whose
+   * cells are held out of memory (`sex_age_cells`) until its month is built.
+   */
+  by_sex_age: z.array(GpSexAgeCell).default([]),
+  /** How many sex x age cells the file has when `by_sex_age` was left empty to be loaded on demand. */
+  sex_age_cells: z.int().nonnegative().optional(),
   /** SEX=ALL, AGE=ALL per practice with its sub-ICB location: lineage and re-basing follow practices. */
   practices: z
     .array(

@@ -14,9 +14,14 @@ import { type RawRef, rawRefs, type WithProvenance } from './documents.ts';
 import { type NormaliseInput, NormaliseOptions } from './input.ts';
 import { buildLifecycleClaims, corroborate } from './lifecycle-claims.ts';
 import { deriveLineage } from './lineage.ts';
-import { buildPopulation } from './population.ts';
+import { buildPopulation, type Population } from './population.ts';
+import {
+  type PopulationPartitions,
+  populationPartitions,
+  type SexAgeLoader,
+} from './population-partitions.ts';
 import { buildPublishedClaims } from './published-claims.ts';
-import { resolveInputs } from './resolved-inputs.ts';
+import { type ResolvedInputs, resolveInputs } from './resolved-inputs.ts';
 import { sortedUnresolved, type UnresolvedEntry } from './unresolved.ts';
 import { websitesFromListings } from './websites.ts';
 
@@ -52,6 +57,50 @@ export interface NormaliseResult {
 export function normalise(rawInput: NormaliseInput, rawOptions: NormaliseOptions): NormaliseResult {
   const { asOf } = NormaliseOptions.parse(rawOptions);
   const inputs = resolveInputs(rawInput, asOf);
+  const population = buildPopulation(inputs);
+  const rest = normaliseAround(inputs, population);
+  return {
+    datasets: { ...rest.datasets, ics_population: population.rows },
+    unresolved: sortedUnresolved([...rest.unresolved, ...population.unresolved]),
+    lineage: rest.lineage,
+  };
+}
+
+/** Every dataset but `ics_population`, which comes as partitions built on demand. */
+export interface PartitionedNormaliseResult {
+  datasets: Omit<NormaliseResult['datasets'], 'ics_population'>;
+  population: PopulationPartitions;
+  /** Names the other datasets left unresolved (population's come with each build). */
+  unresolved: UnresolvedEntry[];
+  lineage: LineageEntry[];
+}
+
+/**
+ * Normalise as `normalise` does, but leave `ics_population` as partitions: only the partitions asked for are
+ * built, and a GP file's sex x age cells are loaded (`loadSexAge`) only when its month is. `codeVersion` goes into
+ * every partition's fingerprint (see populationPartitions).
+ */
+export function normalisePartitioned(
+  rawInput: NormaliseInput,
+  rawOptions: NormaliseOptions,
+  population: { codeVersion: string; loadSexAge?: SexAgeLoader },
+): PartitionedNormaliseResult {
+  const { asOf } = NormaliseOptions.parse(rawOptions);
+  const inputs = resolveInputs(rawInput, asOf);
+  const partitions = populationPartitions(inputs, population.codeVersion, population.loadSexAge);
+  const rest = normaliseAround(inputs, partitions);
+  return { ...rest, unresolved: sortedUnresolved(rest.unresolved), population: partitions };
+}
+
+/** What the other datasets need of the population: the ONS basis and the documents of its lineage. */
+type PopulationFacts = Pick<Population, 'basis' | 'documents'>;
+
+/** Every dataset but `ics_population`, with their unresolved names and every dataset's lineage entry. */
+function normaliseAround(
+  inputs: ResolvedInputs,
+  population: PopulationFacts,
+): Omit<PartitionedNormaliseResult, 'population'> {
+  const { asOf } = inputs;
   const designations = buildDesignations(inputs);
   const websites = websitesFromListings(inputs);
   const derived = deriveLineage(inputs);
@@ -62,7 +111,6 @@ export function normalise(rawInput: NormaliseInput, rawOptions: NormaliseOptions
   });
   const lifecycle = buildLifecycleClaims(inputs, ics, derived.edges);
   const edges = corroborate(derived.edges, lifecycle.rows);
-  const population = buildPopulation(inputs);
   const coverage = buildCoverage(ics, population.basis, asOf);
   const publishedClaims = buildPublishedClaims(inputs, ics, designations, population.basis);
 
@@ -103,18 +151,16 @@ export function normalise(rawInput: NormaliseInput, rawOptions: NormaliseOptions
       ics,
       ics_lineage: edges,
       ics_designations: designations.rows,
-      ics_population: population.rows,
       ics_coverage: coverage,
       published_claims: publishedClaims,
       ics_lifecycle_claims: lifecycle.rows,
     },
-    unresolved: sortedUnresolved([
+    unresolved: [
       ...designations.unresolved,
       ...websites.unresolved,
       ...derived.unresolved,
       ...lifecycle.unresolved,
-      ...population.unresolved,
-    ]),
+    ],
     lineage,
   };
 }

@@ -1,7 +1,7 @@
 import type { Resolution } from '../reference/gazetteer.ts';
 import { compareText, sortRows } from '../reference/order.ts';
 import type { IcsPopulationRow } from './datasets.ts';
-import type { Provenance } from './input.ts';
+import type { Provenance, SexAgeCell } from './input.ts';
 import { footprintOn, type GpEdition, type ResolvedInputs } from './resolved-inputs.ts';
 import { type UnresolvedEntry, unresolvedFrom } from './unresolved.ts';
 
@@ -31,10 +31,49 @@ export interface Population {
 
 type Key = Omit<IcsPopulationRow, 'value' | 'source_url' | 'source_sha256'>;
 
-/** Build every population row. */
+/** Build every population row (every GP edition's sex x age cells must be held in its aggregate). */
 export function buildPopulation(inputs: ResolvedInputs): Population {
-  const rows = new Map<string, IcsPopulationRow>();
+  const collector = rowCollector();
+  const resolveArea = areaResolver(inputs);
+  const footprintLabel = footprintLabeller(inputs);
   const unresolved: UnresolvedEntry[] = [];
+  for (const document of inputs.populationDocs)
+    unresolved.push(...addOnsEstimates(document, document.rows, resolveArea, footprintLabel, collector.add));
+  for (const edition of inputs.gpEditions) {
+    unresolved.push(...addGpTotals(edition, resolveArea, footprintLabel, collector.add));
+    unresolved.push(
+      ...addGpSexAge(edition, heldSexAgeCells(edition), resolveArea, footprintLabel, collector.add),
+    );
+  }
+  unresolved.push(...addRebased(inputs, collector.add));
+  return {
+    rows: collector.sorted(),
+    basis: basisOf(inputs, collector.rows),
+    unresolved,
+    documents: populationDocuments(inputs),
+  };
+}
+
+/** The documents population rows are built from: every ONS estimate and every GP edition's totals and age files. */
+export function populationDocuments(inputs: ResolvedInputs): { provenance: Provenance }[] {
+  return [
+    ...inputs.populationDocs,
+    ...inputs.gpEditions.flatMap((edition) =>
+      [edition.totals, edition.age].filter((doc) => doc !== undefined),
+    ),
+  ];
+}
+
+/** The rows being built, keyed so that figures for the same key add up. */
+export interface RowCollector {
+  rows: ReadonlyMap<string, IcsPopulationRow>;
+  add: Add;
+  /** The rows sorted by primary key. */
+  sorted(): IcsPopulationRow[];
+}
+
+export function rowCollector(): RowCollector {
+  const rows = new Map<string, IcsPopulationRow>();
   const add = (key: Key, value: number, provenance: Provenance): void => {
     const id = [key.ics_code, key.reference_date, key.measure, key.sex, key.age_band, key.basis].join('|');
     const existing = rows.get(id);
@@ -45,9 +84,15 @@ export function buildPopulation(inputs: ResolvedInputs): Population {
       source_sha256: provenance.sha256,
     });
   };
-  // Thousands of sex x age cells share a few hundred sub-ICB codes per edition: resolve each code once.
+  const sorted = () =>
+    sortRows([...rows.values()], ['ics_code', 'reference_date', 'measure', 'sex', 'age_band', 'basis']);
+  return { rows, add, sorted };
+}
+
+/** Resolves an area code on a date, each (code, ONS code, date) once: thousands of cells share a few hundred codes. */
+export function areaResolver(inputs: ResolvedInputs): ResolveArea {
   const resolved = new Map<string, Resolution>();
-  const resolveArea = (code: string, onsCode: string | null, date: string): Resolution => {
+  return (code, onsCode, date) => {
     const key = `${code}|${onsCode ?? ''}|${date}`;
     let resolution = resolved.get(key);
     if (resolution === undefined) {
@@ -58,59 +103,66 @@ export function buildPopulation(inputs: ResolvedInputs): Population {
     }
     return resolution;
   };
-  const footprintLabel = (date: string) => footprintOn(inputs.footprints, date)?.vintage ?? 'unknown';
-
-  for (const { provenance, rows: estimates } of inputs.populationDocs) {
-    for (const row of sortRows(estimates, ['sub_icb_code'])) {
-      const resolution = resolveArea(row.sub_icb_code, row.sub_icb_ons_code, row.reference_date);
-      const problem = unresolvedFrom(
-        resolution,
-        provenance,
-        `${row.sub_icb_code} ${row.name}: ${row.all_ages}`,
-      );
-      if (problem) unresolved.push(problem);
-      if (resolution.status !== 'resolved') continue;
-      const footprint = footprintLabel(row.reference_date);
-      const base = {
-        ics_code: resolution.ics_code,
-        reference_date: row.reference_date,
-        measure: 'ons_mid_year_estimate' as const,
-        sex: 'ALL' as const,
-        basis: 'as_published' as const,
-        footprint,
-        method: 'ons_by_ccg',
-      };
-      add({ ...base, age_band: 'ALL' }, row.all_ages, provenance);
-      for (const band of Object.keys(row.age_bands).sort(compareText))
-        add({ ...base, age_band: band }, row.age_bands[band] ?? 0, provenance);
-    }
-  }
-
-  for (const edition of inputs.gpEditions) {
-    unresolved.push(...addGpTotals(edition, resolveArea, footprintLabel, add));
-    unresolved.push(...addGpSexAge(edition, resolveArea, footprintLabel, add));
-  }
-  unresolved.push(...addRebased(inputs, add));
-
-  const basis = basisOf(inputs, rows);
-  const documents = [
-    ...inputs.populationDocs,
-    ...inputs.gpEditions.flatMap((edition) =>
-      [edition.totals, edition.age].filter((doc) => doc !== undefined),
-    ),
-  ];
-  return {
-    rows: sortRows([...rows.values()], ['ics_code', 'reference_date', 'measure', 'sex', 'age_band', 'basis']),
-    basis,
-    unresolved,
-    documents,
-  };
 }
 
-type ResolveArea = (code: string, onsCode: string | null, date: string) => Resolution;
-type Add = (key: Key, value: number, provenance: Provenance) => void;
+/** The lookup vintage whose footprint is in force on a date (`unknown` when there is none). */
+export function footprintLabeller(inputs: ResolvedInputs): (date: string) => string {
+  return (date) => footprintOn(inputs.footprints, date)?.vintage ?? 'unknown';
+}
 
-function addGpTotals(
+type OnsDocument = ResolvedInputs['populationDocs'][number];
+
+/** Add the rows of one ONS estimate document (or the part of it being built). */
+export function addOnsEstimates(
+  document: OnsDocument,
+  estimates: OnsDocument['rows'],
+  resolveArea: ResolveArea,
+  footprintLabel: (date: string) => string,
+  add: Add,
+): UnresolvedEntry[] {
+  const { provenance } = document;
+  const unresolved: UnresolvedEntry[] = [];
+  for (const row of sortRows(estimates, ['sub_icb_code'])) {
+    const resolution = resolveArea(row.sub_icb_code, row.sub_icb_ons_code, row.reference_date);
+    const problem = unresolvedFrom(
+      resolution,
+      provenance,
+      `${row.sub_icb_code} ${row.name}: ${row.all_ages}`,
+    );
+    if (problem) unresolved.push(problem);
+    if (resolution.status !== 'resolved') continue;
+    const footprint = footprintLabel(row.reference_date);
+    const base = {
+      ics_code: resolution.ics_code,
+      reference_date: row.reference_date,
+      measure: 'ons_mid_year_estimate' as const,
+      sex: 'ALL' as const,
+      basis: 'as_published' as const,
+      footprint,
+      method: 'ons_by_ccg',
+    };
+    add({ ...base, age_band: 'ALL' }, row.all_ages, provenance);
+    for (const band of Object.keys(row.age_bands).sort(compareText))
+      add({ ...base, age_band: band }, row.age_bands[band] ?? 0, provenance);
+  }
+  return unresolved;
+}
+
+/** The sex x age cells an edition's aggregate holds; fails when they were left out to be loaded on demand. */
+function heldSexAgeCells(edition: GpEdition): readonly SexAgeCell[] {
+  const aggregate = edition.age?.aggregate;
+  if (aggregate === undefined) return [];
+  if (aggregate.by_sex_age.length === 0 && (aggregate.sex_age_cells ?? 0) > 0)
+    throw new Error(
+      `GP edition ${edition.extract_date}: expected its sex x age cells in the aggregate, found them held out (sex_age_cells ${aggregate.sex_age_cells}); build it with populationPartitions and a cell loader`,
+    );
+  return aggregate.by_sex_age;
+}
+
+export type ResolveArea = (code: string, onsCode: string | null, date: string) => Resolution;
+export type Add = (key: Key, value: number, provenance: Provenance) => void;
+
+export function addGpTotals(
   edition: GpEdition,
   resolveArea: ResolveArea,
   footprintLabel: (date: string) => string,
@@ -148,19 +200,20 @@ function addGpTotals(
   return unresolved;
 }
 
-function addGpSexAge(
+export function addGpSexAge(
   edition: GpEdition,
+  sexAgeCells: readonly SexAgeCell[],
   resolveArea: ResolveArea,
   footprintLabel: (date: string) => string,
   add: Add,
 ): UnresolvedEntry[] {
   if (!edition.age) return [];
-  const { provenance, aggregate } = edition.age;
+  const { provenance } = edition.age;
   const date = edition.extract_date;
   const footprint = footprintLabel(date);
   const unresolved: UnresolvedEntry[] = [];
   const reported = new Set<string>();
-  const cells = aggregate.by_sex_age
+  const cells = sexAgeCells
     .filter((cell) => !(cell.sex === 'ALL' && cell.age === 'ALL'))
     .sort(
       (a, b) =>
@@ -205,7 +258,7 @@ function addGpSexAge(
  * counts with the ICB it belonged to when that ICB continues, as lineage assumes. Practices that cannot be placed
  * are reported with their patients, never spread.
  */
-function addRebased(inputs: ResolvedInputs, add: Add): UnresolvedEntry[] {
+export function addRebased(inputs: ResolvedInputs, add: Add): UnresolvedEntry[] {
   const current = inputs.footprints.at(-1);
   const newest = inputs.gpEditions.filter((edition) => edition.practices.length > 0).at(-1);
   if (!current || !newest) return [];
@@ -266,7 +319,7 @@ function addRebased(inputs: ResolvedInputs, add: Add): UnresolvedEntry[] {
   return unresolved;
 }
 
-function basisOf(
+export function basisOf(
   inputs: ResolvedInputs,
   rows: ReadonlyMap<string, IcsPopulationRow>,
 ): PopulationBasisFigures {

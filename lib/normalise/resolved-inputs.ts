@@ -172,8 +172,13 @@ export function footprintOn(footprints: readonly Footprint[], date: string): Foo
   return footprints.find((footprint) => footprint.vintage === vintage);
 }
 
+/** The sex x age cells a GP file has, whether held in its aggregate or left out to be loaded on demand. */
+export function sexAgeCellCount(aggregate: GpAggregate): number {
+  return aggregate.by_sex_age.length > 0 ? aggregate.by_sex_age.length : (aggregate.sex_age_cells ?? 0);
+}
+
 function isTotalsFile(aggregate: GpAggregate): boolean {
-  return aggregate.totals.length > 0 && aggregate.by_sex_age.length === 0;
+  return aggregate.totals.length > 0 && sexAgeCellCount(aggregate) === 0;
 }
 
 /**
@@ -196,7 +201,7 @@ function gpEditionsOf(documents: readonly GpDocument[]): GpEdition[] {
         (isTotalsFile(doc.aggregate) || !datesWithTotalsFile.has(doc.aggregate.extract_date)),
     ),
   );
-  const ages = byDate(documents.filter((doc) => doc.aggregate.by_sex_age.length > 0));
+  const ages = byDate(documents.filter((doc) => sexAgeCellCount(doc.aggregate) > 0));
   const mappings = byDate(documents.filter((doc) => doc.aggregate.practice_map.length > 0));
   const dates = [...new Set([...totals.keys(), ...ages.keys(), ...mappings.keys()])].sort(compareText);
   return dates.map((date) => {

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { describeError, IcsLakeError, isLakeFailure } from '../core/errors.ts';
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
-import type { NormaliseInput, Provenance } from '../normalise/input.ts';
+import { GpSexAgeCell, type NormaliseInput, type Provenance } from '../normalise/input.ts';
+import type { SexAgeLoader } from '../normalise/population-partitions.ts';
 import { parseAnnouncement } from '../parse/announcement.ts';
 import { parseLookupDocument } from '../parse/code-lookups.ts';
 import { isDesignationCheckError } from '../parse/designation/errors.ts';
@@ -92,6 +93,11 @@ export type ParsedInput = Required<
 export interface ParseStageResult {
   input: ParsedInput;
   report: Record<string, ParseSourceReport>;
+  /**
+   * With `holdGpCellsOut`: loads one GP file's sex x age cells (from its cached parse), which the input leaves out.
+   * Without it every file's cells are in the input and this is never needed.
+   */
+  loadGpSexAge: SexAgeLoader;
 }
 
 interface ParseDeps {
@@ -101,6 +107,12 @@ interface ParseDeps {
   quarantine: (entry: QuarantineEntry) => void;
   /** Built from the lookups before announcements are parsed: the closed world of names they are searched for. */
   gazetteerFor: (input: ParsedInput) => Gazetteer;
+  /**
+   * Leave GP files' sex x age cells out of the input (`by_sex_age` empty, `sex_age_cells` their count), to be loaded
+   * one file at a time by `loadGpSexAge`: every edition's cells at once would grow the process's memory with the
+   * history. Each file's summary is cached beside its parse (`….summary.json`).
+   */
+  holdGpCellsOut?: boolean;
 }
 
 export function parseStateKey(sourceId: string): string {
@@ -110,6 +122,10 @@ export function parseStateKey(sourceId: string): string {
 function parsedCacheKey(sourceId: string, sha256: string, archiveEntry: string | null): string {
   const suffix = archiveEntry === null ? '' : `-${hashText(archiveEntry).slice(0, 12)}`;
   return `parsed/${sourceId}/${sha256}${suffix}.v${PARSER_VERSION}.json`;
+}
+
+function summaryCacheKey(sourceId: string, sha256: string, archiveEntry: string | null): string {
+  return parsedCacheKey(sourceId, sha256, archiveEntry).replace(/\.json$/, '.summary.json');
 }
 
 function hashText(text: string): string {
@@ -146,7 +162,8 @@ export async function quarantineRecord(
 type ParsedCsv =
   | { kind: 'lookup'; value: ReturnType<typeof parseLookupDocument> }
   | { kind: 'population'; value: ReturnType<typeof parsePopulation> }
-  | { kind: 'gp'; value: Awaited<ReturnType<typeof parseGpPublication>> };
+  // A summary (gpSummaryCached) leaves the sex x age cells out and counts them in `sex_age_cells`.
+  | { kind: 'gp'; value: Awaited<ReturnType<typeof parseGpPublication>> & { sex_age_cells?: number } };
 
 async function readText(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<string> {
   const bytes = await store.get(ref.key);
@@ -186,6 +203,7 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
   // CSV sources first: the lookups feed the gazetteer that announcement parsing uses.
   const ordered = [...deps.catalogue].sort((a, b) => Number(isHtml(a)) - Number(isHtml(b)));
   let gazetteer: Gazetteer | undefined;
+  const heldOut = heldOutCells(store);
 
   for (const source of ordered) {
     if (isHtml(source) && gazetteer === undefined) gazetteer = deps.gazetteerFor(input);
@@ -206,7 +224,9 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
             value: parseAnnouncement(html, ref.url, { sourceId: source.id, gazetteer: known }),
           };
         }
-      : (ref: ParsedRef) => parseCsvCached(store, source, ref);
+      : deps.holdGpCellsOut && source.kind === 'csv-publication'
+        ? (ref: ParsedRef) => gpSummaryCached(store, source, ref)
+        : (ref: ParsedRef) => parseCsvCached(store, source, ref);
     const { results, counts } = await parseWithFallback(deps, source, parseOne);
     report[source.id] = counts;
     for (const { ref, value } of results) {
@@ -236,11 +256,12 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
           break;
         case 'gp':
           input.gpRegistrations.push({ provenance, aggregate: value.value });
+          heldOut.note(source, ref, value.value);
           break;
       }
     }
   }
-  return { input, report };
+  return { input, report, loadGpSexAge: heldOut.load };
 }
 
 type NormaliseInputOf<K extends keyof NormaliseInput> = NonNullable<NormaliseInput[K]>;
@@ -263,6 +284,64 @@ async function parseCsvCached(store: LakeStore, source: SourceEntry, ref: Parsed
   await store.put(cacheKey, JSON.stringify(parsed), { contentType: 'application/json' });
   return parsed;
 }
+
+/**
+ * A GP file's parse without its sex x age cells (counted in `sex_age_cells`): read from its summary cache, else
+ * from its full parse (cached or parsed now), writing the summary for next time.
+ */
+async function gpSummaryCached(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<Parsed> {
+  const summaryKey = summaryCacheKey(source.id, ref.sha256, ref.archiveEntry);
+  const cached = await getJson(store, summaryKey);
+  if (cached !== undefined) return cached as ParsedCsv;
+  const full = await parseCsvCached(store, source, ref);
+  if (full.kind !== 'gp')
+    throw new Error(`${source.id}: expected a GP parse of ${ref.url}, found ${full.kind}`);
+  const summary: Parsed = {
+    kind: 'gp',
+    value: { ...full.value, by_sex_age: [], sex_age_cells: full.value.by_sex_age.length },
+  };
+  await store.put(summaryKey, JSON.stringify(summary), { contentType: 'application/json' });
+  return summary;
+}
+
+type GpValue = Extract<ParsedCsv, { kind: 'gp' }>['value'];
+
+/** Where each GP file whose cells were held out can be loaded from, found by what the normaliser knows of it. */
+function heldOutCells(store: LakeStore): {
+  note: (source: SourceEntry, ref: ParsedRef, value: GpValue) => void;
+  load: SexAgeLoader;
+} {
+  const refs = new Map<string, { source: SourceEntry; ref: ParsedRef } | 'ambiguous'>();
+  const keyOf = (url: string, sha256: string, extractDate: string, cells: number) =>
+    `${url}|${sha256}|${extractDate}|${cells}`;
+  return {
+    note: (source, ref, value) => {
+      if (value.sex_age_cells === undefined || value.sex_age_cells === 0) return;
+      const key = keyOf(ref.url, ref.sha256, value.extract_date, value.sex_age_cells);
+      refs.set(key, refs.has(key) ? 'ambiguous' : { source, ref });
+    },
+    load: async (document) => {
+      const { provenance, aggregate } = document;
+      const key = keyOf(
+        provenance.url,
+        provenance.sha256,
+        aggregate.extract_date,
+        aggregate.sex_age_cells ?? 0,
+      );
+      const found = refs.get(key);
+      if (found === undefined || found === 'ambiguous')
+        throw new Error(
+          `GP file ${provenance.url} (${aggregate.extract_date}): expected one parsed document to load its sex x age cells from, found ${found === undefined ? 'none' : 'several'}`,
+        );
+      const parsed = await parseCsvCached(store, found.source, found.ref);
+      if (parsed.kind !== 'gp')
+        throw new Error(`${provenance.url}: expected a GP parse, found ${parsed.kind}`);
+      return SexAgeCells.parse(parsed.value.by_sex_age);
+    },
+  };
+}
+
+const SexAgeCells = z.array(GpSexAgeCell);
 
 type ParseResult = { ref: ParsedRef; value: Parsed };
 

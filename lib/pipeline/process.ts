@@ -8,10 +8,20 @@ import { runFeedStage } from '../feed/publish-feed.ts';
 import { publishCatalog } from '../lake/catalog.ts';
 import type { DataSource } from '../lake/datapackage.ts';
 import type { Manifest } from '../lake/manifest.ts';
-import { confirmCommit, jsonBytes, publishDataset } from '../lake/publish.ts';
+import {
+  confirmCommit,
+  jsonBytes,
+  type PublishOptions,
+  type PublishResult,
+  publishDataset,
+} from '../lake/publish.ts';
 import { canonicalJson } from '../lake/rows.ts';
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
-import { datasetDefinitions, type NormaliseResult, normalise } from '../normalise/index.ts';
+import { readManifest } from '../lake/versions.ts';
+import { datasetDefinitions } from '../normalise/index.ts';
+import { normalisePartitioned, type PartitionedNormaliseResult } from '../normalise/normalise.ts';
+import { POPULATION_BUILDER_VERSION, type PopulationPartitions } from '../normalise/population-partitions.ts';
+import { sortedUnresolved, type UnresolvedEntry } from '../normalise/unresolved.ts';
 import { buildGazetteer } from '../reference/gazetteer.ts';
 import { catalogue as fullCatalogue, type SourceEntry } from '../sources/catalogue.ts';
 import { currentDocuments } from '../sources/raw-zone.ts';
@@ -19,6 +29,7 @@ import { extractLifecycleClaims } from './lifecycle-stage.ts';
 import {
   PARSER_VERSION,
   type ParseSourceReport,
+  type ParseStageResult,
   parseSources,
   parseStateKey,
   quarantineRecord,
@@ -95,44 +106,16 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
     );
     return { inputsUnchanged: true, parse: {}, unresolved: 0, datasets, catalog: [] };
   }
-  const parsed = await parseSources({
-    store,
-    runId: context.runId,
-    catalogue: context.catalogue,
-    quarantine: context.quarantine,
-    gazetteerFor: (input) =>
-      buildGazetteer({
-        lookups: input.lookups.flatMap((lookup) => lookup.rows),
-        icbNames: input.icbNames.flatMap((names) => names.entries),
-      }),
+  const { parsed, result } = await parseAndNormalise(context, definitions, asOf);
+  const quarantineUnresolved = (entries: readonly UnresolvedEntry[]) =>
+    quarantineNames(store, context, entries);
+  await quarantineUnresolved(result.unresolved);
+  let unresolved = result.unresolved.length;
+  const population = populationRows(result.population, async (built, entries) => {
+    unresolved += entries.length;
+    await quarantineUnresolved(entries);
+    context.log(`ics_population: built ${built.size} of ${result.population.inputs.size} partitions`);
   });
-  const lifecycleClaims = await extractLifecycleClaims({
-    store,
-    catalogue: context.catalogue,
-    gazetteer: buildGazetteer({
-      lookups: parsed.input.lookups.flatMap((lookup) => lookup.rows),
-      icbNames: parsed.input.icbNames.flatMap((names) => names.entries),
-    }),
-  });
-  const result = normalise({ ...parsed.input, lifecycleClaims }, { asOf: asOf.toISOString().slice(0, 10) });
-  for (const unresolved of result.unresolved) {
-    await quarantineRecord(
-      store,
-      {
-        sourceId: unresolved.source_id,
-        stage: 'normalise',
-        url: unresolved.url,
-        key: null,
-        sha256: unresolved.sha256,
-        code: 'unresolved_name',
-        reason: unresolved.reason,
-        firstSeenRunId: context.runId,
-        name: unresolved.name,
-        evidence: unresolved.evidence,
-      },
-      context.quarantine,
-    );
-  }
 
   const sourceOfSha = new Map<string, string>();
   for (const group of Object.values(parsed.input)) {
@@ -141,9 +124,9 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
   const datasets: Record<string, DatasetReport> = {};
   const published: Manifest[] = [];
   for (const definition of definitions) {
-    const rows = rowsOf(result, definition.name);
+    const rows = definition.name === 'ics_population' ? population : rowsOf(result, definition.name);
     const lineage = result.lineage.find((entry) => entry.dataset === definition.name)?.raw ?? [];
-    const outcome = await publishDataset(store, definition, rows, {
+    const outcome = await publishRows(store, definition, rows, {
       asOf,
       createdAt: asOf,
       pipelineVersion: PIPELINE_VERSION,
@@ -151,13 +134,14 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
       sources: catalogueSources(context.catalogue),
     });
     if (outcome.status === 'published') published.push(outcome.manifest);
+    const rowCount = await rowsPublished(store, definition.name, outcome, rows);
     datasets[definition.name] = {
       status: outcome.status,
       version: outcome.version,
-      rows: rows.length,
+      rows: rowCount,
       sources: [...new Set(lineage.map((raw) => sourceOfSha.get(raw.sha256) ?? 'unknown'))].sort(),
     };
-    context.log(`${definition.name}: ${outcome.status} v${outcome.version} (${rows.length} rows)`);
+    context.log(`${definition.name}: ${outcome.status} v${outcome.version} (${rowCount} rows)`);
   }
   if (!store.enforcesConditionalCreate) await confirmCommits(store, published);
   const catalog = await publishCatalog(store, {
@@ -178,7 +162,74 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
     ),
   };
   await putJson(store, PROCESS_STATE_KEY, record);
-  return { parse: parsed.report, unresolved: result.unresolved.length, datasets, catalog: catalog.written };
+  return { parse: parsed.report, unresolved, datasets, catalog: catalog.written };
+}
+
+/** Parse every source's documents (GP sex x age cells held out), extract lifecycle claims, and normalise. */
+async function parseAndNormalise(
+  context: ProcessContext,
+  definitions: readonly DatasetDefinition[],
+  asOf: Date,
+): Promise<{ parsed: ParseStageResult; result: PartitionedNormaliseResult }> {
+  const { store } = context;
+  const parsed = await parseSources({
+    store,
+    runId: context.runId,
+    catalogue: context.catalogue,
+    quarantine: context.quarantine,
+    gazetteerFor: (input) =>
+      buildGazetteer({
+        lookups: input.lookups.flatMap((lookup) => lookup.rows),
+        icbNames: input.icbNames.flatMap((names) => names.entries),
+      }),
+    holdGpCellsOut: true,
+  });
+  const lifecycleClaims = await extractLifecycleClaims({
+    store,
+    catalogue: context.catalogue,
+    gazetteer: buildGazetteer({
+      lookups: parsed.input.lookups.flatMap((lookup) => lookup.rows),
+      icbNames: parsed.input.icbNames.flatMap((names) => names.entries),
+    }),
+  });
+  const result = normalisePartitioned(
+    { ...parsed.input, lifecycleClaims },
+    { asOf: asOf.toISOString().slice(0, 10) },
+    { codeVersion: populationCodeVersion(definitions), loadSexAge: parsed.loadGpSexAge },
+  );
+  return { parsed, result };
+}
+
+/**
+ * The rows of a partitioned dataset, built lazily: publish asks only for partitions whose inputs changed.
+ * Mirrors `PartitionedRows` in lib/lake/publish.ts (issue 15, the lake half): on merge this declaration gives way
+ * to that one.
+ */
+export interface PartitionedRows {
+  /** Every partition the new version holds, each with a fingerprint of everything its rows are computed from. */
+  inputs: ReadonlyMap<string, string>;
+  /** Build the rows of these partitions; every row returned must fall in one of them. */
+  build(partitions: ReadonlySet<string>): readonly unknown[] | Promise<readonly unknown[]>;
+}
+
+/** True for PartitionedRows, false for a plain array of rows. */
+export function isPartitioned(rows: readonly unknown[] | PartitionedRows): rows is PartitionedRows {
+  return !Array.isArray(rows);
+}
+
+/**
+ * Publish a dataset from plain rows or from partitions. Until publishDataset takes PartitionedRows, every
+ * partition is built and published as plain rows; on merge the call below becomes
+ * `publishDataset(store, definition, rows, options)`.
+ */
+export async function publishRows(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  rows: readonly unknown[] | PartitionedRows,
+  options: PublishOptions,
+): Promise<PublishResult> {
+  if (!isPartitioned(rows)) return publishDataset(store, definition, rows, options);
+  return publishDataset(store, definition, await rows.build(new Set(rows.inputs.keys())), options);
 }
 
 /** After every publish of the run: each version it committed is still its own (see confirmCommit). */
@@ -230,7 +281,73 @@ async function inputsFingerprint(
   return hash.digest('hex');
 }
 
-function rowsOf(result: NormaliseResult, name: string): readonly unknown[] {
+/** Quarantine names normalise could not resolve (each once: `quarantineRecord` writes a record only if absent). */
+async function quarantineNames(
+  store: LakeStore,
+  context: ProcessContext,
+  entries: readonly UnresolvedEntry[],
+): Promise<void> {
+  for (const unresolved of entries) {
+    await quarantineRecord(
+      store,
+      {
+        sourceId: unresolved.source_id,
+        stage: 'normalise',
+        url: unresolved.url,
+        key: null,
+        sha256: unresolved.sha256,
+        code: 'unresolved_name',
+        reason: unresolved.reason,
+        firstSeenRunId: context.runId,
+        name: unresolved.name,
+        evidence: unresolved.evidence,
+      },
+      context.quarantine,
+    );
+  }
+}
+
+/**
+ * What everything `ics_population`'s rows depend on besides its documents and the reference data: the pipeline,
+ * parser and builder versions and the dataset's schema. A change to any of them rebuilds every partition.
+ */
+function populationCodeVersion(definitions: readonly DatasetDefinition[]): string {
+  const definition = definitions.find((each) => each.name === 'ics_population');
+  const schema = definition ? canonicalJson(z.toJSONSchema(definition.schema)) : null;
+  return JSON.stringify([PIPELINE_VERSION, PARSER_VERSION, POPULATION_BUILDER_VERSION, schema]);
+}
+
+/**
+ * `ics_population` as PartitionedRows: each build quarantines the names of the partitions it built (the names of
+ * partitions carried forward were quarantined, and the records kept, when they were built).
+ */
+function populationRows(
+  partitions: PopulationPartitions,
+  afterBuild: (built: ReadonlySet<string>, unresolved: UnresolvedEntry[]) => Promise<void>,
+): PartitionedRows {
+  return {
+    inputs: partitions.inputs,
+    build: async (wanted) => {
+      const built = await partitions.build(wanted);
+      await afterBuild(wanted, sortedUnresolved(built.unresolved));
+      return built.rows;
+    },
+  };
+}
+
+/** The rows of the version a dataset now has (for partitioned rows, read from its manifest). */
+async function rowsPublished(
+  store: LakeStore,
+  name: string,
+  outcome: PublishResult,
+  rows: readonly unknown[] | PartitionedRows,
+): Promise<number> {
+  if (Array.isArray(rows)) return rows.length;
+  if (outcome.status === 'published') return outcome.manifest.rows;
+  return (await readManifest(store, name, outcome.version))?.rows ?? 0;
+}
+
+function rowsOf(result: PartitionedNormaliseResult, name: string): readonly unknown[] {
   const rows = (result.datasets as Record<string, readonly unknown[] | undefined>)[name];
   if (rows === undefined) throw new Error(`normalise produced no dataset named "${name}"`);
   return rows;

@@ -1,0 +1,57 @@
+// Child process: the process stage's own work on ics_population (issue 15) — parse every source's current documents,
+// normalise, build the population rows — over a history lake, without publishing, in one of two modes, each
+// measured in a process of its own:
+//   whole: every GP edition's parse whole in memory and every ics_population row built (as before issue 15);
+//   month: GP sex x age cells held out of memory and ics_population built for the newest month and the re-based
+//          series only, which is all publish asks for once it carries unchanged partitions forward.
+// Prints one JSON line: { ms, peakRssBytes, rows, partitions, built }.
+import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
+import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
+import { REBASED_PARTITION } from '../../lib/normalise/population-partitions.ts';
+import { parseSources } from '../../lib/pipeline/parse-stage.ts';
+import { buildGazetteer } from '../../lib/reference/gazetteer.ts';
+import { catalogue } from '../../lib/sources/catalogue.ts';
+import { peakRssBytes, resetPeakRss } from '../memory.ts';
+
+const [lakeDir, mode, asOf] = process.argv.slice(2);
+if (lakeDir === undefined || (mode !== 'whole' && mode !== 'month') || asOf === undefined)
+  throw new Error('usage: process-side.ts <lake> whole|month <as-of YYYY-MM-DD>');
+
+const store = new FolderLakeStore(lakeDir);
+resetPeakRss();
+const started = performance.now();
+const parsed = await parseSources({
+  store,
+  runId: 'bench-process-side',
+  catalogue,
+  quarantine: () => {},
+  gazetteerFor: (input) =>
+    buildGazetteer({
+      lookups: input.lookups.flatMap((lookup) => lookup.rows),
+      icbNames: input.icbNames.flatMap((names) => names.entries),
+    }),
+  holdGpCellsOut: mode === 'month',
+});
+let result: { rows: number; partitions: number; built: string[] };
+if (mode === 'whole') {
+  const rows = normalise(parsed.input, { asOf }).datasets.ics_population.length;
+  result = { rows, partitions: 0, built: [] };
+} else {
+  const { population } = normalisePartitioned(
+    parsed.input,
+    { asOf },
+    { codeVersion: 'bench', loadSexAge: parsed.loadGpSexAge },
+  );
+  // The run's own month: the newest month partition not after the as-of date (an ONS estimate may be dated later).
+  const months = [...population.inputs.keys()]
+    .filter((partition) => partition !== REBASED_PARTITION && partition <= asOf.slice(0, 7))
+    .sort();
+  const built = [months.at(-1), REBASED_PARTITION].filter(
+    (partition): partition is string => partition !== undefined && population.inputs.has(partition),
+  );
+  const { rows } = await population.build(new Set(built));
+  result = { rows: rows.length, partitions: population.inputs.size, built };
+}
+process.stdout.write(
+  `${JSON.stringify({ ms: performance.now() - started, peakRssBytes: peakRssBytes(), ...result })}\n`,
+);

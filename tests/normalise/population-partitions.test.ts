@@ -1,0 +1,243 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { monthlyReleases, writeReleaseSnapshot } from '../../bench/history-releases.ts';
+import type { LakeStore } from '../../lib/lake/store.ts';
+import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
+import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
+import { populationPartitionOf, REBASED_PARTITION } from '../../lib/normalise/population-partitions.ts';
+import { parseSources } from '../../lib/pipeline/parse-stage.ts';
+import { runSnapshot } from '../../lib/pipeline/replay.ts';
+import { buildGazetteer } from '../../lib/reference/gazetteer.ts';
+import { catalogue } from '../../lib/sources/catalogue.ts';
+import { listSnapshots } from '../../lib/sources/snapshots.ts';
+import { provenance, smallWorld, URLS } from './small-world.ts';
+
+// Issue 15: ics_population built one partition at a time must give, month by month, exactly the rows the whole
+// build gives, while each GP file's sex x age cells stay on disk until their month is built.
+
+const BUNDLED = path.resolve(import.meta.dirname, '../../snapshots');
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'ics-lake-population-partitions-'));
+});
+afterAll(() => rm(dir, { recursive: true, force: true }));
+
+/**
+ * A lake holding what acquire stored from these snapshots, parsed after each as the process stage does (so every
+ * GP edition is retained once it drops out of discovery), with no datasets built.
+ */
+async function acquiredLake(
+  name: string,
+  snapshots: Parameters<typeof runSnapshot>[0][],
+): Promise<LakeStore> {
+  const store = new FolderLakeStore(path.join(dir, name));
+  for (const snapshot of snapshots) {
+    await runSnapshot(snapshot, { store, stages: [], lease: false });
+    await parsed(store, true);
+  }
+  return store;
+}
+
+let generated: Promise<LakeStore> | undefined;
+
+/** Four generated monthly releases, February to May 2021, across the April 2021 code vintage (acquired once). */
+function generatedLake(): Promise<LakeStore> {
+  generated ??= (async () => {
+    const snapshots = [];
+    for (const release of monthlyReleases('2021-02', '2021-05'))
+      snapshots.push(await writeReleaseSnapshot(path.join(dir, 'generated-snapshots'), release));
+    return acquiredLake('generated', snapshots);
+  })();
+  return generated;
+}
+
+async function parsed(store: LakeStore, holdGpCellsOut: boolean) {
+  return parseSources({
+    store,
+    runId: 'test',
+    catalogue,
+    quarantine: () => {},
+    gazetteerFor: (input) =>
+      buildGazetteer({
+        lookups: input.lookups.flatMap((lookup) => lookup.rows),
+        icbNames: input.icbNames.flatMap((names) => names.entries),
+      }),
+    holdGpCellsOut,
+  });
+}
+
+/** The whole build against the partitioned one, partition by partition, on the same acquired documents. */
+async function compareBuilds(store: LakeStore, asOf: string) {
+  const whole = normalise((await parsed(store, false)).input, { asOf });
+  const lazy = await parsed(store, true);
+  for (const document of lazy.input.gpRegistrations) expect(document.aggregate.by_sex_age).toEqual([]);
+  const partitioned = normalisePartitioned(
+    lazy.input,
+    { asOf },
+    { codeVersion: 'test', loadSexAge: lazy.loadGpSexAge },
+  );
+  const expected = new Map<string, typeof whole.datasets.ics_population>();
+  for (const row of whole.datasets.ics_population) {
+    const partition = populationPartitionOf(row);
+    const rows = expected.get(partition) ?? [];
+    rows.push(row);
+    expected.set(partition, rows);
+  }
+  expect([...partitioned.population.inputs.keys()].sort()).toEqual([...expected.keys()].sort());
+  for (const [partition, rows] of expected) {
+    const built = await partitioned.population.build(new Set([partition]));
+    expect(built.rows, partition).toEqual(rows);
+  }
+  const all = await partitioned.population.build(new Set(partitioned.population.inputs.keys()));
+  expect(all.rows).toEqual(whole.datasets.ics_population);
+  const { ics_population: _, ...others } = whole.datasets;
+  expect(partitioned.datasets).toEqual(others);
+  expect(partitioned.lineage).toEqual(whole.lineage);
+  return { whole, partitioned, all };
+}
+
+describe('ics_population by partition', () => {
+  it('gives, on the bundled snapshots, every partition exactly the rows of the whole build, and the same other datasets', async () => {
+    const snapshots = listSnapshots(BUNDLED);
+    const store = await acquiredLake('bundled', snapshots);
+    const asOf = snapshots.at(-1)?.date ?? '';
+    const { whole, partitioned, all } = await compareBuilds(store, asOf);
+    expect(partitioned.population.inputs.has(REBASED_PARTITION)).toBe(true);
+    expect(partitioned.population.inputs.size).toBeGreaterThan(5);
+    // Every unresolved name of the whole build is still reported: the other datasets' here, population's by its build.
+    const reported = (entries: { url: string; name: string; evidence: string }[]) =>
+      entries.map((entry) => `${entry.url} ${entry.name} ${entry.evidence}`).sort();
+    expect(reported([...partitioned.unresolved, ...all.unresolved])).toEqual(reported(whole.unresolved));
+  }, 240_000);
+
+  it('gives the same rows on a generated history of months across a code vintage change, and a month is built from its own files', async () => {
+    const store = await generatedLake();
+    const { partitioned } = await compareBuilds(store, '2021-05-15');
+    expect([...partitioned.population.inputs.keys()]).toEqual(
+      expect.arrayContaining(['2021-02', '2021-05', REBASED_PARTITION]),
+    );
+
+    // Building one month reads only that month's cells: the loader is asked for that edition's file alone.
+    const lazy = await parsed(store, true);
+    const asked: string[] = [];
+    const counting = normalisePartitioned(
+      lazy.input,
+      { asOf: '2021-05-15' },
+      {
+        codeVersion: 'test',
+        loadSexAge: (document) => {
+          asked.push(document.aggregate.extract_date);
+          return lazy.loadGpSexAge(document);
+        },
+      },
+    );
+    const march = await counting.population.build(new Set(['2021-03']));
+    expect(asked).toEqual(['2021-03-01']);
+    expect(new Set(march.rows.map((row) => row.reference_date))).toEqual(new Set(['2021-03-01']));
+  }, 240_000);
+
+  it('fingerprints each partition by its own documents, the reference data and the code version', async () => {
+    const store = await generatedLake();
+    const lazy = await parsed(store, true);
+    const fingerprints = (input: typeof lazy.input, codeVersion = 'test') =>
+      normalisePartitioned(input, { asOf: '2021-05-15' }, { codeVersion }).population.inputs;
+    const before = fingerprints(lazy.input);
+    // A new copy of March's files (other bytes) moves March and the re-based series, nothing else.
+    const gpRegistrations = lazy.input.gpRegistrations.map((document) =>
+      document.aggregate.extract_date === '2021-03-01'
+        ? { ...document, provenance: { ...document.provenance, sha256: 'f'.repeat(64) } }
+        : document,
+    );
+    const after = fingerprints({ ...lazy.input, gpRegistrations });
+    const moved = [...before.keys()].filter((partition) => before.get(partition) !== after.get(partition));
+    expect(moved).toEqual(['2021-03', REBASED_PARTITION]);
+    // A new lookup document (a code vintage) or another code version moves every partition.
+    const lookups = lazy.input.lookups.map((document, index) =>
+      index === 0
+        ? { ...document, provenance: { ...document.provenance, sha256: 'e'.repeat(64) } }
+        : document,
+    );
+    const relooked = fingerprints({ ...lazy.input, lookups });
+    const recoded = fingerprints(lazy.input, 'other');
+    for (const partition of before.keys()) {
+      expect(relooked.get(partition), partition).not.toBe(before.get(partition));
+      expect(recoded.get(partition), partition).not.toBe(before.get(partition));
+    }
+  }, 120_000);
+
+  it('refuses to build a partition the dataset does not hold, and a held-out edition without a loader', async () => {
+    const store = await generatedLake();
+    const lazy = await parsed(store, true);
+    const partitioned = normalisePartitioned(lazy.input, { asOf: '2021-05-15' }, { codeVersion: 'test' });
+    await expect(partitioned.population.build(new Set(['1999-01']))).rejects.toThrow(
+      /expected partitions among .*found 1999-01/,
+    );
+    await expect(partitioned.population.build(new Set(['2021-03']))).rejects.toThrow(
+      /expected a loader for its \d+ sex x age cells/,
+    );
+    expect(() => normalise(lazy.input, { asOf: '2021-05-15' })).toThrow(/held out/);
+  }, 120_000);
+});
+
+describe('ics_population by partition: unresolved names', () => {
+  // A February edition whose single-year-of-age cells are held out and name a sub-ICB location no lookup holds.
+  const february = {
+    provenance: provenance(URLS.gp.replace('CDEF12', 'FEB021'), 'f', 'official', 'nhsd-gp-registrations'),
+    aggregate: {
+      extract_date: '2021-02-01',
+      totals: [{ sub_icb_code: 'A01', patients: 111 }],
+      by_sex_age: [],
+      sex_age_cells: 2,
+    },
+  };
+  const cells = [
+    { sub_icb_code: 'A01', sex: 'MALE' as const, age: '0', patients: 6 },
+    { sub_icb_code: 'Z77', sex: 'FEMALE' as const, age: '1', patients: 3 },
+  ];
+  const world = () => {
+    const input = smallWorld();
+    return { ...input, gpRegistrations: [...(input.gpRegistrations ?? []), february] };
+  };
+  const asOf = '2021-03-01';
+  const names = (entries: { name: string }[]) => entries.map((entry) => entry.name).sort();
+
+  it('reports each partition’s unresolved names with its build, and only then', async () => {
+    const loaded: string[] = [];
+    const { population, unresolved } = normalisePartitioned(
+      world(),
+      { asOf },
+      {
+        codeVersion: 'test',
+        loadSexAge: async (document) => {
+          loaded.push(document.provenance.url);
+          return cells;
+        },
+      },
+    );
+    expect([...population.inputs.keys()]).toEqual(['2019-06', '2021-01', '2021-02']);
+    // The other datasets' names come with normalise; none of population's do.
+    expect(names(unresolved)).toEqual(['Greater London']);
+    expect(names((await population.build(new Set(['2021-01']))).unresolved)).toEqual([]);
+    expect(loaded).toEqual([]);
+    expect(names((await population.build(new Set(['2019-06']))).unresolved)).toEqual(['X99']);
+    const built = await population.build(new Set(['2021-02']));
+    expect(names(built.unresolved)).toEqual(['Z77']);
+    expect(loaded).toEqual([february.provenance.url]);
+    expect(
+      built.rows.filter((row) => row.sex !== 'ALL').map((row) => [row.sex, row.age_band, row.value]),
+    ).toEqual([['MALE', '0', 6]]);
+  });
+
+  it('fails closed when a held-out edition loads a different number of cells than its parse counted', async () => {
+    const { population } = normalisePartitioned(
+      world(),
+      { asOf },
+      { codeVersion: 'test', loadSexAge: async () => cells.slice(0, 1) },
+    );
+    await expect(population.build(new Set(['2021-02']))).rejects.toThrow(
+      /GP edition 2021-02-01 .*expected 2 sex x age cells, loaded 1/,
+    );
+  });
+});
