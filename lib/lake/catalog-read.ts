@@ -1,5 +1,13 @@
 import { LakeDamagedError } from '../core/errors.ts';
-import { editionFileNames, lakePaths, type Manifest } from './manifest.ts';
+import {
+  editionFileNames,
+  fileKey,
+  isPartitioned,
+  lakePaths,
+  type Manifest,
+  type ManifestFile,
+  partFiles,
+} from './manifest.ts';
 import type { Row } from './rows.ts';
 import { type LakeStore, repairHint } from './store.ts';
 import { assertHash } from './versions.ts';
@@ -14,21 +22,37 @@ export async function readVersionRowsContaining(
   manifest: Manifest,
   needles: readonly string[],
 ): Promise<Row[]> {
-  const fileName = editionFileNames(manifest.dataset).json;
-  const key = lakePaths.file(manifest.dataset, manifest.version, fileName);
-  const bytes = await store.get(key);
-  const file = manifest.files.find((candidate) => candidate.name === fileName);
-  if (bytes === undefined || file === undefined) {
-    throw new LakeDamagedError(
-      `Dataset ${manifest.dataset} v${manifest.version} is committed but ${store.location}/${key} is missing`,
-      key,
-      repairHint(key),
-    );
+  const rows: Row[] = [];
+  for (const { key, file } of jsonFilesOf(manifest)) {
+    const bytes = await store.get(key);
+    if (bytes === undefined || file === undefined) {
+      throw new LakeDamagedError(
+        `Dataset ${manifest.dataset} v${manifest.version} is committed but ${store.location}/${key} is missing`,
+        key,
+        repairHint(key),
+      );
+    }
+    assertHash(store, key, bytes, file);
+    for (const line of linesContaining(
+      Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+      needles,
+    ))
+      rows.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Row);
   }
-  assertHash(store, key, bytes, file);
-  return linesContaining(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), needles).map(
-    (line) => JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Row,
-  );
+  return rows;
+}
+
+/** The JSON files of a version: its edition, or (partitioned) each part, read one at a time. */
+function jsonFilesOf(manifest: Manifest): { key: string; file: ManifestFile | undefined }[] {
+  if (isPartitioned(manifest))
+    return partFiles(manifest, 'json').map((file) => ({ key: fileKey(manifest, file), file }));
+  const fileName = editionFileNames(manifest.dataset).json;
+  return [
+    {
+      key: lakePaths.file(manifest.dataset, manifest.version, fileName),
+      file: manifest.files.find((candidate) => candidate.name === fileName),
+    },
+  ];
 }
 
 const NEWLINE = 0x0a;

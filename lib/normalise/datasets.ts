@@ -208,6 +208,11 @@ export const icsPopulationDataset = defineDataset({
   schema: IcsPopulationRow,
   primaryKey: ['ics_code', 'reference_date', 'measure', 'sex', 'age_band', 'basis'],
   validTime: populationOn,
+  partition: {
+    of: (row) => (row.basis === 'rebased' ? 'rebased' : String(row.reference_date).slice(0, 7)),
+    description:
+      'one partition per reference month (YYYY-MM) of the as-published figures, and one (rebased) for the re-based series',
+  },
   columns: {
     ics_code: 'ODS code of the ICS.',
     reference_date:
