@@ -6,8 +6,8 @@ import type { Column } from './columns.ts';
 import { diffRows, diffWithSource, type KeyTypes, mergeableKeys, type RowsDiff } from './diff.ts';
 import { CSV_MEDIA_TYPE, csvEditionPieces } from './formats/csv.ts';
 import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
-import { PARQUET_MEDIA_TYPE, renderParquet } from './formats/parquet.ts';
-import { isPartitioned, lakePaths, type Manifest, type ManifestFile } from './manifest.ts';
+import { PARQUET_MEDIA_TYPE, renderParquet, writeParquetFile } from './formats/parquet.ts';
+import { isPartitioned, lakePaths, type Manifest, type ManifestFile, partFiles } from './manifest.ts';
 import { compareByPrimaryKey, type Row, rowsContentHash, sha256Hex } from './rows.ts';
 import type { LakeStore } from './store.ts';
 import { forEachPartRow, readPartRows } from './versions.ts';
@@ -288,4 +288,20 @@ export function mergeDiffs(definition: DatasetDefinition, diffs: readonly RowsDi
     updated: diffs.flatMap((diff) => diff.updated).sort((a, b) => compare(a.after, b.after)),
     deleted: diffs.flatMap((diff) => diff.deleted).sort(compare),
   };
+}
+
+/**
+ * A partitioned version as one Parquet file at `filename`, written a partition at a time (each part's rows read
+ * from its hash-checked JSON part): memory holds one partition, never the version. Rows are in partition order.
+ */
+export async function writePartitionedParquet(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  manifest: Manifest,
+  filename: string,
+): Promise<void> {
+  async function* parts(): AsyncGenerator<Row[]> {
+    for (const file of partFiles(manifest, 'json')) yield await readPartRows(store, file);
+  }
+  await writeParquetFile(definition, filename, parts());
 }
