@@ -42,12 +42,14 @@ export async function refreshLatestFiles(
   const marker = await store.get(latestPaths.marker(name));
   const current = marker !== undefined && Buffer.from(marker).equals(Buffer.from(manifestBytes));
   if (!force && current) return false;
-  // A committed version that lost a file is for verify to report; copying the rest would mix versions.
-  for (const file of manifest.files) if (!(await store.exists(fileKey(manifest, file)))) return false;
   // The copies the marker vouches for need not move: only a partition that changed is copied again.
   const inPlace = current ? new Map<string, string>() : copiesInPlace(marker);
-  for (const file of manifest.files) {
-    if (isPartitioned(manifest) && inPlace.get(file.name) === file.sha256) continue;
+  const toCopy = manifest.files.filter(
+    (file) => !isPartitioned(manifest) || inPlace.get(file.name) !== file.sha256,
+  );
+  // A committed version that lost a file is for verify to report; copying the rest would mix versions.
+  for (const file of toCopy) if (!(await store.exists(fileKey(manifest, file)))) return false;
+  for (const file of toCopy) {
     const stream = await store.getStream(fileKey(manifest, file));
     if (stream === undefined) return false;
     await store.putStream(latestPaths.file(name, file.name), stream, { contentType: file.media_type });
