@@ -334,6 +334,18 @@ describe('population events of a partitioned ics_population', () => {
       expect(eventView(p.after), `v${version} after`).toEqual(eventView(w.after));
       expect(parts.diffed?.changes, `v${version} changes`).toEqual(whole.diffed?.changes);
     }
+    // With the profiles cached, loading the January release reads only the parts it changed: the new month's and
+    // the re-based series'. May's and December's rows are never read again.
+    const read: string[] = [];
+    const getStream = partitionedStore.getStream.bind(partitionedStore);
+    vi.spyOn(partitionedStore, 'getStream').mockImplementation((key) => {
+      read.push(key);
+      return getStream(key);
+    });
+    await loadCommittedVersion(partitionedStore, partitioned, 3);
+    expect(new Set(read.filter((key) => key.includes('/parts/')).map((key) => key.split('/')[3]))).toEqual(
+      new Set(['2021-01', 'rebased']),
+    );
     const manifest = await readManifest(partitionedStore, 'ics_population', 3);
     const cached = [...partitionedStore.objects.keys()].filter((key) =>
       key.startsWith('feed/cache/part-profiles/'),
