@@ -6,6 +6,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import Papa from 'papaparse';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SourceDataError } from '../../lib/core/errors.ts';
+import { readVersionRowsContaining } from '../../lib/lake/catalog-read.ts';
 import { lakeDataPackage } from '../../lib/lake/datapackage.ts';
 import { diffRows } from '../../lib/lake/diff.ts';
 import { latestPaths } from '../../lib/lake/latest-files.ts';
@@ -435,5 +436,29 @@ describe('Frictionless descriptors of a partitioned dataset', () => {
     } finally {
       connection.closeSync();
     }
+  });
+});
+
+describe('headline rows of a partitioned version', () => {
+  it('streams each part across chunk boundaries and finds exactly the rows a full read and a filter find', async () => {
+    const folder = await mkdtemp(path.join(tmpdir(), 'lake-parts-headline-'));
+    folders.push(folder);
+    const store = new FolderLakeStore(folder);
+    const rows = ['2020-01', '2020-02', '2020-03'].flatMap((month) =>
+      Array.from({ length: 1500 }, (_, index) => ({
+        area: `A${String(index).padStart(4, '0')}`,
+        reference_date: `${month}-01`,
+        basis: index % 7 === 0 ? ('rebased' as const) : ('as_published' as const),
+        value: index,
+        note: index % 5 === 0 ? 'headline' : 'x'.repeat(index % 50),
+      })),
+    );
+    await publishDataset(store, monthlyDataset, rows, options('2020-04-01'));
+    const manifest = (await readManifest(store, 'monthly', 1)) as Manifest;
+    expect(Math.max(...partFiles(manifest, 'json').map((file) => file.bytes))).toBeGreaterThan(2 * 65_536);
+    const found = await readVersionRowsContaining(store, manifest, ['"note":"headline"']);
+    const expected = (await readVersionRows(store, 'monthly', 1)).filter((row) => row.note === 'headline');
+    expect(found.sort(byKey)).toEqual(expected.sort(byKey));
+    expect(found).toHaveLength(3 * 300);
   });
 });
