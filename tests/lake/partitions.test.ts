@@ -462,3 +462,27 @@ describe('headline rows of a partitioned version', () => {
     expect(found).toHaveLength(3 * 300);
   });
 });
+
+describe('a lake written before partitions', () => {
+  it('moves to partitions on the next publish: the change summary, diff, readers and latest/ all follow', async () => {
+    const store = new RecordingStore();
+    const whole = { ...monthlyDataset, partition: undefined };
+    const before = monthlyRows(monthsFrom2020(3));
+    await publishDataset(store, whole, before, options('2020-04-01'));
+    expect(store.objects.has('datasets/monthly/latest/monthly.csv')).toBe(true);
+    const after = monthlyRows(monthsFrom2020(4));
+    const result = await publishDataset(store, monthlyDataset, after, options('2020-05-01'));
+    if (result.status !== 'published') throw new Error(result.status);
+    expect(result.manifest.changes.created).toBe(6);
+    expect(result.manifest.changes.updated + result.manifest.changes.deleted).toBe(0);
+    const walked = await diffVersions(store, monthlyDataset, 1, 2);
+    expect(walked.diff).toEqual(diffRows(monthlyDataset, before, after));
+    expect((await readVersionRows(store, 'monthly', 2)).sort(byKey)).toEqual([...after].sort(byKey));
+    const latest = [...store.objects.keys()]
+      .filter((key) => key.startsWith('datasets/monthly/latest/'))
+      .sort();
+    expect(latest).not.toContain('datasets/monthly/latest/monthly.csv');
+    expect(latest).toContain('datasets/monthly/latest/monthly-2020-04.parquet');
+    expect(await verifyDatasets(store)).toEqual([]);
+  });
+});
