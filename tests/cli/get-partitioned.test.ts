@@ -5,6 +5,7 @@ import { DuckDBInstance } from '@duckdb/node-api';
 import Papa from 'papaparse';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main.ts';
+import { diffRows } from '../../lib/lake/diff.ts';
 import { publishDataset } from '../../lib/lake/publish.ts';
 import type { Row } from '../../lib/lake/rows.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
@@ -64,7 +65,7 @@ beforeAll(async () => {
   await publishDataset(
     store,
     icsPopulationDataset,
-    [...month('2024-01-01', 0), ...month('2024-02-01', 1), ...month('2024-03-01', 2)],
+    [...month('2024-01-01', 0), ...month('2024-02-01', 5), ...month('2024-03-01', 2)],
     options('2024-04-01'),
   );
 });
@@ -127,5 +128,22 @@ describe('ics-lake get of a partitioned version', () => {
       (await cli(['get', 'ics_population', '--format', 'json', '--out', out, '--lake', lake])).code,
     ).toBe(0);
     expect(JSON.parse(await readFile(out, 'utf8'))).toHaveLength(78);
+  });
+
+  it('diffs two partitioned versions exactly as diffRows of the versions read whole', async () => {
+    const result = await cli(['diff', 'ics_population', '1', '2', '--json', '--lake', lake]);
+    expect(result.code).toBe(0);
+    const store = new FolderLakeStore(lake);
+    const expected = diffRows(
+      icsPopulationDataset,
+      await readVersionRows(store, 'ics_population', 1),
+      await readVersionRows(store, 'ics_population', 2),
+    );
+    const printed = JSON.parse(result.stdout) as { created: Row[]; updated: unknown[]; deleted: Row[] };
+    expect(printed.created).toEqual(expected.created);
+    expect(printed.updated).toEqual(expected.updated);
+    expect(printed.deleted).toEqual(expected.deleted);
+    // February was revised (26 rows updated) and March arrived (26 created); January is never read.
+    expect([printed.created.length, printed.updated.length, printed.deleted.length]).toEqual([26, 26, 0]);
   });
 });
