@@ -1,3 +1,5 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,6 +8,7 @@ import { type PartitionedRows, publishDataset } from '../lib/lake/publish.ts';
 import { FolderLakeStore } from '../lib/lake/stores/folder.ts';
 import { icsPopulationDataset } from '../lib/normalise/datasets.ts';
 import { CountingLakeStore } from './counting-store.ts';
+import { peakRssBytes } from './memory.ts';
 
 /**
  * Issue 15: what publishing month N+1 of `ics_population` costs on a lake that holds N months, with the dataset
@@ -14,7 +17,11 @@ import { CountingLakeStore } from './counting-store.ts';
  * lake gets months 1..N-1 as v1 and 1..N as v2, then month N+1 is published as v3 and measured (bytes written,
  * wall time).
  *
- *   npx tsx bench/partition-publish.ts [months=80] [variant filter, e.g. PartitionedRows]
+ *   npx tsx bench/partition-publish.ts [months=80] [--only=PartitionedRows] [--rss]
+ *
+ * Times are measured side by side in one process; with `--rss` each variant's lake is set up by one child process
+ * and month N+1 published by another, so the peak RSS printed is that publish's alone (with the runtime and the
+ * rows handed to it).
  */
 const ICS = Array.from(
   { length: 42 },
@@ -86,55 +93,115 @@ interface Measured {
   ms: number;
   bytesWritten: number;
   filesWritten: number;
-  heapUsedMiB: number;
+  peakRssMiB: number;
 }
 
-async function measure(
+type RowsFor = (months: number) => readonly unknown[] | PartitionedRows;
+
+const publishOptions = (asOf: string) => ({ asOf, createdAt: asOf, pipelineVersion: 'bench', lineage: [] });
+
+/**
+ * Months 1..N-1, then N: the version before the measured one lists one month's created keys, as in a real series
+ * (a first version listing a million created keys would weigh on every read of its manifest).
+ */
+async function setUp(
+  store: FolderLakeStore,
+  definition: DatasetDefinition,
+  months: number,
+  rowsFor: RowsFor,
+) {
+  await publishDataset(store, definition, rowsFor(months - 1), publishOptions('2025-12-01T00:00:00Z'));
+  await publishDataset(store, definition, rowsFor(months), publishOptions('2026-01-01T00:00:00Z'));
+}
+
+/** Publish month N+1 and measure it: wall time, bytes and files written, and this process's peak RSS. */
+async function publishNext(
+  store: FolderLakeStore,
   variant: string,
   definition: DatasetDefinition,
   months: number,
-  rowsFor: (months: number) => readonly unknown[] | PartitionedRows,
+  rowsFor: RowsFor,
 ): Promise<Measured> {
+  const next = rowsFor(months + 1);
+  global.gc?.();
+  const counting = new CountingLakeStore(store);
+  const started = performance.now();
+  const result = await publishDataset(counting, definition, next, publishOptions('2026-02-01T00:00:00Z'));
+  const ms = performance.now() - started;
+  if (result.status !== 'published') throw new Error(`${variant}: ${result.status}`);
+  return {
+    variant,
+    rows: result.manifest.rows,
+    ms: Math.round(ms),
+    bytesWritten: counting.bytesWritten,
+    filesWritten: counting.written.length,
+    peakRssMiB: Math.round(peakRssBytes() / 2 ** 20),
+  };
+}
+
+async function measure(variant: string, definition: DatasetDefinition, months: number, rowsFor: RowsFor) {
   const folder = await mkdtemp(path.join(tmpdir(), 'partition-publish-'));
   try {
     const store = new FolderLakeStore(folder, { durable: false });
-    const options = (asOf: string) => ({ asOf, createdAt: asOf, pipelineVersion: 'bench', lineage: [] });
-    // Months 1..N-1, then N: the version before the measured one lists one month's created keys, as in a real
-    // series (a first version listing a million created keys would weigh on every read of its manifest).
-    await publishDataset(store, definition, rowsFor(months - 1), options('2025-12-01T00:00:00Z'));
-    await publishDataset(store, definition, rowsFor(months), options('2026-01-01T00:00:00Z'));
-    const next = rowsFor(months + 1);
-    global.gc?.();
-    const counting = new CountingLakeStore(store);
-    const started = performance.now();
-    const result = await publishDataset(counting, definition, next, options('2026-02-01T00:00:00Z'));
-    const ms = performance.now() - started;
-    if (result.status !== 'published') throw new Error(`${variant}: ${result.status}`);
-    return {
-      variant,
-      rows: result.manifest.rows,
-      ms: Math.round(ms),
-      bytesWritten: counting.bytesWritten,
-      filesWritten: counting.written.length,
-      heapUsedMiB: Math.round(process.memoryUsage().heapUsed / 2 ** 20),
-    };
+    await setUp(store, definition, months, rowsFor);
+    return await publishNext(store, variant, definition, months, rowsFor);
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
 }
 
+/**
+ * The same publish with its peak RSS alone: the lake is set up by one child process and month N+1 published by
+ * another, whose peak RSS (VmHWM) is that of the publish and the rows handed to it, plus the runtime.
+ */
+function measureIsolated(index: number, months: number): Measured {
+  const folder = mkdtempSync(path.join(tmpdir(), 'partition-publish-'));
+  const run = (phase: string) =>
+    execFileSync(
+      'npx',
+      ['tsx', import.meta.filename, String(months), `--phase=${phase}`, `--variant=${index}`],
+      {
+        env: { ...process.env, PARTITION_BENCH_DIR: folder },
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      },
+    );
+  try {
+    run('setup');
+    return JSON.parse(run('publish').trim().split('\n').at(-1) ?? '{}') as Measured;
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
+const VARIANTS: [string, DatasetDefinition, RowsFor][] = [
+  ['whole (before)', { ...icsPopulationDataset, partition: undefined }, allRows],
+  ['partitioned, rows', icsPopulationDataset, allRows],
+  ['partitioned, PartitionedRows', icsPopulationDataset, lazy],
+];
+
 async function main(): Promise<void> {
   const months = Number(process.argv[2] ?? 80);
-  const whole: DatasetDefinition = { ...icsPopulationDataset, partition: undefined };
-  const only = process.argv[3];
-  const variants: [string, DatasetDefinition, (months: number) => readonly unknown[] | PartitionedRows][] = [
-    ['whole (before)', whole, allRows],
-    ['partitioned, rows', icsPopulationDataset, allRows],
-    ['partitioned, PartitionedRows', icsPopulationDataset, lazy],
-  ];
+  const option = (name: string) => process.argv.find((arg) => arg.startsWith(`--${name}=`))?.split('=')[1];
+  const phase = option('phase');
+  if (phase !== undefined) {
+    const [variant, definition, rowsFor] = VARIANTS[Number(option('variant'))] ?? [];
+    const store = new FolderLakeStore(process.env.PARTITION_BENCH_DIR ?? '', { durable: false });
+    if (variant === undefined || definition === undefined || rowsFor === undefined)
+      throw new Error('no variant');
+    if (phase === 'setup') await setUp(store, definition, months, rowsFor);
+    else console.log(JSON.stringify(await publishNext(store, variant, definition, months, rowsFor)));
+    return;
+  }
+  const only = option('only');
+  const chosen = VARIANTS.map((variant, index) => ({ variant, index })).filter(
+    ({ variant }) => only === undefined || variant[0].includes(only),
+  );
   const results: Measured[] = [];
-  for (const [variant, definition, rowsFor] of variants)
-    if (only === undefined || variant.includes(only)) results.push(await measure(variant, definition, months, rowsFor));
+  if (process.argv.includes('--rss'))
+    for (const { index } of chosen) results.push(measureIsolated(index, months));
+  else
+    for (const { variant } of chosen) results.push(await measure(variant[0], variant[1], months, variant[2]));
   console.table(results);
 }
 
