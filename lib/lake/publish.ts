@@ -292,6 +292,7 @@ export async function publishDataset(
   const contentHash = rowsContentHash(Object.keys(definition.schema.shape), sorted);
 
   const previous = await newestCommitted(store, name);
+  await rollForward(store, name, previous);
   const skip = skipReason(previous, contentHash, basics);
   if (skip !== undefined) return skip;
 
@@ -336,6 +337,7 @@ async function publishPartitioned(
       : await buildChanged(recorded, lazy, schemaUnchanged);
   const { sorted } = sortedUnique(definition, validateRows(definition, plan.built));
   const built = splitSorted(definition, sorted, plan.toBuild);
+  await rollForward(store, definition.name, previous);
   const inputsOf = (partition: string) => lazy?.inputs.get(partition);
 
   const parts = [
@@ -420,13 +422,15 @@ function versionBasics(definition: DatasetDefinition, options: PublishOptions): 
   };
 }
 
-/** The newest committed version's manifest, with `latest.json` and `latest/` rolled forward to it. */
+/** The newest committed version's manifest (read only: see rollForward). */
 async function newestCommitted(store: LakeStore, name: string): Promise<Manifest | undefined> {
   const previousVersion = (await committedVersionNumbers(store, name)).at(-1);
-  const previous =
-    previousVersion === undefined ? undefined : await readManifest(store, name, previousVersion);
+  return previousVersion === undefined ? undefined : readManifest(store, name, previousVersion);
+}
+
+/** Once the rows are valid: bring `latest.json` and `latest/` forward to the newest committed version. */
+async function rollForward(store: LakeStore, name: string, previous: Manifest | undefined): Promise<void> {
   if (previous !== undefined) await repairLatest(store, name, previous);
-  return previous;
 }
 
 /** `unchanged` or `superseded` when nothing must be written, else undefined. */
