@@ -191,6 +191,27 @@ describe('publishing a partitioned dataset from rows', () => {
   });
 });
 
+describe('a bad row after a crash', () => {
+  it('writes nothing, not even the roll-forward of latest.json the crash left behind', async () => {
+    const store = new RecordingStore();
+    await publishDataset(store, monthlyDataset, monthlyRows(monthsFrom2020(2)), options('2020-03-01'));
+    store.objects.delete('datasets/monthly/latest.json');
+    store.reset();
+    const bad = [...monthlyRows(monthsFrom2020(3)), { area: 'QE1' }];
+    await expect(publishDataset(store, monthlyDataset, bad, options('2020-04-01'))).rejects.toThrow(
+      /does not match the schema/,
+    );
+    const lazyBad: PartitionedRows = { inputs: new Map([['2020-03', 'x']]), build: () => [{ area: 'QE1' }] };
+    await expect(publishDataset(store, monthlyDataset, lazyBad, options('2020-04-01'))).rejects.toThrow(
+      /does not match the schema/,
+    );
+    expect(store.written).toEqual([]);
+    // The next good publish rolls it forward.
+    await publishDataset(store, monthlyDataset, monthlyRows(monthsFrom2020(2)), options('2020-04-01'));
+    expect(store.written).toEqual(['datasets/monthly/latest.json']);
+  });
+});
+
 describe('publishing a partitioned dataset from PartitionedRows', () => {
   it('builds only the partitions whose inputs changed and carries the rest forward unread', async () => {
     const store = new RecordingStore();
