@@ -481,6 +481,17 @@ describe('headline rows of a partitioned version', () => {
     const expected = (await readVersionRows(store, 'monthly', 1)).filter((row) => row.note === 'headline');
     expect(found.sort(byKey)).toEqual(expected.sort(byKey));
     expect(found).toHaveLength(3 * 300);
+    // The logical JSON and CSV editions, joined across the folder store's 64 KiB chunks.
+    const text = async (format: 'csv' | 'json') => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await openVersionFile(store, manifest, format))
+        chunks.push(Buffer.from(chunk));
+      return Buffer.concat(chunks).toString('utf8');
+    };
+    expect((JSON.parse(await text('json')) as Row[]).sort(byKey)).toEqual([...rows].sort(byKey));
+    const csv = Papa.parse<Record<string, string>>(await text('csv'), { header: true, skipEmptyLines: true });
+    expect(csv.errors).toEqual([]);
+    expect(csv.data).toHaveLength(rows.length);
   });
 });
 
