@@ -2,9 +2,9 @@ import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { diffByKey } from '../lib/feed/diff.ts';
 import { loadCommittedVersion } from '../lib/feed/publish-feed.ts';
-import { lakePaths } from '../lib/lake/manifest.ts';
+import { fileKey, isPartitioned, lakePaths, partFiles } from '../lib/lake/manifest.ts';
 import { FolderLakeStore } from '../lib/lake/stores/folder.ts';
-import { readLatestPointer } from '../lib/lake/versions.ts';
+import { readLatestPointer, readManifest } from '../lib/lake/versions.ts';
 import { icsPopulationDataset } from '../lib/normalise/datasets.ts';
 import { peakRssBytes } from './memory.ts';
 
@@ -21,9 +21,29 @@ export interface DiffComparison {
 }
 
 /**
+ * DuckDB's argument for a version's Parquet: its one edition, or (a partitioned version) the list of its parts,
+ * which DuckDB reads as one table.
+ */
+async function parquetList(
+  lakeDir: string,
+  store: FolderLakeStore,
+  name: string,
+  version: number,
+): Promise<string> {
+  const manifest = await readManifest(store, name, version);
+  if (manifest === undefined) throw new Error(`${name} has no committed v${version}`);
+  const quoted = (key: string) => `'${path.join(lakeDir, ...key.split('/'))}'`;
+  if (!isPartitioned(manifest)) return quoted(`${lakePaths.versionPrefix(name, version)}${name}.parquet`);
+  return `[${partFiles(manifest, 'parquet')
+    .map((file) => quoted(fileKey(manifest, file)))
+    .join(', ')}]`;
+}
+
+/**
  * The keyed diff of the two newest `ics_population` versions: ours as the feed loads and diffs a new version
- * (`loadCommittedVersion`: the two JSON editions walked line against line), with one JSON line per change as the
- * feed writes them, against DuckDB's full outer join on the primary key over the two Parquet editions, returning
+ * (`loadCommittedVersion`: the two JSON editions walked line against line, or for partitioned versions only the
+ * partitions whose hash differs), with one JSON line per change as the feed writes them, against DuckDB's full
+ * outer join on the primary key over the two Parquet editions (or part lists, read whole), returning
  * every changed row. Interleaved `runs` times in this process.
  */
 export async function compareWithDuckDb(lakeDir: string, runs: number): Promise<DiffComparison> {
@@ -34,14 +54,14 @@ export async function compareWithDuckDb(lakeDir: string, runs: number): Promise<
   if (newest === undefined || newest < 2)
     throw new Error(`${name} needs two versions to diff, found ${newest ?? 0}`);
   const older = newest - 1;
-  const parquet = (version: number) =>
-    path.join(lakeDir, ...`${lakePaths.versionPrefix(name, version)}${name}.parquet`.split('/'));
+  const parquetOf = async (version: number) => parquetList(lakeDir, store, name, version);
+  const [olderParquet, newestParquet] = [await parquetOf(older), await parquetOf(newest)];
   const key: readonly string[] = definition.primaryKey;
   const columns = Object.keys(definition.schema.shape).filter((column) => !key.includes(column));
   const sql = `SELECT ${key.map((k) => `coalesce(a.${k}, b.${k}) AS ${k}`).join(', ')}, ${columns
     .map((c) => `a.${c} AS before_${c}, b.${c} AS after_${c}`)
     .join(', ')}
-    FROM read_parquet('${parquet(older)}') a FULL OUTER JOIN read_parquet('${parquet(newest)}') b
+    FROM read_parquet(${olderParquet}) a FULL OUTER JOIN read_parquet(${newestParquet}) b
     ON ${key.map((k) => `a.${k} = b.${k}`).join(' AND ')}
     WHERE a.${key[0]} IS NULL OR b.${key[0]} IS NULL OR ${columns.map((c) => `a.${c} IS DISTINCT FROM b.${c}`).join(' OR ')}`;
   const instance = await DuckDBInstance.create(':memory:');

@@ -22,6 +22,14 @@ export interface DatasetDefinition<Shape extends z.ZodRawShape = any> {
    * as opposed to the version that was latest at an instant (`--as-of`, publication time). Pure: rows in, rows out.
    */
   validTime?: (rows: readonly Record<string, unknown>[], date: string) => Record<string, unknown>[];
+  /** Datasets too large to rewrite every release are stored in partitions, each written once and shared by
+   *  every version that holds it unchanged. */
+  partition?: {
+    /** The partition of a row: a function of primary-key columns only; matches /^[A-Za-z0-9][A-Za-z0-9._-]*$/. */
+    of: (row: Record<string, unknown>) => string;
+    /** One sentence for the README/catalog/datapackage, e.g. "one partition per reference month, and one for the re-based series". */
+    description: string;
+  };
 }
 
 /** Build a definition with its column descriptions checked against the schema at compile time. */

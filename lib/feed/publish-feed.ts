@@ -27,6 +27,7 @@ import {
   writeFeedIndex,
 } from './feed-files.ts';
 import { type Notifier, notifyPending } from './notify.ts';
+import { partitionedProfiles } from './part-profiles.ts';
 import {
   POPULATION_DATASET,
   type PopulationProfile,
@@ -362,7 +363,15 @@ export async function loadCommittedVersion(
       rows: await readVersionRows(store, definition.name, version),
     };
   if (version > 1) await versionAsOf(store, definition.name, version - 1);
-  const profiler = definition.name === POPULATION_DATASET ? new PopulationProfiler() : undefined;
+  // A partitioned version is profiled partition by partition (cached per part); otherwise as the diff walks.
+  const partProfiles =
+    definition.name === POPULATION_DATASET
+      ? await partitionedProfiles(store, definition.name, version - 1, version)
+      : undefined;
+  const profiler =
+    definition.name === POPULATION_DATASET && partProfiles === undefined
+      ? new PopulationProfiler()
+      : undefined;
   const walked = await diffVersions(store, definition, version - 1, version, profiler);
   return {
     ...common,
@@ -373,6 +382,7 @@ export async function loadCommittedVersion(
       rows: walked.rows,
       previousRows: walked.previousRows,
       ...(profiler && { populationProfiles: { before: profiler.before, after: profiler.after } }),
+      ...(partProfiles && { populationProfiles: partProfiles }),
     },
   };
 }

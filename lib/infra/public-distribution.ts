@@ -117,6 +117,8 @@ export class PublicDistribution extends Construct {
       // Order matters: CloudFront takes the first matching pattern, so immutable versions come first.
       additionalBehaviors: {
         'datasets/*/v*/*': publicBehaviour(immutable),
+        // Partition files are content-addressed (issue 15): a key's bytes never change.
+        'datasets/*/parts/*': publicBehaviour(immutable),
         'datasets/*': publicBehaviour(shortLived),
         'feed/events/*': publicBehaviour(immutable),
         'feed/*': publicBehaviour(shortLived),

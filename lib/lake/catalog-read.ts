@@ -1,34 +1,90 @@
+import { createHash } from 'node:crypto';
 import { LakeDamagedError } from '../core/errors.ts';
-import { editionFileNames, lakePaths, type Manifest } from './manifest.ts';
+import {
+  editionFileNames,
+  fileKey,
+  isPartitioned,
+  lakePaths,
+  type Manifest,
+  type ManifestFile,
+  partFiles,
+} from './manifest.ts';
 import type { Row } from './rows.ts';
 import { type LakeStore, repairHint } from './store.ts';
-import { assertHash } from './versions.ts';
+import { assertDigest } from './versions.ts';
 
 /**
- * The rows of a committed version whose line in the JSON edition contains every one of `needles`, checked against
- * the manifest's hash first. The JSON edition holds one row per line, so a text filter before parsing lets the
- * catalog take a few hundred headline rows out of a hundred thousand without decoding or parsing the rest. The caller must still check the parsed rows: a needle is a pre-filter, not a query.
+ * The rows of a committed version whose line in the JSON edition (or, partitioned, in each JSON part) contains
+ * every one of `needles`, each file checked against the manifest's hash as it streams. The JSON edition holds one
+ * row per line, so a text filter before parsing lets the catalog take a few hundred headline rows out of a hundred
+ * thousand without decoding or parsing the rest. The caller must still check the parsed rows: a needle is a
+ * pre-filter, not a query.
  */
 export async function readVersionRowsContaining(
   store: LakeStore,
   manifest: Manifest,
   needles: readonly string[],
 ): Promise<Row[]> {
-  const fileName = editionFileNames(manifest.dataset).json;
-  const key = lakePaths.file(manifest.dataset, manifest.version, fileName);
-  const bytes = await store.get(key);
-  const file = manifest.files.find((candidate) => candidate.name === fileName);
-  if (bytes === undefined || file === undefined) {
-    throw new LakeDamagedError(
-      `Dataset ${manifest.dataset} v${manifest.version} is committed but ${store.location}/${key} is missing`,
-      key,
-      repairHint(key),
-    );
+  const rows: Row[] = [];
+  for (const { key, file } of jsonFilesOf(manifest)) {
+    const stream = file === undefined ? undefined : await store.getStream(key);
+    if (stream === undefined || file === undefined) {
+      throw new LakeDamagedError(
+        `Dataset ${manifest.dataset} v${manifest.version} is committed but ${store.location}/${key} is missing`,
+        key,
+        repairHint(key),
+      );
+    }
+    const lines = await streamLinesContaining(store, key, file, stream as AsyncIterable<Uint8Array>, needles);
+    for (const line of lines) rows.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Row);
   }
-  assertHash(store, key, bytes, file);
-  return linesContaining(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), needles).map(
-    (line) => JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Row,
-  );
+  return rows;
+}
+
+/**
+ * The lines of a file that contain every needle, found chunk by chunk as it streams (a chunk's complete lines at a
+ * time, the unfinished last line carried over), so no file is ever one buffer. The file's bytes are hashed on the
+ * way and checked against the manifest before any line is returned.
+ */
+async function streamLinesContaining(
+  store: LakeStore,
+  key: string,
+  expected: { sha256: string; bytes: number },
+  chunks: AsyncIterable<Uint8Array>,
+  needles: readonly string[],
+): Promise<string[]> {
+  const hash = createHash('sha256');
+  let size = 0;
+  let carry: Buffer = Buffer.alloc(0);
+  const found: string[] = [];
+  for await (const chunk of chunks) {
+    hash.update(chunk);
+    size += chunk.byteLength;
+    const text = carry.length === 0 ? Buffer.from(chunk) : Buffer.concat([carry, chunk]);
+    const end = text.lastIndexOf(NEWLINE);
+    if (end === -1) {
+      carry = text;
+      continue;
+    }
+    found.push(...linesContaining(text.subarray(0, end), needles));
+    carry = Buffer.from(text.subarray(end + 1));
+  }
+  if (carry.length > 0) found.push(...linesContaining(carry, needles));
+  assertDigest(store, key, hash.digest('hex'), size, expected);
+  return found;
+}
+
+/** The JSON files of a version: its edition, or (partitioned) each part, read one at a time. */
+function jsonFilesOf(manifest: Manifest): { key: string; file: ManifestFile | undefined }[] {
+  if (isPartitioned(manifest))
+    return partFiles(manifest, 'json').map((file) => ({ key: fileKey(manifest, file), file }));
+  const fileName = editionFileNames(manifest.dataset).json;
+  return [
+    {
+      key: lakePaths.file(manifest.dataset, manifest.version, fileName),
+      file: manifest.files.find((candidate) => candidate.name === fileName),
+    },
+  ];
 }
 
 const NEWLINE = 0x0a;

@@ -1,7 +1,7 @@
 import type { DatasetDefinition } from '../core/dataset.ts';
 import { type Column, datasetColumns } from './columns.ts';
 import { CSV_MEDIA_TYPE } from './formats/csv.ts';
-import type { Manifest, ManifestFile } from './manifest.ts';
+import { type Manifest, type ManifestFile, partFiles } from './manifest.ts';
 import { safeExternalHref } from './urls.ts';
 
 /** A source the data was derived from, as cited in datapackage.json and the catalog. */
@@ -36,14 +36,16 @@ export interface TableSchema {
 /** A Frictionless Data Resource describing one file of one dataset version. */
 export interface DataResource {
   name: string;
-  path: string;
+  /** One file, or (a partitioned version) the list of its part files, concatenated in order. */
+  path: string | string[];
   profile: 'tabular-data-resource' | 'data-resource';
   title: string;
   description: string;
   format: ManifestFile['format'];
   mediatype: string;
   encoding?: string;
-  hash: string;
+  /** sha256 of the one file (absent for a multi-part resource: each part's hash is in the manifest). */
+  hash?: string;
   bytes: number;
   dialect?: { delimiter: string; lineTerminator: string; header: boolean; doubleQuote: boolean };
   schema: TableSchema;
@@ -109,23 +111,64 @@ export function datasetResources(
   definition: DatasetDefinition,
   files: readonly ManifestFile[],
   pathPrefix: string,
+  partPath: (key: string) => string = (key) => key,
 ): DataResource[] {
+  if (files.some((file) => file.partition !== undefined))
+    return partitionedResources(definition, files, partPath);
   return files.map((file) => ({
-    name: `${definition.name}-${file.format}`.toLowerCase().replace(/[^-a-z0-9._]/g, '-'),
+    ...resourceHead(definition, file),
     path: `${pathPrefix}${file.name}`,
-    profile: file.format === 'csv' ? 'tabular-data-resource' : 'data-resource',
+    hash: `sha256:${file.sha256}`,
+    bytes: file.bytes,
+    ...resourceTail(definition, file),
+  }));
+}
+
+/**
+ * A partitioned version: one multi-part resource per format, its `path` the list of part files in partition order
+ * (Frictionless: the parts concatenated are the table). Every CSV part starts with the header row, so each part is
+ * also a table on its own; concatenating readers drop the repeated headers.
+ */
+function partitionedResources(
+  definition: DatasetDefinition,
+  files: readonly ManifestFile[],
+  partPath: (key: string) => string,
+): DataResource[] {
+  const formats = (['csv', 'json', 'parquet'] as const).filter((format) =>
+    files.some((file) => file.format === format),
+  );
+  return formats.map((format) => {
+    const parts = partFiles({ files: [...files] }, format);
+    const first = parts[0] as ManifestFile;
+    return {
+      ...resourceHead(definition, first),
+      path: parts.map((file) => partPath(file.path ?? file.name)),
+      description: `${definition.description} Stored in ${parts.length} parts: ${definition.partition?.description ?? 'one per partition'}.`,
+      bytes: parts.reduce((total, file) => total + file.bytes, 0),
+      ...resourceTail(definition, first),
+    };
+  });
+}
+
+function resourceHead(definition: DatasetDefinition, file: ManifestFile) {
+  return {
+    name: `${definition.name}-${file.format}`.toLowerCase().replace(/[^-a-z0-9._]/g, '-'),
+    profile: file.format === 'csv' ? ('tabular-data-resource' as const) : ('data-resource' as const),
     title: `${definition.title} (${file.format.toUpperCase()})`,
     description: definition.description,
     format: file.format,
     mediatype: file.format === 'csv' ? (CSV_MEDIA_TYPE.split(';')[0] ?? 'text/csv') : file.media_type,
     ...(file.format === 'parquet' ? {} : { encoding: 'utf-8' }),
-    hash: `sha256:${file.sha256}`,
-    bytes: file.bytes,
+  };
+}
+
+function resourceTail(definition: DatasetDefinition, file: ManifestFile) {
+  return {
     ...(file.format === 'csv'
       ? { dialect: { delimiter: ',', lineTerminator: '\r\n', header: true, doubleQuote: true } }
       : {}),
     schema: tableSchema(definition, file.format),
-  }));
+  };
 }
 
 function uniqueSources(sources: readonly DataSource[]): DataPackage['sources'] {
@@ -155,7 +198,10 @@ export function versionDataPackage(
     version: version.release,
     licenses: [{ ...OGL_V3 }],
     sources: uniqueSources(sources),
-    resources: datasetResources(definition, version.files, ''),
+    // Parts sit beside the version folders (datasets/<name>/parts/…), shared by every version that holds them.
+    resources: datasetResources(definition, version.files, '', (key) =>
+      key.replace(`datasets/${definition.name}/`, '../'),
+    ),
   };
 }
 

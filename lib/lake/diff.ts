@@ -66,19 +66,47 @@ export async function diffWithVersion(
   afterRows: readonly Row[],
   afterKeyTypes?: KeyTypes | null,
 ): Promise<RowsDiff> {
+  return diffWithSource(
+    definition,
+    {
+      eachRow: (onRow) => forEachVersionRow(store, definition.name, version, onRow),
+      readAll: () => readVersionRows(store, definition.name, version),
+    },
+    afterRows,
+    afterKeyTypes,
+  );
+}
+
+/** Older rows that can be streamed one at a time (`eachRow`, a TypeError when not one row per line) or read whole. */
+export interface RowSource {
+  eachRow(onRow: (row: Row) => void): Promise<void>;
+  readAll(): Promise<Row[]>;
+}
+
+/** As diffWithVersion, for any streamed source of older rows (a version, or one partition's file). */
+export async function diffWithSource(
+  definition: DatasetDefinition,
+  source: RowSource,
+  afterRows: readonly Row[],
+  afterKeyTypes?: KeyTypes | null,
+): Promise<RowsDiff> {
   const merge = new MergeDiff(definition, afterRows, afterKeyTypes);
   if (merge.mergeable) {
-    const streamed = await forEachVersionRow(store, definition.name, version, (row) => merge.push(row)).then(
-      () => true,
-      (error: unknown) => {
-        if (error instanceof TypeError) return false;
-        throw error;
-      },
-    );
+    const streamed = await source
+      .eachRow((row) => {
+        merge.push(row);
+      })
+      .then(
+        () => true,
+        (error: unknown) => {
+          if (error instanceof TypeError) return false;
+          throw error;
+        },
+      );
     const diff = streamed ? merge.finish() : null;
     if (diff !== null) return diff;
   }
-  return diffRows(definition, await readVersionRows(store, definition.name, version), afterRows);
+  return diffRows(definition, await source.readAll(), afterRows);
 }
 
 /** Per primary-key column: the type of every value (`string` or `number`), or undefined for no rows. */

@@ -12,6 +12,17 @@ export const ManifestFile = z.object({
   sha256: Sha256,
   bytes: z.int().nonnegative(),
   rows: z.int().nonnegative(),
+  /** The partition this file holds (datasets that declare `partition` only). */
+  partition: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/)
+    .optional(),
+  /** Lake key of the file when it is not in the version folder, e.g. `datasets/<name>/parts/2024-01/<address>.csv`. */
+  path: z.string().min(1).optional(),
+  /** sha256 of the partition's rows, in the same form as the version's `content_hash` (`rowsContentHash`). */
+  content_hash: Sha256.optional(),
+  /** The fingerprint of everything the partition's rows were computed from, as the publisher gave it. */
+  inputs: z.string().optional(),
 });
 export type ManifestFile = z.infer<typeof ManifestFile>;
 
@@ -99,7 +110,27 @@ export const lakePaths = {
   manifest: (name: string, version: number) => `datasets/${name}/v${version}/manifest.json`,
   datapackage: (name: string, version: number) => `datasets/${name}/v${version}/datapackage.json`,
   file: (name: string, version: number, fileName: string) => `datasets/${name}/v${version}/${fileName}`,
+  partsPrefix: (name: string) => `datasets/${name}/parts/`,
+  part: (name: string, partition: string, address: string, format: ManifestFile['format']) =>
+    `datasets/${name}/parts/${partition}/${address}.${format}`,
 };
+
+/** Lake key of a file of a version: its own `path` (a shared partition file) or its place in the version folder. */
+export function fileKey(manifest: Pick<Manifest, 'dataset' | 'version'>, file: ManifestFile): string {
+  return file.path ?? lakePaths.file(manifest.dataset, manifest.version, file.name);
+}
+
+/** Whether a version is stored in partitions (its files name them). */
+export function isPartitioned(manifest: Pick<Manifest, 'files'>): boolean {
+  return manifest.files.some((file) => file.partition !== undefined);
+}
+
+/** A partitioned version's files of one format, in partition order (the order readers concatenate them). */
+export function partFiles(manifest: Pick<Manifest, 'files'>, format: ManifestFile['format']): ManifestFile[] {
+  return manifest.files
+    .filter((file) => file.format === format && file.partition !== undefined)
+    .sort((a, b) => ((a.partition ?? '') < (b.partition ?? '') ? -1 : 1));
+}
 
 /** File names of a dataset's three editions. */
 export function editionFileNames(name: string): Record<ManifestFile['format'], string> {

@@ -5,7 +5,7 @@ import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { LakeConflictError, SourceDataError } from '../core/errors.ts';
 import { type Column, datasetColumns } from './columns.ts';
 import { type DataSource, versionDataPackage } from './datapackage.ts';
-import { diffRows, diffWithVersion, type KeyTypes, mergeableKeys } from './diff.ts';
+import { diffRows, diffWithVersion, type KeyTypes, mergeableKeys, type RowsDiff } from './diff.ts';
 import { CSV_MEDIA_TYPE, csvEditionPieces } from './formats/csv.ts';
 import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet } from './formats/parquet.ts';
@@ -20,6 +20,17 @@ import {
   type ManifestFile,
   type SchemaChanges,
 } from './manifest.ts';
+import {
+  diffChangedParts,
+  knownFiles,
+  type PartitionedRows,
+  partitionedContentHash,
+  planCarryForward,
+  type RecordedPart,
+  recordedParts,
+  splitSorted,
+  writePart,
+} from './partitions.ts';
 import { canonicalJson, projectRow, type Row, rowsContentHash, sha256Hex, sortRows } from './rows.ts';
 import type { LakeStore } from './store.ts';
 import { committedVersionNumbers, parseInstant, readLatestPointer, readManifest } from './versions.ts';
@@ -48,6 +59,8 @@ export type PublishResult =
   | { status: 'published'; version: number; manifest: Manifest }
   | { status: 'unchanged'; version: number }
   | { status: 'superseded'; version: number };
+
+export type { PartitionedRows } from './partitions.ts';
 
 const encoder = new TextEncoder();
 
@@ -256,42 +269,186 @@ async function writeEditions(
  * a version folder without a manifest is a crash leftover and is overwritten. When the rows and schema equal the
  * newest version's, nothing is written and the result is `unchanged`; when the newest version is as of a later
  * instant than `asOf`, nothing is written and the result is `superseded`.
+ * A dataset that declares `partition` is stored in content-addressed partition files shared between versions
+ * (publishPartitioned); its rows may come as an array or as PartitionedRows, built only where inputs changed.
  * Concurrent publishers of one dataset must be excluded by the run lease: the manifest's create-if-absent detects
  * a lost race (LakeConflictError) but cannot undo the loser's overwrite of the data files.
  */
 export async function publishDataset(
   store: LakeStore,
   definition: DatasetDefinition,
-  rows: readonly unknown[],
+  rows: readonly unknown[] | PartitionedRows,
   options: PublishOptions,
 ): Promise<PublishResult> {
+  if (definition.partition !== undefined) return publishPartitioned(store, definition, rows, options);
+  if (!Array.isArray(rows))
+    throw new RangeError(
+      `Dataset ${definition.name}: expected rows as an array (PartitionedRows need a definition that declares partition)`,
+    );
   const name = definition.name;
   const columns = datasetColumns(definition);
   const { sorted, keyTypes } = sortedUnique(definition, validateRows(definition, rows));
-  const asOf = parseInstant(options.asOf).toISOString();
-  const createdAt = parseInstant(options.createdAt).toISOString();
-  const schema = z.toJSONSchema(definition.schema) as Record<string, unknown>;
-  const schemaHash = sha256Hex(canonicalJson(schema));
+  const basics = versionBasics(definition, options);
   const contentHash = rowsContentHash(Object.keys(definition.schema.shape), sorted);
 
-  const committed = await committedVersionNumbers(store, name);
-  const previousVersion = committed.at(-1);
-  const previous =
-    previousVersion === undefined ? undefined : await readManifest(store, name, previousVersion);
-  if (previous !== undefined) {
-    await repairLatest(store, name, previous);
-    if (previous.content_hash === contentHash && previous.schema_hash === schemaHash) {
-      return { status: 'unchanged', version: previous.version };
-    }
-    if (Date.parse(asOf) < Date.parse(previous.as_of))
-      return { status: 'superseded', version: previous.version };
-  }
+  const previous = await newestCommitted(store, name);
+  await rollForward(store, name, previous);
+  const skip = skipReason(previous, contentHash, basics);
+  if (skip !== undefined) return skip;
 
   const diff =
     previous === undefined
       ? diffRows(definition, [], sorted)
       : await diffWithVersion(store, definition, previous.version, sorted, keyTypes);
-  const changes: ChangeSummary = {
+  const version = (previous?.version ?? 0) + 1;
+  const files = await writeEditions(store, definition, version, columns, sorted);
+  return commitVersion(store, definition, {
+    previous,
+    basics,
+    contentHash,
+    rows: sorted.length,
+    changes: changeSummary(definition, diff),
+    files,
+    options,
+  });
+}
+
+/**
+ * Publish a partitioned dataset: only partitions whose inputs changed are built (PartitionedRows) or, for plain
+ * rows, only partitions whose content changed are written; every other partition is carried forward from the
+ * previous version by reference, never read or written. Each part file is content-addressed and written only when
+ * absent. The version's content hash is over its (partition, content hash) list, so a no-op rerun is `unchanged`,
+ * and the change summary merge-walks the changed partitions only.
+ */
+async function publishPartitioned(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  rows: readonly unknown[] | PartitionedRows,
+  options: PublishOptions,
+): Promise<PublishResult> {
+  const basics = versionBasics(definition, options);
+  const previous = await newestCommitted(store, definition.name);
+  const recorded = recordedParts(previous);
+  const schemaUnchanged = previous?.schema_hash === basics.schemaHash;
+  const lazy = isPartitionedRows(rows) ? rows : undefined;
+  const plan =
+    lazy === undefined
+      ? { carried: [], toBuild: undefined, built: rows as readonly unknown[] }
+      : await buildChanged(recorded, lazy, schemaUnchanged);
+  const { sorted } = sortedUnique(definition, validateRows(definition, plan.built));
+  const built = splitSorted(definition, sorted, plan.toBuild);
+  await rollForward(store, definition.name, previous);
+  const inputsOf = (partition: string) => lazy?.inputs.get(partition);
+
+  const parts = [
+    ...plan.carried.map((part) => ({ partition: part.partition, contentHash: part.contentHash })),
+    ...built.map((part) => ({ partition: part.partition, contentHash: part.contentHash })),
+  ];
+  const contentHash = partitionedContentHash(parts);
+  const skip = skipReason(previous, contentHash, basics);
+  if (skip !== undefined) return skip;
+
+  const diff =
+    previous !== undefined && recorded.size === 0
+      ? await diffWithVersion(store, definition, previous.version, sorted)
+      : await diffChangedParts(
+          store,
+          definition,
+          built,
+          recorded,
+          new Set(parts.map((part) => part.partition)),
+        );
+  const columns = datasetColumns(definition);
+  const known = schemaUnchanged ? knownFiles(previous) : new Map();
+  const files: ManifestFile[] = plan.carried.flatMap((part) => part.files);
+  for (const part of built)
+    files.push(
+      ...(await writePart(
+        store,
+        definition,
+        columns,
+        part,
+        basics.schemaHash,
+        known,
+        inputsOf(part.partition),
+      )),
+    );
+  files.sort((a, b) => compareText(`${a.partition} ${a.format}`, `${b.partition} ${b.format}`));
+  return commitVersion(store, definition, {
+    previous,
+    basics,
+    contentHash,
+    rows: files.filter((file) => file.format === 'json').reduce((total, file) => total + file.rows, 0),
+    changes: changeSummary(definition, diff),
+    files,
+    options,
+  });
+}
+
+function isPartitionedRows(rows: readonly unknown[] | PartitionedRows): rows is PartitionedRows {
+  return !Array.isArray(rows);
+}
+
+/** Ask PartitionedRows for the partitions that cannot be carried forward, and nothing else. */
+async function buildChanged(
+  recorded: ReadonlyMap<string, RecordedPart>,
+  rows: PartitionedRows,
+  schemaUnchanged: boolean,
+): Promise<{ carried: RecordedPart[]; toBuild: Set<string>; built: readonly unknown[] }> {
+  const { carried, toBuild } = planCarryForward(recorded, rows.inputs, schemaUnchanged);
+  const built = toBuild.size === 0 ? [] : await rows.build(toBuild);
+  return { carried, toBuild, built };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** What every version records about its run and schema. */
+interface VersionBasics {
+  asOf: string;
+  createdAt: string;
+  schema: Record<string, unknown>;
+  schemaHash: string;
+}
+
+function versionBasics(definition: DatasetDefinition, options: PublishOptions): VersionBasics {
+  const schema = z.toJSONSchema(definition.schema) as Record<string, unknown>;
+  return {
+    asOf: parseInstant(options.asOf).toISOString(),
+    createdAt: parseInstant(options.createdAt).toISOString(),
+    schema,
+    schemaHash: sha256Hex(canonicalJson(schema)),
+  };
+}
+
+/** The newest committed version's manifest (read only: see rollForward). */
+async function newestCommitted(store: LakeStore, name: string): Promise<Manifest | undefined> {
+  const previousVersion = (await committedVersionNumbers(store, name)).at(-1);
+  return previousVersion === undefined ? undefined : readManifest(store, name, previousVersion);
+}
+
+/** Once the rows are valid: bring `latest.json` and `latest/` forward to the newest committed version. */
+async function rollForward(store: LakeStore, name: string, previous: Manifest | undefined): Promise<void> {
+  if (previous !== undefined) await repairLatest(store, name, previous);
+}
+
+/** `unchanged` or `superseded` when nothing must be written, else undefined. */
+function skipReason(
+  previous: Manifest | undefined,
+  contentHash: string,
+  basics: VersionBasics,
+): PublishResult | undefined {
+  if (previous === undefined) return undefined;
+  if (previous.content_hash === contentHash && previous.schema_hash === basics.schemaHash)
+    return { status: 'unchanged', version: previous.version };
+  if (Date.parse(basics.asOf) < Date.parse(previous.as_of))
+    return { status: 'superseded', version: previous.version };
+  return undefined;
+}
+
+function changeSummary(definition: DatasetDefinition, diff: RowsDiff): ChangeSummary {
+  return {
     created: diff.created.length,
     updated: diff.updated.length,
     deleted: diff.deleted.length,
@@ -299,13 +456,35 @@ export async function publishDataset(
     updated_keys: diff.updated.map((update) => update.key),
     deleted_keys: diff.deleted.map((row) => rowKey(definition, row)),
   };
-  const schemaChange = schemaChanges(previous?.schema, schema);
+}
+
+/** A version whose data files are written: what its manifest needs besides them. */
+interface VersionToCommit {
+  previous: Manifest | undefined;
+  basics: VersionBasics;
+  contentHash: string;
+  rows: number;
+  changes: ChangeSummary;
+  files: ManifestFile[];
+  options: PublishOptions;
+}
+
+/**
+ * After the data files: write the version's datapackage.json, create the manifest (the commit point), point
+ * `latest.json` at it, then refresh the `latest/` copies.
+ */
+async function commitVersion(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  next: VersionToCommit,
+): Promise<PublishResult> {
+  const { previous, basics, options, files } = next;
+  const name = definition.name;
+  const schemaChange = schemaChanges(previous?.schema, basics.schema);
   const isSchemaChange =
     schemaChange.added.length + schemaChange.removed.length + schemaChange.retyped.length > 0;
   const version = (previous?.version ?? 0) + 1;
   const release = nextRelease(previous, isSchemaChange);
-
-  const files = await writeEditions(store, definition, version, columns, sorted);
   const datapackageBytes = jsonBytes(
     versionDataPackage(definition, { version, release, files }, options.sources ?? []),
   );
@@ -320,17 +499,17 @@ export async function publishDataset(
     release,
     previous_version: previous?.version ?? null,
     change_kind: previous === undefined ? 'initial' : isSchemaChange ? 'schema' : 'data',
-    created_at: createdAt,
-    as_of: asOf,
+    created_at: basics.createdAt,
+    as_of: basics.asOf,
     pipeline_version: options.pipelineVersion,
-    rows: sorted.length,
+    rows: next.rows,
     primary_key: [...definition.primaryKey],
-    content_hash: contentHash,
-    schema,
-    schema_hash: schemaHash,
+    content_hash: next.contentHash,
+    schema: basics.schema,
+    schema_hash: basics.schemaHash,
     schema_change: isSchemaChange,
     schema_changes: schemaChange,
-    changes,
+    changes: next.changes,
     files,
     datapackage: { sha256: sha256Hex(datapackageBytes), bytes: datapackageBytes.byteLength },
     lineage: [...options.lineage].sort((a, b) =>

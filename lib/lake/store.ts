@@ -95,7 +95,7 @@ export function repairHint(key: string): string {
     return 'Repair: ics-lake verify --repair points it at the newest committed version';
   if (/^datasets\/[^/]+\/v\d+\/manifest\.json$/.test(key))
     return 'Repair: restore it from a backup or an earlier S3 object version; ics-lake verify lists every damaged file';
-  if (/^datasets\/[^/]+\/v\d+\//.test(key))
+  if (/^datasets\/[^/]+\/(v\d+|parts)\//.test(key))
     return 'Repair: restore it from a backup or an earlier S3 object version (published files are immutable); ics-lake verify lists every damaged file';
   if (key === 'feed/index.json')
     return 'Repair: ics-lake verify --repair rebuilds it from the feed pages without rewriting any page';

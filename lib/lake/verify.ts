@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describeError } from '../core/errors.ts';
 import { latestPaths, refreshLatestFiles } from './latest-files.ts';
-import { type LatestPointer, lakePaths, type Manifest } from './manifest.ts';
+import { fileKey, type LatestPointer, lakePaths, type Manifest } from './manifest.ts';
 import { jsonBytes, pointerFor } from './publish.ts';
 import { sha256Hex } from './rows.ts';
 import { type LakeStore, parseJsonOrUndefined, repairHint } from './store.ts';
@@ -15,8 +15,8 @@ export interface Finding {
   message: string;
   /** How to repair it. */
   hint?: string;
-  /** Set when `verify --repair` can fix it. */
-  repairable?: 'latest';
+  /** Set when `verify --repair` can fix it: `latest` copies again, `orphan` deletes a part no version holds. */
+  repairable?: 'latest' | 'orphan';
 }
 
 /** Check every dataset: manifests, file hashes, latest.json, and that version dates never decrease. */
@@ -38,11 +38,14 @@ async function datasetNames(store: LakeStore): Promise<string[]> {
 
 async function verifyDataset(store: LakeStore, name: string): Promise<Finding[]> {
   const findings: Finding[] = [];
-  const keys = (await store.list(lakePaths.datasetPrefix(name))).map((object) => object.key);
+  const prefix = lakePaths.datasetPrefix(name);
+  const keys = (await store.list(prefix)).map((object) => object.key);
   const versions = [
-    ...new Set(keys.flatMap((key) => /\/v([1-9]\d*)\//.exec(key)?.[1] ?? []).map(Number)),
+    ...new Set(keys.flatMap((key) => /^v([1-9]\d*)\//.exec(key.slice(prefix.length))?.[1] ?? []).map(Number)),
   ].sort((a, b) => a - b);
   const committed: Manifest[] = [];
+  // A partition file shared by many versions is hashed once: its result is remembered by key and digest.
+  const checked = new Set<string>();
   for (const version of versions) {
     const key = lakePaths.manifest(name, version);
     if (!keys.includes(key)) {
@@ -62,40 +65,54 @@ async function verifyDataset(store: LakeStore, name: string): Promise<Finding[]>
       continue;
     }
     if (manifest === undefined) continue;
-    findings.push(...(await verifyFiles(store, manifest)));
+    findings.push(...(await verifyFiles(store, manifest, checked)));
     committed.push(manifest);
   }
+  findings.push(...orphanParts(name, keys, committed));
   findings.push(...versionOrder(name, committed));
   findings.push(...(await verifyLatest(store, name, committed.at(-1))));
   findings.push(...(await verifyLatestFiles(store, name, committed)));
   return findings;
 }
 
+/**
+ * Part files no committed manifest lists: left by a run that wrote them and stopped before its commit. Harmless
+ * (no reader finds them; the next publish of that content reuses them), so a note; `--repair` deletes them.
+ */
+function orphanParts(name: string, keys: readonly string[], committed: readonly Manifest[]): Finding[] {
+  const referenced = new Set(
+    committed.flatMap((manifest) => manifest.files.flatMap((file) => file.path ?? [])),
+  );
+  return keys
+    .filter((key) => key.startsWith(lakePaths.partsPrefix(name)) && !referenced.has(key))
+    .map((key) => ({
+      level: 'note' as const,
+      key,
+      message:
+        'a part file no committed version holds: left by an interrupted run (the next publish of the same content reuses it)',
+      hint: 'Repair: ics-lake verify --repair deletes it',
+      repairable: 'orphan' as const,
+    }));
+}
+
 /** Each file of a version against the manifest's sha256 and size (streamed, so large files cost no memory). */
-async function verifyFiles(store: LakeStore, manifest: Manifest): Promise<Finding[]> {
+async function verifyFiles(store: LakeStore, manifest: Manifest, checked: Set<string>): Promise<Finding[]> {
   const findings: Finding[] = [];
   const files = [
-    ...manifest.files.map((file) => ({ ...file })),
-    { name: 'datapackage.json', ...manifest.datapackage },
+    ...manifest.files.map((file) => ({ ...file, key: fileKey(manifest, file) })),
+    {
+      name: 'datapackage.json',
+      ...manifest.datapackage,
+      key: lakePaths.datapackage(manifest.dataset, manifest.version),
+    },
   ];
   for (const file of files) {
-    const key = lakePaths.file(manifest.dataset, manifest.version, file.name);
-    const actual = await hashObject(store, key);
-    if (actual === undefined) {
-      findings.push({
-        level: 'problem',
-        key,
-        message: 'missing, but listed in its manifest',
-        hint: repairHint(key),
-      });
-    } else if (actual.sha256 !== file.sha256 || actual.bytes !== file.bytes) {
-      findings.push({
-        level: 'problem',
-        key,
-        message: `does not match its manifest (expected sha256 ${file.sha256}, ${file.bytes} bytes; found ${actual.sha256}, ${actual.bytes} bytes)`,
-        hint: repairHint(key),
-      });
-    }
+    // Reported once, by the first version that holds it.
+    if (checked.has(`${file.key} ${file.sha256} ${file.bytes}`)) continue;
+    const result = await verifyFile(store, file.key, file);
+    if (file.key.startsWith(lakePaths.partsPrefix(manifest.dataset)))
+      checked.add(`${file.key} ${file.sha256} ${file.bytes}`);
+    findings.push(...result);
   }
   return findings;
 }
@@ -208,6 +225,26 @@ async function verifyLatestFiles(
         : `behind v${newest.version} (${describe}): left by an interrupted run (or a lake written before latest/ existed); the next run that publishes brings it forward`,
       hint: 'Repair: ics-lake verify --repair copies the newest committed version',
       repairable: 'latest',
+    },
+  ];
+}
+
+/** One file against its manifest entry's sha256 and size. */
+async function verifyFile(
+  store: LakeStore,
+  key: string,
+  file: { sha256: string; bytes: number },
+): Promise<Finding[]> {
+  const actual = await hashObject(store, key);
+  if (actual === undefined)
+    return [{ level: 'problem', key, message: 'missing, but listed in its manifest', hint: repairHint(key) }];
+  if (actual.sha256 === file.sha256 && actual.bytes === file.bytes) return [];
+  return [
+    {
+      level: 'problem',
+      key,
+      message: `does not match its manifest (expected sha256 ${file.sha256}, ${file.bytes} bytes; found ${actual.sha256}, ${actual.bytes} bytes)`,
+      hint: repairHint(key),
     },
   ];
 }

@@ -2,10 +2,18 @@ import { createHash } from 'node:crypto';
 import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { LakeDamagedError } from '../core/errors.ts';
 import { changedFields, diffRows, type RowsDiff } from './diff.ts';
-import { editionFileNames, lakePaths } from './manifest.ts';
+import {
+  editionFileNames,
+  isPartitioned,
+  lakePaths,
+  type Manifest,
+  type ManifestFile,
+  partFiles,
+} from './manifest.ts';
+import { mergeDiffs } from './partitions.ts';
 import { compareByPrimaryKey, type Row } from './rows.ts';
 import { type LakeStore, repairHint } from './store.ts';
-import { assertDigest, readManifest, readVersionRows } from './versions.ts';
+import { assertDigest, readManifest, readPartRows, readVersionRows } from './versions.ts';
 
 /**
  * The diff of two committed versions read side by side as their JSON editions stream, line against line.
@@ -27,10 +35,15 @@ export async function diffVersions(
   newer: number,
   observe?: LineObserver,
 ): Promise<{ diff: RowsDiff; previousRows: number; rows: number }> {
-  const walked = await walkLines(store, definition, older, newer, observe).catch((error: unknown) => {
-    if (error instanceof NotLineLayout) return null;
-    throw error;
-  });
+  const pair = await manifestPair(store, definition.name, older, newer);
+  if (pair.partitioned === 'both') return diffPartitioned(store, definition, pair.before, pair.after);
+  const walked =
+    pair.partitioned === 'one'
+      ? null
+      : await walkLines(store, definition, older, newer, observe).catch((error: unknown) => {
+          if (error instanceof NotLineLayout) return null;
+          throw error;
+        });
   if (walked !== null) return walked;
   observe?.reset();
   const before = older === 0 ? [] : await readVersionRows(store, definition.name, older);
@@ -53,6 +66,68 @@ export interface LineObserver {
   reset(): void;
 }
 
+/** The two manifests, and whether both, one or neither is stored in partitions. */
+async function manifestPair(
+  store: LakeStore,
+  name: string,
+  older: number,
+  newer: number,
+): Promise<
+  { partitioned: 'both'; before: Manifest | undefined; after: Manifest } | { partitioned: 'one' | 'neither' }
+> {
+  const after = await readManifest(store, name, newer);
+  const before = older === 0 ? undefined : await readManifest(store, name, older);
+  const afterParts = after !== undefined && isPartitioned(after);
+  const beforeParts = before === undefined ? afterParts : isPartitioned(before);
+  if (after !== undefined && afterParts && beforeParts) return { partitioned: 'both', before, after };
+  return { partitioned: afterParts || (before !== undefined && isPartitioned(before)) ? 'one' : 'neither' };
+}
+
+/**
+ * Two partitioned versions: only partitions whose content hash differs are walked, line against line as their
+ * JSON parts stream; a partition both versions share is never read. (No LineObserver: it would see only the
+ * changed partitions; the feed profiles partitions on their own, see lib/feed/part-profiles.ts.)
+ */
+async function diffPartitioned(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  older: Manifest | undefined,
+  newer: Manifest,
+): Promise<{ diff: RowsDiff; previousRows: number; rows: number }> {
+  const before = jsonPartsByName(older);
+  const after = jsonPartsByName(newer);
+  const diffs: RowsDiff[] = [];
+  for (const partition of [...new Set([...before.keys(), ...after.keys()])].sort()) {
+    const [left, right] = [before.get(partition), after.get(partition)];
+    if (left !== undefined && right !== undefined && left.sha256 === right.sha256) continue;
+    const walked = await walkCursors(
+      definition,
+      left === undefined ? LineCursor.empty() : await LineCursor.openFile(store, left),
+      async () => (right === undefined ? LineCursor.empty() : await LineCursor.openFile(store, right)),
+    ).catch((error: unknown) => {
+      if (error instanceof NotLineLayout) return null;
+      throw error;
+    });
+    diffs.push(
+      walked?.diff ??
+        diffRows(
+          definition,
+          left === undefined ? [] : await readPartRows(store, left),
+          right === undefined ? [] : await readPartRows(store, right),
+        ),
+    );
+  }
+  const count = (parts: Map<string, ManifestFile>) =>
+    [...parts.values()].reduce((sum, file) => sum + file.rows, 0);
+  return { diff: mergeDiffs(definition, diffs), previousRows: count(before), rows: count(after) };
+}
+
+function jsonPartsByName(manifest: Manifest | undefined): Map<string, ManifestFile> {
+  return new Map(
+    manifest === undefined ? [] : partFiles(manifest, 'json').map((file) => [file.partition ?? '', file]),
+  );
+}
+
 async function walkLines(
   store: LakeStore,
   definition: DatasetDefinition,
@@ -61,7 +136,17 @@ async function walkLines(
   observe?: LineObserver,
 ): Promise<{ diff: RowsDiff; previousRows: number; rows: number } | null> {
   const before = older === 0 ? LineCursor.empty() : await LineCursor.open(store, definition.name, older);
-  const after = await LineCursor.open(store, definition.name, newer).catch(async (error: unknown) => {
+  return walkCursors(definition, before, () => LineCursor.open(store, definition.name, newer), observe);
+}
+
+/** The line-against-line merge of two opened editions; null when a changed line's key needs the keyed path. */
+async function walkCursors(
+  definition: DatasetDefinition,
+  before: LineCursor,
+  openAfter: () => Promise<LineCursor>,
+  observe?: LineObserver,
+): Promise<{ diff: RowsDiff; previousRows: number; rows: number } | null> {
+  const after = await openAfter().catch(async (error: unknown) => {
     await before.close();
     throw error;
   });
@@ -199,6 +284,23 @@ class LineCursor {
       store,
       key,
       ...(expected && { expected }),
+    });
+  }
+
+  /** A partition's JSON part, by the lake key its manifest entry records. */
+  static async openFile(store: LakeStore, file: ManifestFile): Promise<LineCursor> {
+    const key = file.path ?? file.name;
+    const stream = await store.getStream(key);
+    if (stream === undefined)
+      throw new LakeDamagedError(
+        `${store.location}/${key} is missing, but listed in its manifest`,
+        key,
+        repairHint(key),
+      );
+    return new LineCursor((stream as AsyncIterable<Uint8Array>)[Symbol.asyncIterator](), {
+      store,
+      key,
+      expected: file,
     });
   }
 

@@ -1,9 +1,18 @@
 import { createHash } from 'node:crypto';
-import { type Readable, Transform } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { describeError, LakeDamagedError } from '../core/errors.ts';
 import { parseAsOfInstant } from '../core/instant.ts';
 import { parseJsonEditionStream } from './formats/json.ts';
-import { editionFileNames, LatestPointer, lakePaths, Manifest, type ManifestFile } from './manifest.ts';
+import {
+  editionFileNames,
+  fileKey,
+  isPartitioned,
+  LatestPointer,
+  lakePaths,
+  Manifest,
+  type ManifestFile,
+  partFiles,
+} from './manifest.ts';
 import type { Row } from './rows.ts';
 import { sha256Hex } from './rows.ts';
 import { getJson, type LakeStore, repairHint } from './store.ts';
@@ -119,17 +128,77 @@ async function readJsonEdition(
   version: number,
   onRow?: (row: Row) => void,
 ): Promise<Row[] | undefined> {
-  const key = lakePaths.file(name, version, editionFileNames(name).json);
   if (!(await store.exists(lakePaths.manifest(name, version)))) {
     throw new RangeError(
       `Dataset ${name} has no committed version ${version} (expected ${lakePaths.manifest(name, version)})`,
     );
   }
   const manifest = await readManifest(store, name, version);
+  if (manifest === undefined) throw new RangeError(`Dataset ${name} has no committed version ${version}`);
+  const sources = jsonSources(manifest);
+  if (sources.length === 1) {
+    const [only] = sources as [JsonSource];
+    return readJsonFile(store, only.key, only.file, onRow, `Dataset ${name} v${version}`);
+  }
+  // A partitioned version: its parts in partition order, one logical edition.
+  const rows: Row[] = [];
+  for (const { key, file } of sources) {
+    const part = await readJsonFile(store, key, file, onRow, `Dataset ${name} v${version}`);
+    for (const row of part) rows.push(row);
+  }
+  return rows;
+}
+
+/** One JSON file holding rows of a version, and its manifest entry when the manifest lists it. */
+interface JsonSource {
+  key: string;
+  file: ManifestFile | undefined;
+}
+
+/** The JSON files a version's rows are read from: its edition, or its parts in partition order. */
+function jsonSources(manifest: Manifest): JsonSource[] {
+  if (isPartitioned(manifest))
+    return partFiles(manifest, 'json').map((file) => ({ key: fileKey(manifest, file), file }));
+  const fileName = editionFileNames(manifest.dataset).json;
+  return [
+    {
+      key: lakePaths.file(manifest.dataset, manifest.version, fileName),
+      file: manifest.files.find((candidate) => candidate.name === fileName),
+    },
+  ];
+}
+
+/** The rows of one partition's JSON file (`path` in its manifest entry), hash-checked as it streams. */
+export async function readPartRows(store: LakeStore, file: ManifestFile): Promise<Row[]> {
+  return readJsonFile(store, partKey(file), file, undefined, `Partition ${file.partition ?? ''}`);
+}
+
+/** Hand each row of one partition's JSON file to `onRow` as it streams (see forEachVersionRow). */
+export async function forEachPartRow(
+  store: LakeStore,
+  file: ManifestFile,
+  onRow: (row: Row) => void,
+): Promise<void> {
+  await readJsonFile(store, partKey(file), file, onRow, `Partition ${file.partition ?? ''}`);
+}
+
+function partKey(file: ManifestFile): string {
+  if (file.path === undefined)
+    throw new RangeError(`Expected a partition file with a path, found ${file.name}`);
+  return file.path;
+}
+
+async function readJsonFile(
+  store: LakeStore,
+  key: string,
+  file: ManifestFile | undefined,
+  onRow: ((row: Row) => void) | undefined,
+  what: string,
+): Promise<Row[]> {
   const stream = await store.getStream(key);
-  if (stream === undefined || manifest === undefined)
+  if (stream === undefined)
     throw new LakeDamagedError(
-      `Dataset ${name} v${version} is committed but ${store.location}/${key} is missing`,
+      `${what} is committed but ${store.location}/${key} is missing`,
       key,
       repairHint(key),
     );
@@ -152,7 +221,6 @@ async function readJsonEdition(
       return { error };
     },
   );
-  const file = manifest.files.find((candidate) => candidate.name === editionFileNames(name).json);
   if (file !== undefined) assertDigest(store, key, hash.digest('hex'), size, file);
   if ('error' in parsed) {
     if (onRow !== undefined) throw parsed.error;
@@ -268,6 +336,7 @@ export async function openVersionFile(
   manifest: Manifest,
   format: 'csv' | 'json' | 'parquet',
 ): Promise<Readable> {
+  if (isPartitioned(manifest)) return openPartitionedEdition(store, manifest, format);
   const { key, file } = editionOf(manifest, format);
   const stream = await store.getStream(key);
   if (stream === undefined)
@@ -277,6 +346,113 @@ export async function openVersionFile(
       repairHint(key),
     );
   return stream.pipe(hashCheck(store, key, file));
+}
+
+/**
+ * A partitioned version's CSV or JSON edition as one logical file: its parts in partition order, the CSV header
+ * once and one JSON array. Each part is hash-checked against the manifest as it streams. Parquet parts are not
+ * concatenated (a Parquet file is not a byte stream of rows): read them as a list (datapackage.json, DuckDB).
+ */
+function openPartitionedEdition(
+  store: LakeStore,
+  manifest: Manifest,
+  format: 'csv' | 'json' | 'parquet',
+): Readable {
+  if (format === 'parquet') {
+    throw new RangeError(
+      `Dataset ${manifest.dataset} v${manifest.version} is stored in ${partFiles(manifest, 'parquet').length} partitions: read its Parquet parts as one table with DuckDB (read_parquet of the part list in datapackage.json), or ask for csv or json`,
+    );
+  }
+  const parts = partFiles(manifest, format);
+  const where = `Dataset ${manifest.dataset} v${manifest.version}`;
+  async function* logical(): AsyncGenerator<Buffer> {
+    const edition = format === 'csv' ? new CsvJoin() : new JsonJoin();
+    for (const file of parts) {
+      const key = fileKey(manifest, file);
+      const stream = await store.getStream(key);
+      if (stream === undefined)
+        throw new LakeDamagedError(
+          `${where} is committed but ${store.location}/${key} is missing`,
+          key,
+          repairHint(key),
+        );
+      const checked = stream.pipe(hashCheck(store, key, file));
+      yield* edition.part(checked as AsyncIterable<Buffer>, key, store);
+    }
+    yield* edition.end();
+  }
+  return Readable.from(logical());
+}
+
+/** Joins CSV parts: every part starts with the same header row, which is kept from the first part only. */
+class CsvJoin {
+  private first = true;
+
+  async *part(chunks: AsyncIterable<Buffer>, _key: string, _store: LakeStore): AsyncGenerator<Buffer> {
+    let skipping = !this.first;
+    this.first = false;
+    for await (const chunk of chunks) {
+      if (!skipping) {
+        yield chunk;
+        continue;
+      }
+      const end = chunk.indexOf(10);
+      if (end === -1) continue;
+      skipping = false;
+      if (end + 1 < chunk.length) yield chunk.subarray(end + 1);
+    }
+  }
+
+  *end(): Generator<Buffer> {}
+}
+
+/**
+ * Joins JSON parts (`[\n` rows one per line `\n]\n`, or `[]\n`) into one array: each part's brackets are cut,
+ * its row lines joined with `,\n`.
+ */
+class JsonJoin {
+  private rows = false;
+
+  async *part(chunks: AsyncIterable<Buffer>, key: string, store: LakeStore): AsyncGenerator<Buffer> {
+    let head = Buffer.alloc(0);
+    let tail = Buffer.alloc(0);
+    let started = false;
+    for await (const chunk of chunks) {
+      let body = Buffer.concat([tail, chunk]);
+      if (!started) {
+        head = Buffer.concat([head, body]);
+        if (head.length < 3) {
+          tail = Buffer.alloc(0);
+          continue;
+        }
+        if (head.subarray(0, 3).toString() === '[]\n') {
+          started = true;
+          tail = head.subarray(3);
+          continue;
+        }
+        if (head.subarray(0, 2).toString() !== '[\n')
+          throw damagedPart(store, key, 'it does not start with "["');
+        started = true;
+        body = head.subarray(2);
+        yield Buffer.from(this.rows ? ',\n' : '[\n');
+        this.rows = true;
+      }
+      // Hold back the last three bytes: they may be the closing "\n]\n".
+      tail = body.subarray(Math.max(0, body.length - 3));
+      if (body.length > 3) yield body.subarray(0, body.length - 3);
+    }
+    const closing = tail.toString();
+    if (!started || (closing !== '\n]\n' && !(closing === '' && head.subarray(0, 3).toString() === '[]\n')))
+      throw damagedPart(store, key, 'it does not end with "]"');
+  }
+
+  *end(): Generator<Buffer> {
+    yield Buffer.from(this.rows ? '\n]\n' : '[]\n');
+  }
+}
+
+function damagedPart(store: LakeStore, key: string, what: string): LakeDamagedError {
+  return new LakeDamagedError(`${store.location}/${key} is not a JSON part: ${what}`, key, repairHint(key));
 }
 
 /** Read an edition through once and throw a LakeDamagedError when it does not match the manifest. */

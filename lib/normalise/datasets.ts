@@ -200,6 +200,14 @@ export const IcsPopulationRow = z.object({
 });
 export type IcsPopulationRow = z.infer<typeof IcsPopulationRow>;
 
+/** The partition of the re-based series, which moves whenever the newest GP edition re-places practices. */
+export const REBASED_PARTITION = 'rebased';
+
+/** The partition of an `ics_population` row: `rebased`, or its reference month `YYYY-MM`. */
+export function populationPartitionOf(row: Record<string, unknown>): string {
+  return row.basis === 'rebased' ? REBASED_PARTITION : String(row.reference_date).slice(0, 7);
+}
+
 export const icsPopulationDataset = defineDataset({
   name: 'ics_population',
   title: 'ICS population',
@@ -208,6 +216,11 @@ export const icsPopulationDataset = defineDataset({
   schema: IcsPopulationRow,
   primaryKey: ['ics_code', 'reference_date', 'measure', 'sex', 'age_band', 'basis'],
   validTime: populationOn,
+  partition: {
+    of: populationPartitionOf,
+    description:
+      'one partition per reference month (YYYY-MM) of the as-published figures, and one (rebased) for the re-based series',
+  },
   columns: {
     ics_code: 'ODS code of the ICS.',
     reference_date:

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { IcsPopulationRow } from './datasets.ts';
+import { type IcsPopulationRow, populationPartitionOf, REBASED_PARTITION } from './datasets.ts';
 import type { Provenance, SexAgeCell } from './input.ts';
 import {
   addGpSexAge,
@@ -26,13 +26,7 @@ import type { UnresolvedEntry } from './unresolved.ts';
 /** Bump when the population builder's output for the same documents changes: every partition is built again. */
 export const POPULATION_BUILDER_VERSION = 1;
 
-/** The partition of the re-based series, which moves whenever the newest GP edition re-places practices. */
-export const REBASED_PARTITION = 'rebased';
-
-/** The partition of an `ics_population` row: `rebased`, or its reference month `YYYY-MM`. */
-export function populationPartitionOf(row: Record<string, unknown>): string {
-  return row.basis === 'rebased' ? REBASED_PARTITION : String(row.reference_date).slice(0, 7);
-}
+export { populationPartitionOf, REBASED_PARTITION };
 
 /** A GP document whose sex x age cells were left out of its aggregate (`sex_age_cells`). */
 export type GpFileDocument = NonNullable<GpEdition['age']>;

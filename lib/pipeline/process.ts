@@ -11,7 +11,7 @@ import type { Manifest } from '../lake/manifest.ts';
 import {
   confirmCommit,
   jsonBytes,
-  type PublishOptions,
+  type PartitionedRows,
   type PublishResult,
   publishDataset,
 } from '../lake/publish.ts';
@@ -126,7 +126,7 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
   for (const definition of definitions) {
     const rows = definition.name === 'ics_population' ? population : rowsOf(result, definition.name);
     const lineage = result.lineage.find((entry) => entry.dataset === definition.name)?.raw ?? [];
-    const outcome = await publishRows(store, definition, rows, {
+    const outcome = await publishDataset(store, definition, rows, {
       asOf,
       createdAt: asOf,
       pipelineVersion: PIPELINE_VERSION,
@@ -198,38 +198,6 @@ async function parseAndNormalise(
     { codeVersion: populationCodeVersion(definitions), loadSexAge: parsed.loadGpSexAge },
   );
   return { parsed, result };
-}
-
-/**
- * The rows of a partitioned dataset, built lazily: publish asks only for partitions whose inputs changed.
- * Mirrors `PartitionedRows` in lib/lake/publish.ts (issue 15, the lake half): on merge this declaration gives way
- * to that one.
- */
-export interface PartitionedRows {
-  /** Every partition the new version holds, each with a fingerprint of everything its rows are computed from. */
-  inputs: ReadonlyMap<string, string>;
-  /** Build the rows of these partitions; every row returned must fall in one of them. */
-  build(partitions: ReadonlySet<string>): readonly unknown[] | Promise<readonly unknown[]>;
-}
-
-/** True for PartitionedRows, false for a plain array of rows. */
-export function isPartitioned(rows: readonly unknown[] | PartitionedRows): rows is PartitionedRows {
-  return !Array.isArray(rows);
-}
-
-/**
- * Publish a dataset from plain rows or from partitions. Until publishDataset takes PartitionedRows, every
- * partition is built and published as plain rows; on merge the call below becomes
- * `publishDataset(store, definition, rows, options)`.
- */
-export async function publishRows(
-  store: LakeStore,
-  definition: DatasetDefinition,
-  rows: readonly unknown[] | PartitionedRows,
-  options: PublishOptions,
-): Promise<PublishResult> {
-  if (!isPartitioned(rows)) return publishDataset(store, definition, rows, options);
-  return publishDataset(store, definition, await rows.build(new Set(rows.inputs.keys())), options);
 }
 
 /** After every publish of the run: each version it committed is still its own (see confirmCommit). */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CreateTopicCommand } from '@aws-sdk/client-sns';
@@ -184,6 +184,21 @@ describe('a damaged lake', () => {
     expect(repaired.stdout).toMatch(/repaired datasets\/ics_coverage\/latest\//);
     expect(repaired.stdout).toMatch(/0 problem\(s\), 0 note\(s\)/);
     expect(folderHashes(copies)).toEqual(expected);
+  }, 60_000);
+
+  it('a part file no committed version holds is a note, and verify --repair deletes it', async () => {
+    const leftover = copyOf('orphan-part');
+    const orphan = `datasets/ics_population/parts/2099-01/${'0'.repeat(64)}.csv`;
+    mkdirSync(path.join(leftover, path.dirname(orphan)), { recursive: true });
+    writeFileSync(path.join(leftover, orphan), 'ics_code\r\n');
+    const verify = await runCli(['verify', '--lake', leftover]);
+    expect(verify.code, verify.stdout).toBe(0);
+    expect(verify.stdout).toContain(`note    ${orphan}: a part file no committed version holds`);
+    const repaired = await runCli(['verify', '--lake', leftover, '--repair']);
+    expect(repaired.code, repaired.stdout).toBe(0);
+    expect(repaired.stdout).toContain(`repaired ${orphan}: deleted (no committed version holds it)`);
+    expect(existsSync(path.join(leftover, orphan))).toBe(false);
+    expect((await runCli(['verify', '--lake', leftover])).stdout).toMatch(/0 problem\(s\), 0 note\(s\)/);
   }, 60_000);
 
   it('a missing feed index is rebuilt by the next run, which adds pages without rewriting any', async () => {

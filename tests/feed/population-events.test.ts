@@ -6,9 +6,11 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main.ts';
+import { defineDataset } from '../../lib/core/dataset.ts';
 import { ChangeEvent } from '../../lib/feed/events.ts';
 import { messageAttributes } from '../../lib/feed/notify.ts';
 import {
+  newestTotals,
   POPULATION_CHANGED_TYPE,
   type PopulationProfile,
   profileOfRows,
@@ -18,8 +20,11 @@ import {
   loadCommittedVersion,
   writeFeedForVersions,
 } from '../../lib/feed/publish-feed.ts';
+import { publishDataset } from '../../lib/lake/publish.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
-import { readVersionRows } from '../../lib/lake/versions.ts';
+import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
+import { readManifest, readVersionRows } from '../../lib/lake/versions.ts';
+import { icsPopulationDataset } from '../../lib/normalise/datasets.ts';
 import { commitVersion, icsDefinition, icsRow, populationBySexAgeDefinition } from './definitions.ts';
 
 /**
@@ -285,5 +290,67 @@ describe('population events: one per ICS per version', () => {
     expect(diff.code).toBe(0);
     const rows = JSON.parse(diff.stdout) as { created: unknown[]; updated: unknown[]; deleted: unknown[] };
     expect([rows.created.length, rows.updated.length, rows.deleted.length]).toEqual([3 * 194, 1, 194]);
+  });
+});
+
+describe('population events of a partitioned ics_population', () => {
+  const partitioned = defineDataset({
+    ...populationBySexAgeDefinition,
+    partition: icsPopulationDataset.partition,
+  });
+  const publishOptions = (asOf: string) => ({ asOf, createdAt: asOf, pipelineVersion: 'test', lineage: [] });
+  // A third release: January arrives for QE1 only; every other month is carried forward.
+  const january = [...december, ...gpMonth('QE1', '2021-01-01', 102, GP_DEC)];
+  const releases = [
+    { rows: may, asOf: '2020-06-15T12:00:00.000Z' },
+    { rows: december, asOf: '2020-12-14T12:00:00.000Z' },
+    { rows: january, asOf: '2021-01-14T12:00:00.000Z' },
+  ];
+
+  /** Each ICS's row count and newest total per series: what an event reads from a side. */
+  const eventView = (profile: PopulationProfile) =>
+    [...profile]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([code, side]) => [code, side.rows, Object.fromEntries(newestTotals(side.totals))]);
+
+  it('profiles each side from per-partition profiles exactly as from the versions read whole, and caches them', async () => {
+    const partitionedStore = new MemoryLakeStore();
+    const wholeStore = new MemoryLakeStore();
+    for (const release of releases) {
+      await publishDataset(partitionedStore, partitioned, release.rows, publishOptions(release.asOf));
+      await publishDataset(
+        wholeStore,
+        populationBySexAgeDefinition,
+        release.rows,
+        publishOptions(release.asOf),
+      );
+    }
+    for (const version of [1, 2, 3]) {
+      const parts = await loadCommittedVersion(partitionedStore, partitioned, version);
+      const whole = await loadCommittedVersion(wholeStore, populationBySexAgeDefinition, version);
+      const [p, w] = [parts.diffed?.populationProfiles, whole.diffed?.populationProfiles];
+      if (p === undefined || w === undefined) throw new Error('expected population profiles');
+      expect(eventView(p.before), `v${version} before`).toEqual(eventView(w.before));
+      expect(eventView(p.after), `v${version} after`).toEqual(eventView(w.after));
+      expect(parts.diffed?.changes, `v${version} changes`).toEqual(whole.diffed?.changes);
+    }
+    // With the profiles cached, loading the January release reads only the parts it changed: the new month's and
+    // the re-based series'. May's and December's rows are never read again.
+    const read: string[] = [];
+    const getStream = partitionedStore.getStream.bind(partitionedStore);
+    vi.spyOn(partitionedStore, 'getStream').mockImplementation((key) => {
+      read.push(key);
+      return getStream(key);
+    });
+    await loadCommittedVersion(partitionedStore, partitioned, 3);
+    expect(new Set(read.filter((key) => key.includes('/parts/')).map((key) => key.split('/')[3]))).toEqual(
+      new Set(['2021-01', 'rebased']),
+    );
+    const manifest = await readManifest(partitionedStore, 'ics_population', 3);
+    const cached = [...partitionedStore.objects.keys()].filter((key) =>
+      key.startsWith('feed/cache/part-profiles/'),
+    );
+    for (const file of manifest?.files.filter((candidate) => candidate.format === 'json') ?? [])
+      expect(cached).toContain(`feed/cache/part-profiles/${file.sha256}.json`);
   });
 });

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect } from 'vitest';
-import { Manifest } from '../../lib/lake/manifest.ts';
+import { fileKey, Manifest } from '../../lib/lake/manifest.ts';
 import { sha256Hex } from '../../lib/lake/rows.ts';
 import { getText, type LakeStore } from '../../lib/lake/store.ts';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
@@ -55,8 +55,17 @@ export async function assertCommittedLake(store: LakeStore): Promise<Record<stri
     expect(manifestText, `${pointer.manifest} exists`).toBeDefined();
     expect(sha256Hex(manifestText ?? ''), `${pointer.manifest} hash`).toBe(pointer.manifest_sha256);
     const manifest = Manifest.parse(JSON.parse(manifestText ?? ''));
-    for (const file of [...manifest.files, { name: 'datapackage.json', ...manifest.datapackage }]) {
-      const body = await store.get(`datasets/${name}/v${manifest.version}/${file.name}`);
+    const files = [
+      ...manifest.files.map((file) => ({ ...file, key: fileKey(manifest, file) })),
+      {
+        name: 'datapackage.json',
+        ...manifest.datapackage,
+        key: `datasets/${name}/v${manifest.version}/datapackage.json`,
+      },
+    ];
+    for (const file of files) {
+      // A partitioned version's files are shared parts (datasets/<name>/parts/…), the others in its folder.
+      const body = await store.get(file.key);
       expect(body && sha256Hex(body), `${name} v${manifest.version} ${file.name}`).toBe(file.sha256);
     }
     committed[name] = manifest.version;

@@ -356,6 +356,7 @@ describe('stateless stack (bundled as cdk synth would)', () => {
       const behaviours = distributionConfig().CacheBehaviors as Array<Record<string, unknown>>;
       expect(behaviours.map((behaviour) => behaviour.PathPattern)).toEqual([
         'datasets/*/v*/*',
+        'datasets/*/parts/*',
         'datasets/*',
         'feed/events/*',
         'feed/*',
@@ -414,6 +415,7 @@ describe('stateless stack (bundled as cdk synth would)', () => {
       expect(ttlOf('feed/*')).toEqual([60, 60]);
       expect(ttlOf('index.html')).toEqual([60, 60]);
       expect(ttlOf('datasets/*/v*/*')).toEqual([year, year]);
+      expect(ttlOf('datasets/*/parts/*')).toEqual([year, year]);
       expect(ttlOf('feed/events/*')).toEqual([year, year]);
     });
 
@@ -436,6 +438,12 @@ describe('stateless stack (bundled as cdk synth would)', () => {
         expect(policyOf(`datasets/${name}/latest/manifest.json`)).toBe('datasets/*');
         expect(policyOf(`datasets/${name}/v3/${name}.csv`)).toBe('datasets/*/v*/*');
       }
+      // A partitioned dataset: its per-partition stable copies stay short-lived, its content-addressed parts immutable.
+      expect(policyOf('datasets/ics_population/latest/ics_population-2024-01.csv')).toBe('datasets/*');
+      expect(policyOf('datasets/ics_population/latest/ics_population-rebased.parquet')).toBe('datasets/*');
+      expect(policyOf(`datasets/ics_population/parts/2024-01/${'a'.repeat(64)}.csv`)).toBe(
+        'datasets/*/parts/*',
+      );
     });
   });
 });

@@ -14,8 +14,10 @@ import {
   safeExternalHref,
   undocumentedColumns,
 } from '../../lib/lake/catalog.ts';
+import { changedParts } from '../../lib/lake/catalog-html.ts';
 import { linesContaining, readVersionRowsContaining } from '../../lib/lake/catalog-read.ts';
 import { datasetColumns } from '../../lib/lake/columns.ts';
+import { isPartitioned } from '../../lib/lake/manifest.ts';
 import { getText } from '../../lib/lake/store.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { listVersions, readLatest, readVersionRows } from '../../lib/lake/versions.ts';
@@ -186,13 +188,28 @@ describe('index.html', () => {
           .toArray()
           .map((link) => `${$(link).attr('data-format')} ${$(link).attr('href')}`);
         const base = `datasets/${definition.name}/v${manifest.version}`;
+        // A partitioned dataset links the partitions each version changed, not every part it holds.
+        const previous = history.find((candidate) => candidate.version === manifest.version - 1);
+        const data = isPartitioned(manifest)
+          ? changedParts(manifest, previous).map((file) => `${file.format} ${file.path}`)
+          : [
+              `csv ${base}/${definition.name}.csv`,
+              `json ${base}/${definition.name}.json`,
+              `parquet ${base}/${definition.name}.parquet`,
+            ];
         expect(hrefs).toEqual([
-          `csv ${base}/${definition.name}.csv`,
-          `json ${base}/${definition.name}.json`,
-          `parquet ${base}/${definition.name}.parquet`,
+          ...data,
           `datapackage ${base}/datapackage.json`,
           `manifest ${base}/manifest.json`,
         ]);
+        if (isPartitioned(manifest)) {
+          expect(data.length, `${base} changed parts`).toBeGreaterThan(0);
+          expect(row.find('td.files').text()).toMatch(
+            new RegExp(
+              `^${new Set(manifest.files.map((file) => file.partition)).size} partitions; ${data.length / 3} changed:`,
+            ),
+          );
+        }
         for (const href of hrefs)
           expect(existsSync(path.join(folder, href.split(' ')[1] ?? '')), href).toBe(true);
         expect(row.find('.citation').text()).toContain(
@@ -269,7 +286,7 @@ describe('reading headline rows', () => {
       files: manifest.files.map((file) => ({ ...file, sha256: '0'.repeat(64) })),
     };
     await expect(readVersionRowsContaining(store, damaged, ['"sex":"ALL"'])).rejects.toThrow(
-      /ics_population.json does not match its manifest/,
+      /ics_population\/parts\/[^ ]+\.json does not match its manifest/,
     );
   });
 });
@@ -404,7 +421,11 @@ describe('index.html in headless Chromium', () => {
           .evaluateAll((links) =>
             links.map((link) => `${link.getAttribute('data-format')} ${link.getAttribute('href')}`),
           );
-        expect(downloads).toHaveLength(15);
+        // Three per dataset, except ics_population (partitioned): three per partition its newest version changed.
+        expect(downloads.filter((link) => !link.includes('/parts/'))).toHaveLength(12);
+        expect(downloads.filter((link) => link.includes('/parts/')).length % 3).toBe(0);
+        for (const link of downloads.filter((candidate) => candidate.includes('/parts/')))
+          expect(link).toMatch(/^(csv|json|parquet) datasets\/ics_population\/parts\//);
         expect(await page.locator('#ics-table tbody tr').count()).toBe(2);
         expect(await page.locator('#claims tbody tr').count()).toBe(3);
         // Hostile text is shown as text; the javascript: source is not a link.

@@ -64,7 +64,9 @@ describe('the folder store under a partial write and ENOSPC', () => {
     expect(readdirSync(path.join(dir, 'state'))).toEqual(['a.json']);
   });
 
-  it.for([7, 40, 95, 160])(
+  // Write numbers are spread over a replay; 97 rather than 95 since partitioned ics_population writes fewer files
+  // per publish, which moved write 95 onto a later run's lease (refused before the run exists, so never 'failed').
+  it.for([7, 40, 97, 160])(
     'a replay whose write %i is cut short by ENOSPC fails, and a clean rerun gives the same lake as a clean replay',
     { timeout: 60_000 },
     async (failAt) => {

@@ -136,7 +136,8 @@ describe('the bundled snapshots replayed into S3', () => {
     const s3Hashes = published(await lakeHashes(s3));
     expect(Object.keys(s3Hashes).length).toBeGreaterThan(50);
     expect(s3Hashes).toEqual(published(await lakeHashes(folder)));
-    const largest = Math.max(...(await s3.list('datasets/')).map(({ bytes }) => bytes));
-    expect(largest).toBeGreaterThan(11 * 1024 * 1024);
+    // Since ics_population is stored in partitions (issue 15) no object of this replay passes 11 MiB (the largest,
+    // a month's JSON part, is about 4.5 MB); the 12 MiB test above proves that large objects go up in parts.
+    expect((await s3.list('datasets/ics_population/parts/')).length).toBeGreaterThan(3);
   }, 300_000);
 });

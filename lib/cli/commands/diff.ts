@@ -2,8 +2,9 @@ import { z } from 'zod';
 import type { DatasetDefinition } from '../../core/dataset.ts';
 import { diffRows, type RowsDiff } from '../../lake/diff.ts';
 import { assertDatasetExists } from '../../lake/existing.ts';
-import type { Manifest } from '../../lake/manifest.ts';
+import { isPartitioned, type Manifest } from '../../lake/manifest.ts';
 import type { LakeStore } from '../../lake/store.ts';
+import { diffVersions } from '../../lake/version-diff.ts';
 import { readVersionRows, resolveVersion, type VersionSelector, versionAsOf } from '../../lake/versions.ts';
 import { asOfNote, versionSelector } from './arguments.ts';
 import type { ConfigureCommand } from './index.ts';
@@ -125,11 +126,15 @@ export const configureDiff: ConfigureCommand = (command) => {
       const before = await resolveArgument(store, dataset, from);
       const after = await resolveArgument(store, dataset, to);
       const definition = definitionFrom(after);
-      const diff = diffRows(
-        definition,
-        await readVersionRows(store, dataset, before.version),
-        await readVersionRows(store, dataset, after.version),
-      );
+      // Two partitioned versions: only the partitions whose hash differs are read (the same answer as diffRows).
+      const diff =
+        isPartitioned(before) && isPartitioned(after)
+          ? (await diffVersions(store, definition, before.version, after.version)).diff
+          : diffRows(
+              definition,
+              await readVersionRows(store, dataset, before.version),
+              await readVersionRows(store, dataset, after.version),
+            );
       const [v1, v2] = [before.version, after.version];
       if (options.json) {
         process.stdout.write(`${JSON.stringify({ dataset, from: v1, to: v2, ...diff }, null, 2)}\n`);

@@ -1,10 +1,13 @@
-import { createWriteStream } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Option } from 'commander';
 import { parseAsOfInstant, parseIsoDate } from '../../core/instant.ts';
 import { assertDatasetExists } from '../../lake/existing.ts';
-import type { Manifest } from '../../lake/manifest.ts';
+import { isPartitioned, type Manifest } from '../../lake/manifest.ts';
+import { writePartitionedParquet } from '../../lake/partitions.ts';
 import type { LakeStore } from '../../lake/store.ts';
 import { writeValidTimeEdition } from '../../lake/valid-time.ts';
 import { openVersionFile, resolveVersion, verifyVersionFile } from '../../lake/versions.ts';
@@ -35,6 +38,8 @@ export function assertWritable(
 
 /** Stream an edition to stdout once its bytes are verified, or to `--out` through a temporary file. */
 async function writeEdition(store: LakeStore, manifest: Manifest, options: GetOptions): Promise<void> {
+  if (options.format === 'parquet' && isPartitioned(manifest))
+    return writePartitionedEdition(store, manifest, options);
   if (options.out === undefined) {
     await verifyVersionFile(store, manifest, options.format);
     await pipeline(await openVersionFile(store, manifest, options.format), process.stdout, { end: false });
@@ -48,6 +53,35 @@ async function writeEdition(store: LakeStore, manifest: Manifest, options: GetOp
     await rm(temp, { force: true });
   }
   process.stderr.write(`${manifest.dataset} v${manifest.version} (${options.format}) -> ${options.out}\n`);
+}
+
+/**
+ * A partitioned version's Parquet, written as one file a partition at a time (its parts are separate files), to
+ * `--out` through a temporary file, or to stdout from a temporary file once complete.
+ */
+async function writePartitionedEdition(
+  store: LakeStore,
+  manifest: Manifest,
+  options: GetOptions,
+): Promise<void> {
+  const definition = datasetDefinition(manifest.dataset);
+  if (definition === undefined)
+    throw new RangeError(`Expected a dataset this version of ics-lake defines, found ${manifest.dataset}`);
+  const temp =
+    options.out === undefined
+      ? path.join(await mkdtemp(path.join(tmpdir(), 'ics-lake-get-')), `${manifest.dataset}.parquet`)
+      : `${options.out}.part-${process.pid}`;
+  try {
+    await writePartitionedParquet(store, definition, manifest, temp);
+    if (options.out === undefined) {
+      await pipeline(createReadStream(temp), process.stdout, { end: false });
+      return;
+    }
+    await rename(temp, options.out);
+  } finally {
+    await rm(options.out === undefined ? path.dirname(temp) : temp, { force: true, recursive: true });
+  }
+  process.stderr.write(`${manifest.dataset} v${manifest.version} (parquet) -> ${options.out}\n`);
 }
 
 /**

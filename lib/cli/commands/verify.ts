@@ -28,7 +28,7 @@ async function verifyAll(store: LakeStore): Promise<Finding[]> {
   return findings;
 }
 
-/** Fix what can be derived again: latest.json pointers and the feed index. Returns one line per repair. */
+/** Fix what can be derived again: latest.json pointers, the feed index, and orphan part files. Returns one line per repair. */
 async function repair(store: LakeStore, findings: readonly Finding[]): Promise<string[]> {
   const done: string[] = [];
   for (const finding of findings.filter((candidate) => candidate.repairable === 'latest')) {
@@ -37,6 +37,10 @@ async function repair(store: LakeStore, findings: readonly Finding[]): Promise<s
     done.push(
       `${finding.key}: ${version === undefined ? 'no readable committed version to point at' : `now points at v${version}`}`,
     );
+  }
+  for (const finding of findings.filter((candidate) => candidate.repairable === 'orphan')) {
+    await store.delete(finding.key);
+    done.push(`${finding.key}: deleted (no committed version holds it)`);
   }
   if (findings.some((finding) => finding.level === 'problem' && finding.key === FEED_INDEX_KEY)) {
     const index = await repairFeedIndex(store);

@@ -1,4 +1,10 @@
-import { type ColumnSource, parquetWriteBuffer, type SchemaElement } from 'hyparquet-writer';
+import {
+  type ColumnSource,
+  fileWriter,
+  ParquetWriter,
+  parquetWriteBuffer,
+  type SchemaElement,
+} from 'hyparquet-writer';
 import type { DatasetDefinition } from '../../core/dataset.ts';
 import { type Column, type ColumnKind, datasetColumns } from '../columns.ts';
 import { compareByPrimaryKey, type Row } from '../rows.ts';
@@ -113,24 +119,57 @@ export function inPrimaryKeyOrder(definition: DatasetDefinition, rows: readonly 
 
 /** Render validated rows as the dataset's Parquet edition, sorted by primary key, with statistics on every column. */
 export function renderParquet(definition: DatasetDefinition, rows: readonly Row[]): Uint8Array {
+  return new Uint8Array(
+    parquetWriteBuffer({
+      columnData: columnSources(definition, inPrimaryKeyOrder(definition, rows)),
+      schema: parquetSchema(definition),
+      rowGroupSize: PARQUET_ROW_GROUP_ROWS,
+      statistics: true,
+      createdBy: CREATED_BY,
+    }),
+  );
+}
+
+const CREATED_BY = 'ics-lake (hyparquet-writer)';
+
+function parquetSchema(definition: DatasetDefinition): SchemaElement[] {
   const columns = datasetColumns(definition);
-  const sorted = inPrimaryKeyOrder(definition, rows);
-  const columnData: ColumnSource[] = columns.map((column) => ({
-    name: column.name,
-    data: columnValues(column, sorted),
-    nullable: column.nullable,
-  }));
-  const schema: SchemaElement[] = [
+  return [
     { name: 'root', num_children: columns.length },
     ...columns.flatMap((column) => columnSchema(column)),
   ];
-  return new Uint8Array(
-    parquetWriteBuffer({
-      columnData,
-      schema,
+}
+
+function columnSources(definition: DatasetDefinition, rows: readonly Row[]): ColumnSource[] {
+  return datasetColumns(definition).map((column) => ({
+    name: column.name,
+    data: columnValues(column, rows),
+    nullable: column.nullable,
+  }));
+}
+
+/**
+ * Write batches of rows (a partitioned version's parts, each sorted by primary key) as one Parquet file, a batch
+ * at a time: each batch becomes its own row groups (of at most PARQUET_ROW_GROUP_ROWS rows) and only one batch is
+ * in memory. The file is in batch order, sorted within each batch.
+ */
+export async function writeParquetFile(
+  definition: DatasetDefinition,
+  filename: string,
+  batches: AsyncIterable<readonly Row[]>,
+): Promise<void> {
+  const writer = new ParquetWriter({
+    writer: fileWriter(filename),
+    schema: parquetSchema(definition),
+    statistics: true,
+    createdBy: CREATED_BY,
+  });
+  for await (const rows of batches) {
+    if (rows.length === 0) continue;
+    await writer.write({
+      columnData: columnSources(definition, inPrimaryKeyOrder(definition, rows)),
       rowGroupSize: PARQUET_ROW_GROUP_ROWS,
-      statistics: true,
-      createdBy: 'ics-lake (hyparquet-writer)',
-    }),
-  );
+    });
+  }
+  writer.finish();
 }
