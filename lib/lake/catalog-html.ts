@@ -6,13 +6,15 @@ import { versionCitation } from './citation.ts';
 import { type Column, datasetColumns } from './columns.ts';
 import type { DataSource } from './datapackage.ts';
 import { OGL_V3 } from './datapackage.ts';
-import { fileKey, isPartitioned, type Manifest } from './manifest.ts';
+import { fileKey, type Manifest } from './manifest.ts';
 import type { Row } from './rows.ts';
+import type { VersionSummary } from './version-summaries.ts';
 
 /** Everything the catalog page shows; built from the lake by `publishCatalog`, or directly in tests. */
 export interface CatalogContent {
   asOf: string;
-  datasets: { definition: DatasetDefinition; latest: Manifest; history: Manifest[] }[];
+  /** Each dataset's latest manifest and a summary of every version, oldest first (the latest's among them). */
+  datasets: { definition: DatasetDefinition; latest: Manifest; history: VersionSummary[] }[];
   sources: readonly DataSource[];
   coverage: readonly Row[];
   claims: readonly Row[];
@@ -104,36 +106,27 @@ function dataDictionary(definition: DatasetDefinition): string {
   return `<details class="dictionary"><summary>Data dictionary (${columns.length} columns)</summary>${scrollTable(`Columns of ${definition.name}`, `<table><thead><tr><th scope="col">Column</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${rows}</tbody></table>`)}</details>`;
 }
 
-function versionFiles(name: string, manifest: Manifest, previous: Manifest | undefined): string {
-  const base = ['datasets', name, `v${manifest.version}`];
-  const changed = changedParts(manifest, previous);
-  const files = (isPartitioned(manifest) ? changed : manifest.files).map(
+function versionFiles(name: string, summary: VersionSummary): string {
+  const base = ['datasets', name, `v${summary.version}`];
+  const files = summary.files.map(
     (file) =>
-      `<a href="${lakeHref(...fileKey(manifest, file).split('/'))}" data-format="${escapeHtml(file.format)}" download>${escapeHtml(file.partition === undefined ? file.format.toUpperCase() : `${file.partition} ${file.format.toUpperCase()}`)}</a>`,
+      `<a href="${lakeHref(...fileKey(summary, file).split('/'))}" data-format="${escapeHtml(file.format)}" download>${escapeHtml(file.partition === undefined ? file.format.toUpperCase() : `${file.partition} ${file.format.toUpperCase()}`)}</a>`,
   );
   files.push(
     `<a href="${lakeHref(...base, 'datapackage.json')}" data-format="datapackage">datapackage</a>`,
     `<a href="${lakeHref(...base, 'manifest.json')}" data-format="manifest">manifest</a>`,
   );
-  if (!isPartitioned(manifest)) return files.join(' · ');
-  const partitions = new Set(manifest.files.map((file) => file.partition)).size;
-  const names = [...new Set(changed.map((file) => file.partition))];
-  return `<span class="partitions">${formatNumber(partitions)} partitions; ${names.length === 0 ? 'none' : formatNumber(names.length)} changed:</span> ${files.join(' · ')}`;
+  if (summary.partitions === null) return files.join(' · ');
+  const names = [...new Set(summary.files.map((file) => file.partition))];
+  return `<span class="partitions">${formatNumber(summary.partitions)} partitions; ${names.length === 0 ? 'none' : formatNumber(names.length)} changed:</span> ${files.join(' · ')}`;
 }
 
-/** The files of a partitioned version that the previous version did not hold (its new or changed partitions). */
-export function changedParts(manifest: Manifest, previous: Manifest | undefined): Manifest['files'] {
-  const before = new Set(previous?.files.flatMap((file) => file.path ?? []));
-  return manifest.files.filter((file) => file.partition !== undefined && !before.has(file.path ?? ''));
-}
-
-function versionHistory(definition: DatasetDefinition, history: readonly Manifest[]): string {
-  const previousOf = new Map(history.map((manifest, index) => [manifest.version, history[index - 1]]));
+function versionHistory(definition: DatasetDefinition, history: readonly VersionSummary[]): string {
   const rows = [...history]
     .reverse()
     .map(
       (manifest) =>
-        `<tr data-version="${manifest.version}"><td>v${manifest.version}</td><td>${escapeHtml(manifest.release)}</td><td>${escapeHtml(manifest.as_of.slice(0, 10))}</td><td class="num">${formatNumber(manifest.rows)}</td><td class="changes">+${manifest.changes.created} ~${manifest.changes.updated} −${manifest.changes.deleted}${manifest.schema_change ? ' <strong>schema</strong>' : ''}</td><td class="files">${versionFiles(definition.name, manifest, previousOf.get(manifest.version))}</td><td><details><summary>Cite</summary><p class="citation">${escapeHtml(versionCitation(definition.title, manifest))}</p></details></td></tr>`,
+        `<tr data-version="${manifest.version}"><td>v${manifest.version}</td><td>${escapeHtml(manifest.release)}</td><td>${escapeHtml(manifest.as_of.slice(0, 10))}</td><td class="num">${formatNumber(manifest.rows)}</td><td class="changes">+${manifest.changes.created} ~${manifest.changes.updated} −${manifest.changes.deleted}${manifest.schema_change ? ' <strong>schema</strong>' : ''}</td><td class="files">${versionFiles(definition.name, manifest)}</td><td><details><summary>Cite</summary><p class="citation">${escapeHtml(versionCitation(definition.title, manifest))}</p></details></td></tr>`,
     )
     .join('');
   return `<details class="versions"><summary>Every version (${history.length}) with its files and a suggested citation</summary>${scrollTable(`Versions of ${definition.name}`, `<table><thead><tr><th scope="col">Version</th><th scope="col">Release</th><th scope="col">As of</th><th scope="col">Rows</th><th scope="col">Changes</th><th scope="col">Files</th><th scope="col">Citation</th></tr></thead><tbody>${rows}</tbody></table>`)}</details>`;
@@ -141,12 +134,13 @@ function versionHistory(definition: DatasetDefinition, history: readonly Manifes
 
 function datasetSection({ definition, latest, history }: CatalogContent['datasets'][number]): string {
   const name = definition.name;
-  const previous = [...history].reverse().find((manifest) => manifest.version < latest.version);
   // A partitioned version shows the partitions it changed; its datapackage.json lists every part.
-  const shown = isPartitioned(latest) ? changedParts(latest, previous) : latest.files;
-  const partitions = isPartitioned(latest)
-    ? `<p class="partitions">Stored in ${formatNumber(new Set(latest.files.map((file) => file.partition)).size)} partitions (${escapeHtml(definition.partition?.description ?? 'one per partition')}), each written once and shared by every version that holds it; below are the partitions this version changed. Its datapackage.json lists every part: DuckDB reads them as one table with <code>read_parquet([…])</code> of the Parquet path list.</p>`
-    : '';
+  const summary = history.find((each) => each.version === latest.version);
+  const shown = summary?.files ?? latest.files;
+  const partitions =
+    summary?.partitions != null
+      ? `<p class="partitions">Stored in ${formatNumber(summary.partitions)} partitions (${escapeHtml(definition.partition?.description ?? 'one per partition')}), each written once and shared by every version that holds it; below are the partitions this version changed. Its datapackage.json lists every part: DuckDB reads them as one table with <code>read_parquet([…])</code> of the Parquet path list.</p>`
+      : '';
   const downloads = shown
     .map(
       (file) =>

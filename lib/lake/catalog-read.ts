@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { z } from 'zod';
 import { LakeDamagedError } from '../core/errors.ts';
 import {
   editionFileNames,
@@ -10,7 +11,7 @@ import {
   partFiles,
 } from './manifest.ts';
 import type { Row } from './rows.ts';
-import { type LakeStore, repairHint } from './store.ts';
+import { getJson, type LakeStore, putJson, repairHint } from './store.ts';
 import { assertDigest } from './versions.ts';
 
 /**
@@ -25,20 +26,66 @@ export async function readVersionRowsContaining(
   manifest: Manifest,
   needles: readonly string[],
 ): Promise<Row[]> {
+  const cache = isPartitioned(manifest) ? await readLineCache(store, manifest.dataset, needles) : undefined;
+  const kept: Record<string, string[]> = {};
+  let scanned = 0;
   const rows: Row[] = [];
   for (const { key, file } of jsonFilesOf(manifest)) {
-    const stream = file === undefined ? undefined : await store.getStream(key);
-    if (stream === undefined || file === undefined) {
-      throw new LakeDamagedError(
-        `Dataset ${manifest.dataset} v${manifest.version} is committed but ${store.location}/${key} is missing`,
-        key,
-        repairHint(key),
-      );
+    let lines = file === undefined ? undefined : cache?.[file.sha256];
+    if (lines === undefined) {
+      lines = await scanFile(store, manifest, key, file, needles);
+      scanned += 1;
     }
-    const lines = await streamLinesContaining(store, key, file, stream as AsyncIterable<Uint8Array>, needles);
+    if (cache !== undefined && file !== undefined) kept[file.sha256] = lines;
     for (const line of lines) rows.push(JSON.parse(line.endsWith(',') ? line.slice(0, -1) : line) as Row);
   }
+  if (cache !== undefined && (scanned > 0 || Object.keys(cache).length !== Object.keys(kept).length)) {
+    await putJson(store, lineCacheKey(manifest.dataset), { needles: [...needles], parts: kept });
+  }
   return rows;
+}
+
+async function scanFile(
+  store: LakeStore,
+  manifest: Manifest,
+  key: string,
+  file: ManifestFile | undefined,
+  needles: readonly string[],
+): Promise<string[]> {
+  const stream = file === undefined ? undefined : await store.getStream(key);
+  if (stream === undefined || file === undefined) {
+    throw new LakeDamagedError(
+      `Dataset ${manifest.dataset} v${manifest.version} is committed but ${store.location}/${key} is missing`,
+      key,
+      repairHint(key),
+    );
+  }
+  return streamLinesContaining(store, key, file, stream as AsyncIterable<Uint8Array>, needles);
+}
+
+/**
+ * `state/catalog/<name>-lines.json`: the matching lines of each JSON part, by the part's sha256. Parts are
+ * content-addressed and never change, so a release scans only the parts it wrote and takes the rest from here
+ * (a full-history scan would read every part, ~700 MB, to draw one chart). Derived and rebuildable: a cache that
+ * does not parse or was made for other needles is ignored.
+ */
+function lineCacheKey(name: string): string {
+  return `state/catalog/${name}-lines.json`;
+}
+
+const LineCache = z.object({
+  needles: z.array(z.string()),
+  parts: z.record(z.string(), z.array(z.string())),
+});
+
+async function readLineCache(
+  store: LakeStore,
+  name: string,
+  needles: readonly string[],
+): Promise<Record<string, string[]>> {
+  const parsed = LineCache.safeParse(await getJson(store, lineCacheKey(name)).catch(() => undefined));
+  if (!parsed.success || JSON.stringify(parsed.data.needles) !== JSON.stringify(needles)) return {};
+  return parsed.data.parts;
 }
 
 /**

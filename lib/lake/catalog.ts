@@ -6,7 +6,8 @@ import { datasetColumns } from './columns.ts';
 import { type DataSource, lakeDataPackage } from './datapackage.ts';
 import type { Row } from './rows.ts';
 import type { LakeStore } from './store.ts';
-import { listVersions, parseInstant, readLatest, readVersionRows } from './versions.ts';
+import { listVersionSummaries } from './version-summaries.ts';
+import { parseInstant, readLatest, readVersionRows } from './versions.ts';
 
 export { coverageChartSvg, regionPopulationChartSvg } from './catalog-charts.ts';
 export { type CatalogContent, FEEDS, renderCatalogHtml } from './catalog-html.ts';
@@ -36,7 +37,7 @@ async function readPublished(
   for (const definition of definitions) {
     const latest = await readLatest(store, definition.name);
     if (latest === undefined) continue;
-    datasets.push({ definition, latest, history: await listVersions(store, definition.name) });
+    datasets.push({ definition, latest, history: await listVersionSummaries(store, definition.name) });
   }
   return datasets;
 }

@@ -14,12 +14,12 @@ import {
   safeExternalHref,
   undocumentedColumns,
 } from '../../lib/lake/catalog.ts';
-import { changedParts } from '../../lib/lake/catalog-html.ts';
 import { linesContaining, readVersionRowsContaining } from '../../lib/lake/catalog-read.ts';
 import { datasetColumns } from '../../lib/lake/columns.ts';
 import { isPartitioned } from '../../lib/lake/manifest.ts';
 import { getText } from '../../lib/lake/store.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
+import { changedParts } from '../../lib/lake/version-summaries.ts';
 import { listVersions, readLatest, readVersionRows } from '../../lib/lake/versions.ts';
 import { datasetDefinitions } from '../../lib/normalise/datasets.ts';
 import {
