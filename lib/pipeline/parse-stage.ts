@@ -141,14 +141,15 @@ export async function quarantineRecord(
   store: LakeStore,
   record: QuarantineRecord,
   report: (entry: QuarantineEntry) => void,
+  known?: KnownQuarantine,
 ): Promise<void> {
-  const id = record.sha256 ?? hashText(`${record.url}\n${record.name ?? ''}\n${record.reason}`);
-  const nameSuffix = record.name === undefined ? '' : `-${hashText(record.name).slice(0, 12)}`;
-  await store.putIfAbsent(
-    `quarantine/${record.sourceId}/${id}${nameSuffix}.json`,
-    `${JSON.stringify(QuarantineRecord.parse(record), null, 2)}\n`,
-    { contentType: 'application/json' },
-  );
+  const key = quarantineKey(record);
+  if (!(await known?.has(key))) {
+    await store.putIfAbsent(key, `${JSON.stringify(QuarantineRecord.parse(record), null, 2)}\n`, {
+      contentType: 'application/json',
+    });
+    known?.add(key);
+  }
   report({
     sourceId: record.sourceId,
     stage: record.stage,
@@ -157,6 +158,42 @@ export async function quarantineRecord(
     code: record.code,
     reason: record.name === undefined ? record.reason : `${record.name}: ${record.reason}`,
   });
+}
+
+function quarantineKey(record: QuarantineRecord): string {
+  const id = record.sha256 ?? hashText(`${record.url}\n${record.name ?? ''}\n${record.reason}`);
+  const nameSuffix = record.name === undefined ? '' : `-${hashText(record.name).slice(0, 12)}`;
+  return `quarantine/${record.sourceId}/${id}${nameSuffix}.json`;
+}
+
+/** The quarantine records already in the lake, listed once per source. */
+export interface KnownQuarantine {
+  has(key: string): Promise<boolean>;
+  add(key: string): void;
+}
+
+/**
+ * The quarantine keys already written, listed once per source on first use. A run that meets the same unresolved
+ * names as the last (every run does, until the reference data learns them) then writes nothing for them: on S3
+ * a conditional create per name would be a request each, thousands a run once the names pile up.
+ */
+export function knownQuarantine(store: LakeStore): KnownQuarantine {
+  const listed = new Map<string, Promise<Set<string>>>();
+  const keysOf = (key: string): Promise<Set<string>> => {
+    const prefix = key.slice(0, key.lastIndexOf('/') + 1);
+    let keys = listed.get(prefix);
+    if (keys === undefined) {
+      keys = store.list(prefix).then((objects) => new Set(objects.map((object) => object.key)));
+      listed.set(prefix, keys);
+    }
+    return keys;
+  };
+  return {
+    has: async (key) => (await keysOf(key)).has(key),
+    add: (key) => {
+      void keysOf(key).then((keys) => keys.add(key));
+    },
+  };
 }
 
 type ParsedCsv =

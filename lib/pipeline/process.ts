@@ -27,6 +27,8 @@ import { catalogue as fullCatalogue, type SourceEntry } from '../sources/catalog
 import { currentDocuments } from '../sources/raw-zone.ts';
 import { extractLifecycleClaims } from './lifecycle-stage.ts';
 import {
+  type KnownQuarantine,
+  knownQuarantine,
   PARSER_VERSION,
   type ParseSourceReport,
   type ParseStageResult,
@@ -107,8 +109,9 @@ export async function processDatasets(context: ProcessContext): Promise<ProcessR
     return { inputsUnchanged: true, parse: {}, unresolved: 0, datasets, catalog: [] };
   }
   const { parsed, result } = await parseAndNormalise(context, definitions, asOf);
+  const known = knownQuarantine(store);
   const quarantineUnresolved = (entries: readonly UnresolvedEntry[]) =>
-    quarantineNames(store, context, entries);
+    quarantineNames(store, context, entries, known);
   await quarantineUnresolved(result.unresolved);
   let unresolved = result.unresolved.length;
   const population = populationRows(result.population, async (built, entries) => {
@@ -249,11 +252,15 @@ async function inputsFingerprint(
   return hash.digest('hex');
 }
 
-/** Quarantine names normalise could not resolve (each once: `quarantineRecord` writes a record only if absent). */
+/**
+ * Quarantine names normalise could not resolve: each is reported in the run, and written once (a name already in
+ * `quarantine/`, as most are on every run until the reference data learns them, costs no request).
+ */
 async function quarantineNames(
   store: LakeStore,
   context: ProcessContext,
   entries: readonly UnresolvedEntry[],
+  known: KnownQuarantine,
 ): Promise<void> {
   for (const unresolved of entries) {
     await quarantineRecord(
@@ -271,6 +278,7 @@ async function quarantineNames(
         evidence: unresolved.evidence,
       },
       context.quarantine,
+      known,
     );
   }
 }
