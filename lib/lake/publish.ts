@@ -23,6 +23,7 @@ import {
 import {
   diffChangedParts,
   knownFiles,
+  mergeDiffs,
   type PartitionedRows,
   partitionedContentHash,
   planCarryForward,
@@ -331,6 +332,15 @@ async function publishPartitioned(
   const recorded = recordedParts(previous);
   const schemaUnchanged = previous?.schema_hash === basics.schemaHash;
   const lazy = isPartitionedRows(rows) ? rows : undefined;
+  // Built a batch at a time unless this is the first partitioned version over a whole one (diffed whole).
+  if (lazy !== undefined && (previous === undefined || recorded.size > 0))
+    return publishInBatches(store, definition, lazy, {
+      previous,
+      recorded,
+      schemaUnchanged,
+      basics,
+      options,
+    });
   const plan =
     lazy === undefined
       ? { carried: [], toBuild: undefined, built: rows as readonly unknown[] }
@@ -383,6 +393,87 @@ async function publishPartitioned(
     files,
     options,
   });
+}
+
+/**
+ * Partitions built at once. A change of code version, schema or reference data rebuilds every partition (a
+ * decade of `ics_population` is ~2 M rows): built a batch at a time, memory holds one batch's rows, not the history.
+ */
+export const BUILD_BATCH_PARTITIONS = 12;
+
+interface PartitionedState {
+  previous: Manifest | undefined;
+  recorded: ReadonlyMap<string, RecordedPart>;
+  schemaUnchanged: boolean;
+  basics: VersionBasics;
+  options: PublishOptions;
+}
+
+/**
+ * Publish from PartitionedRows, building the partitions whose inputs changed a batch at a time: each batch is
+ * built, validated, split, diffed against the previous version's parts and its new parts written (content-
+ * addressed: a part that exists is not written again), then dropped. A version whose content equals the previous
+ * one wrote nothing (every part already existed). A bad row in a later batch leaves the earlier batches' new parts
+ * unreferenced: nothing is published, verify reports them and `verify --repair` removes them. A run older than
+ * the newest version (a replay over a newer lake) writes no part: it only hashes, to say unchanged or superseded.
+ */
+async function publishInBatches(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  lazy: PartitionedRows,
+  state: PartitionedState,
+): Promise<PublishResult> {
+  const { previous, recorded, basics } = state;
+  const { carried, toBuild } = planCarryForward(recorded, lazy.inputs, state.schemaUnchanged);
+  const older = previous !== undefined && Date.parse(basics.asOf) < Date.parse(previous.as_of);
+  const columns = datasetColumns(definition);
+  const known = state.schemaUnchanged ? knownFiles(previous) : new Map();
+  const everyPrevious = new Set(recorded.keys());
+  const hashes = carried.map((part) => ({ partition: part.partition, contentHash: part.contentHash }));
+  const files: ManifestFile[] = carried.flatMap((part) => part.files);
+  const diffs: RowsDiff[] = [];
+  for (const batch of batchesOf([...toBuild].sort(compareText), BUILD_BATCH_PARTITIONS)) {
+    const wanted = new Set(batch);
+    const { sorted } = sortedUnique(definition, validateRows(definition, await lazy.build(wanted)));
+    const built = splitSorted(definition, sorted, wanted);
+    hashes.push(...built.map((part) => ({ partition: part.partition, contentHash: part.contentHash })));
+    if (older) continue;
+    diffs.push(await diffChangedParts(store, definition, built, recorded, everyPrevious));
+    for (const part of built)
+      files.push(
+        ...(await writePart(
+          store,
+          definition,
+          columns,
+          part,
+          basics.schemaHash,
+          known,
+          lazy.inputs.get(part.partition),
+        )),
+      );
+  }
+  await rollForward(store, definition.name, previous);
+  const contentHash = partitionedContentHash(hashes);
+  const skip = skipReason(previous, contentHash, basics);
+  if (skip !== undefined) return skip;
+  // Partitions of the previous version that the new one no longer holds: their rows are deleted.
+  diffs.push(await diffChangedParts(store, definition, [], recorded, new Set(lazy.inputs.keys())));
+  files.sort((a, b) => compareText(`${a.partition} ${a.format}`, `${b.partition} ${b.format}`));
+  return commitVersion(store, definition, {
+    previous,
+    basics,
+    contentHash,
+    rows: files.filter((file) => file.format === 'json').reduce((total, file) => total + file.rows, 0),
+    changes: changeSummary(definition, mergeDiffs(definition, diffs)),
+    files,
+    options: state.options,
+  });
+}
+
+function batchesOf<T>(items: readonly T[], size: number): T[][] {
+  const batches: T[][] = [];
+  for (let start = 0; start < items.length; start += size) batches.push(items.slice(start, start + size));
+  return batches;
 }
 
 function isPartitionedRows(rows: readonly unknown[] | PartitionedRows): rows is PartitionedRows {

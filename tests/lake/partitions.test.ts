@@ -213,6 +213,46 @@ describe('a bad row after a crash', () => {
 });
 
 describe('publishing a partitioned dataset from PartitionedRows', () => {
+  it('rebuilds many partitions a batch at a time, into the same version one build gives', async () => {
+    const months = monthsFrom2020(30);
+    const batched = new MemoryLakeStore();
+    const whole = new MemoryLakeStore();
+    await publishDataset(batched, monthlyDataset, lazyRows(months), options('2022-07-01'));
+    await publishDataset(whole, monthlyDataset, monthlyRows(months), options('2022-07-01'));
+    // A new code version moves every fingerprint: every partition is built again, a batch at a time.
+    const rebuild = lazyRows(months, Object.fromEntries(months.map((month) => [month, 1])));
+    const result = await publishDataset(batched, monthlyDataset, rebuild, options('2022-08-01'));
+    const wholeResult = await publishDataset(
+      whole,
+      monthlyDataset,
+      monthlyRows(months, 1),
+      options('2022-08-01'),
+    );
+    expect(rebuild.built.map((batch) => batch.length)).toEqual([12, 12, 7]);
+    expect(rebuild.built.flat().sort()).toEqual([...months, 'rebased'].sort());
+    if (result.status !== 'published' || wholeResult.status !== 'published') throw new Error('not published');
+    const comparable = (manifest: Manifest) => ({
+      content_hash: manifest.content_hash,
+      rows: manifest.rows,
+      changes: manifest.changes,
+      files: manifest.files.map(({ inputs: _inputs, ...file }) => file),
+    });
+    expect(comparable(result.manifest)).toEqual(comparable(wholeResult.manifest));
+    expect(result.manifest.changes.updated).toBe(months.length * 6);
+  });
+
+  it('writes no part when a bad row is in the first batch, and says which partition was not asked for', async () => {
+    const store = new MemoryLakeStore();
+    const months = monthsFrom2020(14);
+    const rows = lazyRows(months);
+    const build = rows.build.bind(rows);
+    rows.build = async (partitions) => [...(await build(partitions)), ...monthlyRows(['2021-02'])];
+    await expect(publishDataset(store, monthlyDataset, rows, options('2021-03-01'))).rejects.toThrow(
+      /expected rows of the partitions asked for .* in partition 2021-02/,
+    );
+    expect(partsOf(store)).toEqual([]);
+  });
+
   it('builds only the partitions whose inputs changed and carries the rest forward unread', async () => {
     const store = new RecordingStore();
     const v1Rows = lazyRows(monthsFrom2020(4));
