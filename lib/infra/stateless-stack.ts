@@ -34,16 +34,17 @@ export const serviceName = 'ics-lake';
  * ZIP extraction) and may wait out several 120 s request deadlines.
  *
  * Process and feed are sized from the history benchmark (`npm run bench -- --only history`, README Performance),
- * for a decade of monthly GP releases (~2.0 M ics_population rows, 164 releases): process peaked at 2.2 GiB RSS
- * and took 28 s at 0.98 M rows (80 releases), growing about 1.7 MiB and 22 ms per 1,000 rows, so about 4.5 GiB and
- * 60 s at full history; 8 GB gives 1.8x memory headroom and 600 s ten times the time. The feed walks versions as
- * they stream (its own memory is the changes): 1.9 s at 0.98 M rows, at most 1.2 GiB RSS even in the same process
- * right after process; 2 GB and 180 s leave ample room. V8 sizes its heap from the memory it sees (a quarter of it,
- * at most about 4 GiB) unless told, so each function's heap limit is set (`maxHeapMiB`), a quarter left for buffers.
+ * for a decade of monthly GP releases (~2.0 M ics_population rows, 164 releases), with ics_population partitioned:
+ * a release takes about 3 s and, in one long-lived process, up to 1.5 GiB RSS; a code-vintage change (or a new code
+ * version) rebuilds every partition, a batch at a time: 30 s and 1.6 GiB at full history. 4 GB gives 2.4x memory
+ * headroom over that and 600 s twenty times the time. The feed walks only changed partitions (0.4 s, at most
+ * 1.0 GiB RSS even in the same process right after process); 2 GB and 180 s leave ample room. V8 sizes its heap from
+ * the memory it sees (a quarter of it) unless told, so each function's heap limit is set (`maxHeapMiB`), a quarter
+ * left for buffers.
  */
 const stageSizing = {
   acquire: { timeout: Duration.minutes(10), memorySize: 2048 },
-  process: { timeout: Duration.minutes(10), memorySize: 8192, maxHeapMiB: 6144 },
+  process: { timeout: Duration.minutes(10), memorySize: 4096, maxHeapMiB: 3072 },
   feed: { timeout: Duration.minutes(3), memorySize: 2048, maxHeapMiB: 1536 },
 } as const;
 

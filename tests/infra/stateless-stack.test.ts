@@ -77,7 +77,7 @@ describe('stateless stack (bundled as cdk synth would)', () => {
           [properties.Timeout, properties.MemorySize],
         ]),
       );
-      expect(sizing).toEqual({ Acquire: [600, 2048], Process: [600, 8192], Feed: [180, 2048] });
+      expect(sizing).toEqual({ Acquire: [600, 2048], Process: [600, 4096], Feed: [180, 2048] });
     });
 
     it('give process and feed a V8 heap limit of three quarters of their memory (issue 15: V8 takes a quarter unless told)', () => {
@@ -89,7 +89,7 @@ describe('stateless stack (bundled as cdk synth would)', () => {
       );
       expect(nodeOptions).toEqual({
         Acquire: '--enable-source-maps',
-        Process: '--enable-source-maps --max-old-space-size=6144',
+        Process: '--enable-source-maps --max-old-space-size=3072',
         Feed: '--enable-source-maps --max-old-space-size=1536',
       });
     });

@@ -1,0 +1,52 @@
+// Scratch (not committed): run releases 1..N of the history into a fresh lake, then CPU-profile release N+1.
+import { writeFile } from 'node:fs/promises';
+import { Session } from 'node:inspector/promises';
+import path from 'node:path';
+import { FolderLakeStore } from '../lib/lake/stores/folder.ts';
+import { createDefaultStages } from '../lib/pipeline/process.ts';
+import { runSnapshot } from '../lib/pipeline/replay.ts';
+import { monthlyReleases, writeReleaseSnapshot } from './history-releases.ts';
+
+const [work, fromText, toText] = process.argv.slice(2);
+const releases = monthlyReleases().slice(Number(fromText), Number(toText) + 1);
+const lakeDir = path.join(work as string, 'lake');
+const stages = createDefaultStages();
+for (const release of releases) {
+  const snapshot = await writeReleaseSnapshot(path.join(work as string, 'snapshots'), release);
+  const store = new FolderLakeStore(lakeDir);
+  const last = release === releases.at(-1);
+  const reads = new Map<string, [number, number]>();
+  if (last) {
+    const get = store.get.bind(store);
+    store.get = async (key: string) => {
+      const body = await get(key);
+      const prefix = key.split('/').slice(0, 2).join('/').replace(/v\d+$/, 'vN');
+      const [n, bytes] = reads.get(prefix) ?? [0, 0];
+      reads.set(prefix, [n + 1, bytes + (body?.byteLength ?? 0)]);
+      return body;
+    };
+    const getStream = store.getStream.bind(store);
+    store.getStream = async (key: string) => {
+      const prefix = `stream ${key.split('/').slice(0, 3).join('/')}`;
+      const [n, bytes] = reads.get(prefix) ?? [0, 0];
+      reads.set(prefix, [n + 1, bytes]);
+      return getStream(key);
+    };
+  }
+  const session = new Session();
+  if (last) {
+    session.connect();
+    await session.post('Profiler.enable');
+    await session.post('Profiler.start');
+  }
+  const started = performance.now();
+  const summary = await runSnapshot(snapshot, { store, stages, lease: false });
+  const ms = performance.now() - started;
+  process.stderr.write(`${release.month}: ${summary.status} ${ms.toFixed(0)} ms\n`);
+  if (last) {
+    const { profile } = await session.post('Profiler.stop');
+    await writeFile(path.join(work as string, 'release.cpuprofile'), JSON.stringify(profile));
+    for (const [prefix, [n, bytes]] of [...reads].sort((a, b) => b[1][1] - a[1][1]).slice(0, 25))
+      process.stderr.write(`  ${prefix}: ${n} reads, ${(bytes / 2 ** 20).toFixed(1)} MiB\n`);
+  }
+}
