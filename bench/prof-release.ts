@@ -1,4 +1,8 @@
-// Scratch (not committed): run releases 1..N of the history into a fresh lake, then CPU-profile release N+1.
+// Profile one release of the history benchmark (issue 15): `npx tsx bench/prof-release.ts <work> <from> <to>` runs
+// releases from..to (0-based indices of monthlyReleases) into <work>/lake, a fresh lake or one left by an earlier
+// call, and for the last one writes a V8 CPU profile to <work>/release.cpuprofile and prints the bytes it read per
+// lake prefix. How the README's "what still grows with the history" was found: profile an early and a late
+// release on the same code and compare.
 import { writeFile } from 'node:fs/promises';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
