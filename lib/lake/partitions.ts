@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { SourceDataError } from '../core/errors.ts';
 import type { Column } from './columns.ts';
@@ -9,7 +7,7 @@ import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet, writeParquetFile } from './formats/parquet.ts';
 import { isPartitioned, lakePaths, type Manifest, type ManifestFile, partFiles } from './manifest.ts';
 import { compareByPrimaryKey, type Row, rowsContentHash, sha256Hex } from './rows.ts';
-import type { LakeStore } from './store.ts';
+import { hashObject, type LakeStore, type ObjectDigest, putTextPieces } from './store.ts';
 import { forEachPartRow, readPartRows } from './versions.ts';
 
 /** The rows of a partitioned dataset, built lazily: publish asks only for partitions whose inputs changed. */
@@ -141,12 +139,6 @@ export function planCarryForward(
   return { carried, toBuild };
 }
 
-/** What a written file weighs. */
-interface Digest {
-  sha256: string;
-  bytes: number;
-}
-
 /**
  * Write one partition's three files under its content address, each only when absent: an existing key is a
  * complete file (every store's put is atomic: temp + rename on a folder, one PutObject or a completed multipart
@@ -168,7 +160,7 @@ export async function writePart(
     const key = lakePaths.part(definition.name, part.partition, address, format);
     const digest =
       known.get(key) ??
-      (await digestOf(store, key)) ??
+      (await hashObject(store, key)) ??
       (await putPartFile(store, definition, columns, part, format, key));
     files.push({
       name: `${definition.name}-${part.partition}.${format}`,
@@ -199,19 +191,6 @@ export function knownFiles(previous: Manifest | undefined): Map<string, Manifest
   return known;
 }
 
-/** The digest of an existing object (streamed), or undefined when there is none. */
-async function digestOf(store: LakeStore, key: string): Promise<Digest | undefined> {
-  const stream = await store.getStream(key);
-  if (stream === undefined) return undefined;
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
-    hash.update(chunk);
-    bytes += chunk.byteLength;
-  }
-  return { sha256: hash.digest('hex'), bytes };
-}
-
 async function putPartFile(
   store: LakeStore,
   definition: DatasetDefinition,
@@ -219,7 +198,7 @@ async function putPartFile(
   part: BuiltPart,
   format: ManifestFile['format'],
   key: string,
-): Promise<Digest> {
+): Promise<ObjectDigest> {
   if (format === 'parquet') {
     const bytes = renderParquet(definition, part.rows);
     await store.put(key, bytes, { contentType: PARQUET_MEDIA_TYPE });
@@ -227,18 +206,7 @@ async function putPartFile(
   }
   const pieces =
     format === 'csv' ? csvEditionPieces(columns, part.rows) : jsonEditionPieces(columns, part.rows);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const encoded = function* (): Generator<Buffer> {
-    for (const piece of pieces) {
-      const body = Buffer.from(piece, 'utf8');
-      hash.update(body);
-      bytes += body.length;
-      yield body;
-    }
-  };
-  await store.putStream(key, Readable.from(encoded()), { contentType: MEDIA_TYPES[format] });
-  return { sha256: hash.digest('hex'), bytes };
+  return putTextPieces(store, key, pieces, MEDIA_TYPES[format]);
 }
 
 /**

@@ -1,5 +1,3 @@
-import { createHash } from 'node:crypto';
-import { Readable } from 'node:stream';
 import { z } from 'zod';
 import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { LakeConflictError, SourceDataError } from '../core/errors.ts';
@@ -33,7 +31,7 @@ import {
   writePart,
 } from './partitions.ts';
 import { canonicalJson, projectRow, type Row, rowsContentHash, sha256Hex, sortRows } from './rows.ts';
-import type { LakeStore } from './store.ts';
+import { type LakeStore, type ObjectDigest, putTextPieces } from './store.ts';
 import { committedVersionNumbers, parseInstant, readLatestPointer, readManifest } from './versions.ts';
 
 /** Inputs of one publish besides the rows. Nothing here is read from the environment or the wall clock. */
@@ -194,36 +192,6 @@ async function repairLatest(store: LakeStore, name: string, latest: Manifest): P
   await refreshLatestFiles(store, latest, manifestBytes);
 }
 
-/** What a written edition file weighs: its manifest entry's hash and size. */
-interface WrittenEdition {
-  sha256: string;
-  bytes: number;
-}
-
-/**
- * Write a text edition piece by piece, hashing and counting its bytes as they pass to the store: the edition is
- * never one string (a full-history edition passes V8's string limit) nor one buffer.
- */
-async function putTextEdition(
-  store: LakeStore,
-  key: string,
-  pieces: Iterable<string>,
-  contentType: string,
-): Promise<WrittenEdition> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  const encoded = function* (): Generator<Buffer> {
-    for (const piece of pieces) {
-      const body = Buffer.from(piece, 'utf8');
-      hash.update(body);
-      bytes += body.length;
-      yield body;
-    }
-  };
-  await store.putStream(key, Readable.from(encoded()), { contentType });
-  return { sha256: hash.digest('hex'), bytes };
-}
-
 /** Write the CSV, JSON and Parquet editions of a version and return their manifest entries. */
 async function writeEditions(
   store: LakeStore,
@@ -234,16 +202,16 @@ async function writeEditions(
 ): Promise<ManifestFile[]> {
   const names = editionFileNames(definition.name);
   const key = (format: ManifestFile['format']) => lakePaths.file(definition.name, version, names[format]);
-  const written: { format: ManifestFile['format']; mediaType: string; edition: WrittenEdition }[] = [
+  const written: { format: ManifestFile['format']; mediaType: string; edition: ObjectDigest }[] = [
     {
       format: 'csv',
       mediaType: CSV_MEDIA_TYPE,
-      edition: await putTextEdition(store, key('csv'), csvEditionPieces(columns, sorted), CSV_MEDIA_TYPE),
+      edition: await putTextPieces(store, key('csv'), csvEditionPieces(columns, sorted), CSV_MEDIA_TYPE),
     },
     {
       format: 'json',
       mediaType: JSON_MEDIA_TYPE,
-      edition: await putTextEdition(store, key('json'), jsonEditionPieces(columns, sorted), JSON_MEDIA_TYPE),
+      edition: await putTextPieces(store, key('json'), jsonEditionPieces(columns, sorted), JSON_MEDIA_TYPE),
     },
   ];
   const parquet = renderParquet(definition, sorted);

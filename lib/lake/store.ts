@@ -1,4 +1,5 @@
-import type { Readable } from 'node:stream';
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
 import { describeError, LakeDamagedError } from '../core/errors.ts';
 
 /** One object in the lake, as listed. */
@@ -123,4 +124,47 @@ export function assertSafeKey(key: string): void {
   ) {
     throw new RangeError(`Unsafe lake key: ${JSON.stringify(key)}`);
   }
+}
+
+/** What an object weighs: the sha256 and size a manifest records for it. */
+export interface ObjectDigest {
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Write text given piece by piece, hashing and counting its bytes as they pass to the store: the object is never
+ * one string (a full-history edition passes V8's string limit) nor one buffer.
+ */
+export async function putTextPieces(
+  store: LakeStore,
+  key: string,
+  pieces: Iterable<string>,
+  contentType: string,
+): Promise<ObjectDigest> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  const encoded = function* (): Generator<Buffer> {
+    for (const piece of pieces) {
+      const body = Buffer.from(piece, 'utf8');
+      hash.update(body);
+      bytes += body.length;
+      yield body;
+    }
+  };
+  await store.putStream(key, Readable.from(encoded()), { contentType });
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/** The sha256 and size of an object, streamed; undefined when it does not exist. */
+export async function hashObject(store: LakeStore, key: string): Promise<ObjectDigest | undefined> {
+  const stream = await store.getStream(key);
+  if (stream === undefined) return undefined;
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of stream as AsyncIterable<Uint8Array>) {
+    hash.update(chunk);
+    bytes += chunk.byteLength;
+  }
+  return { sha256: hash.digest('hex'), bytes };
 }

@@ -1,10 +1,9 @@
-import { createHash } from 'node:crypto';
 import { describeError } from '../core/errors.ts';
 import { latestPaths, refreshLatestFiles } from './latest-files.ts';
 import { fileKey, type LatestPointer, lakePaths, type Manifest } from './manifest.ts';
 import { jsonBytes, pointerFor } from './publish.ts';
 import { sha256Hex } from './rows.ts';
-import { type LakeStore, parseJsonOrUndefined, repairHint } from './store.ts';
+import { hashObject, type LakeStore, parseJsonOrUndefined, repairHint } from './store.ts';
 import { committedVersionNumbers, readLatestPointer, readManifest } from './versions.ts';
 
 /** One thing `ics-lake verify` found wrong (a `problem`) or worth saying (a `note`). */
@@ -247,22 +246,6 @@ async function verifyFile(
       hint: repairHint(key),
     },
   ];
-}
-
-/** The sha256 and size of an object, streamed; undefined when it does not exist. */
-export async function hashObject(
-  store: LakeStore,
-  key: string,
-): Promise<{ sha256: string; bytes: number } | undefined> {
-  const stream = await store.getStream(key);
-  if (stream === undefined) return undefined;
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    hash.update(chunk);
-    bytes += chunk.length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
 }
 
 /**
