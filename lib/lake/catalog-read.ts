@@ -1,18 +1,10 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { LakeDamagedError } from '../core/errors.ts';
-import {
-  editionFileNames,
-  fileKey,
-  isPartitioned,
-  lakePaths,
-  type Manifest,
-  type ManifestFile,
-  partFiles,
-} from './manifest.ts';
+import { isPartitioned, type Manifest, type ManifestFile } from './manifest.ts';
 import type { Row } from './rows.ts';
 import { getJson, type LakeStore, putJson, repairHint } from './store.ts';
-import { assertDigest } from './versions.ts';
+import { assertDigest, jsonSources } from './versions.ts';
 
 /**
  * The rows of a committed version whose line in the JSON edition (or, partitioned, in each JSON part) contains
@@ -30,7 +22,7 @@ export async function readVersionRowsContaining(
   const kept: Record<string, string[]> = {};
   let scanned = 0;
   const rows: Row[] = [];
-  for (const { key, file } of jsonFilesOf(manifest)) {
+  for (const { key, file } of jsonSources(manifest)) {
     let lines = file === undefined ? undefined : cache?.[file.sha256];
     if (lines === undefined) {
       lines = await scanFile(store, manifest, key, file, needles);
@@ -119,19 +111,6 @@ async function streamLinesContaining(
   if (carry.length > 0) found.push(...linesContaining(carry, needles));
   assertDigest(store, key, hash.digest('hex'), size, expected);
   return found;
-}
-
-/** The JSON files of a version: its edition, or (partitioned) each part, read one at a time. */
-function jsonFilesOf(manifest: Manifest): { key: string; file: ManifestFile | undefined }[] {
-  if (isPartitioned(manifest))
-    return partFiles(manifest, 'json').map((file) => ({ key: fileKey(manifest, file), file }));
-  const fileName = editionFileNames(manifest.dataset).json;
-  return [
-    {
-      key: lakePaths.file(manifest.dataset, manifest.version, fileName),
-      file: manifest.files.find((candidate) => candidate.name === fileName),
-    },
-  ];
 }
 
 const NEWLINE = 0x0a;

@@ -150,13 +150,13 @@ async function readJsonEdition(
 }
 
 /** One JSON file holding rows of a version, and its manifest entry when the manifest lists it. */
-interface JsonSource {
+export interface JsonSource {
   key: string;
   file: ManifestFile | undefined;
 }
 
 /** The JSON files a version's rows are read from: its edition, or its parts in partition order. */
-function jsonSources(manifest: Manifest): JsonSource[] {
+export function jsonSources(manifest: Manifest): JsonSource[] {
   if (isPartitioned(manifest))
     return partFiles(manifest, 'json').map((file) => ({ key: fileKey(manifest, file), file }));
   const fileName = editionFileNames(manifest.dataset).json;
