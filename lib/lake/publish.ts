@@ -19,6 +19,7 @@ import {
   type SchemaChanges,
 } from './manifest.ts';
 import {
+  type BuiltPart,
   diffChangedParts,
   knownFiles,
   mergeDiffs,
@@ -336,30 +337,49 @@ async function publishPartitioned(
           recorded,
           new Set(parts.map((part) => part.partition)),
         );
-  const columns = datasetColumns(definition);
-  const known = schemaUnchanged ? knownFiles(previous) : new Map();
   const files: ManifestFile[] = plan.carried.flatMap((part) => part.files);
-  for (const part of built)
-    files.push(
-      ...(await writePart(
-        store,
-        definition,
-        columns,
-        part,
-        basics.schemaHash,
-        known,
-        inputsOf(part.partition),
-      )),
-    );
-  files.sort((a, b) => compareText(`${a.partition} ${a.format}`, `${b.partition} ${b.format}`));
+  const writer = partWriter(store, definition, { previous, basics, schemaUnchanged }, inputsOf);
+  for (const part of built) files.push(...(await writer(part)));
+  return commitParts(store, definition, { previous, basics, contentHash, files, diff, options });
+}
+
+/** Writes built parts under their content address, with the digests the previous version already recorded. */
+function partWriter(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  state: Pick<PartitionedState, 'previous' | 'basics' | 'schemaUnchanged'>,
+  inputsOf: (partition: string) => string | undefined,
+): (part: BuiltPart) => Promise<ManifestFile[]> {
+  const columns = datasetColumns(definition);
+  const known = state.schemaUnchanged ? knownFiles(state.previous) : new Map<string, ManifestFile>();
+  return (part) =>
+    writePart(store, definition, columns, part, state.basics.schemaHash, known, inputsOf(part.partition));
+}
+
+/** Commit a partitioned version from its files (carried and written) and its change summary. */
+function commitParts(
+  store: LakeStore,
+  definition: DatasetDefinition,
+  version: {
+    previous: Manifest | undefined;
+    basics: VersionBasics;
+    contentHash: string;
+    files: ManifestFile[];
+    diff: RowsDiff;
+    options: PublishOptions;
+  },
+): Promise<PublishResult> {
+  const files = [...version.files].sort((a, b) =>
+    compareText(`${a.partition} ${a.format}`, `${b.partition} ${b.format}`),
+  );
   return commitVersion(store, definition, {
-    previous,
-    basics,
-    contentHash,
+    previous: version.previous,
+    basics: version.basics,
+    contentHash: version.contentHash,
     rows: files.filter((file) => file.format === 'json').reduce((total, file) => total + file.rows, 0),
-    changes: changeSummary(definition, diff),
+    changes: changeSummary(definition, version.diff),
     files,
-    options,
+    options: version.options,
   });
 }
 
@@ -394,8 +414,7 @@ async function publishInBatches(
   const { previous, recorded, basics } = state;
   const { carried, toBuild } = planCarryForward(recorded, lazy.inputs, state.schemaUnchanged);
   const older = previous !== undefined && Date.parse(basics.asOf) < Date.parse(previous.as_of);
-  const columns = datasetColumns(definition);
-  const known = state.schemaUnchanged ? knownFiles(previous) : new Map();
+  const writer = partWriter(store, definition, state, (partition) => lazy.inputs.get(partition));
   const everyPrevious = new Set(recorded.keys());
   const hashes = carried.map((part) => ({ partition: part.partition, contentHash: part.contentHash }));
   const files: ManifestFile[] = carried.flatMap((part) => part.files);
@@ -407,18 +426,7 @@ async function publishInBatches(
     hashes.push(...built.map((part) => ({ partition: part.partition, contentHash: part.contentHash })));
     if (older) continue;
     diffs.push(await diffChangedParts(store, definition, built, recorded, everyPrevious));
-    for (const part of built)
-      files.push(
-        ...(await writePart(
-          store,
-          definition,
-          columns,
-          part,
-          basics.schemaHash,
-          known,
-          lazy.inputs.get(part.partition),
-        )),
-      );
+    for (const part of built) files.push(...(await writer(part)));
   }
   await rollForward(store, definition.name, previous);
   const contentHash = partitionedContentHash(hashes);
@@ -426,14 +434,13 @@ async function publishInBatches(
   if (skip !== undefined) return skip;
   // Partitions of the previous version that the new one no longer holds: their rows are deleted.
   diffs.push(await diffChangedParts(store, definition, [], recorded, new Set(lazy.inputs.keys())));
-  files.sort((a, b) => compareText(`${a.partition} ${a.format}`, `${b.partition} ${b.format}`));
-  return commitVersion(store, definition, {
+  const diff = mergeDiffs(definition, diffs);
+  return commitParts(store, definition, {
     previous,
     basics,
     contentHash,
-    rows: files.filter((file) => file.format === 'json').reduce((total, file) => total + file.rows, 0),
-    changes: changeSummary(definition, mergeDiffs(definition, diffs)),
     files,
+    diff,
     options: state.options,
   });
 }
