@@ -257,21 +257,24 @@ export async function readRawHead(store: LakeStore, key: string, count: number):
   return new Uint8Array(Buffer.concat(parts).subarray(0, count));
 }
 
+/** The state of a source that has never run: no documents, no validators, no health history. */
+export function freshSourceState(sourceId: string): SourceState {
+  return {
+    sourceId,
+    objects: [],
+    http: {},
+    lastSuccessAt: null,
+    lastChangedAt: null,
+    lastFailureAt: null,
+    consecutiveFailures: 0,
+    lastError: null,
+  };
+}
+
 /** A source's state, or a fresh one when it has never run. */
 export async function readSourceState(store: LakeStore, sourceId: string): Promise<SourceState> {
   const raw = await getJson(store, sourceStateKey(sourceId));
-  if (raw === undefined) {
-    return {
-      sourceId,
-      objects: [],
-      http: {},
-      lastSuccessAt: null,
-      lastChangedAt: null,
-      lastFailureAt: null,
-      consecutiveFailures: 0,
-      lastError: null,
-    };
-  }
+  if (raw === undefined) return freshSourceState(sourceId);
   return parseControlFile(store, sourceStateKey(sourceId), SourceState, raw) as SourceState;
 }
 

@@ -1,5 +1,11 @@
 import type { LakeStore } from '../../lib/lake/store.ts';
-import { type CurrentDocument, rawKey, sha256Of, writeSourceState } from '../../lib/sources/raw-zone.ts';
+import {
+  type CurrentDocument,
+  freshSourceState,
+  rawKey,
+  sha256Of,
+  writeSourceState,
+} from '../../lib/sources/raw-zone.ts';
 
 /** One page a finished acquire would have stored: its URL, its HTML and when it was fetched. */
 export interface AcquiredPage {
@@ -42,14 +48,5 @@ export async function acquirePages(
       parse: true,
     });
   }
-  await writeSourceState(store, {
-    sourceId,
-    objects,
-    http: {},
-    lastSuccessAt: null,
-    lastChangedAt: null,
-    lastFailureAt: null,
-    consecutiveFailures: 0,
-    lastError: null,
-  });
+  await writeSourceState(store, { ...freshSourceState(sourceId), objects });
 }
