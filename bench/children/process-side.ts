@@ -8,8 +8,7 @@
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
 import { REBASED_PARTITION } from '../../lib/normalise/population-partitions.ts';
-import { parseSources } from '../../lib/pipeline/parse-stage.ts';
-import { buildGazetteer } from '../../lib/reference/gazetteer.ts';
+import { gazetteerOfParsed, parseSources } from '../../lib/pipeline/parse-stage.ts';
 import { catalogue } from '../../lib/sources/catalogue.ts';
 import { peakRssBytes, resetPeakRss } from '../memory.ts';
 
@@ -25,11 +24,7 @@ const parsed = await parseSources({
   runId: 'bench-process-side',
   catalogue,
   quarantine: () => {},
-  gazetteerFor: (input) =>
-    buildGazetteer({
-      lookups: input.lookups.flatMap((lookup) => lookup.rows),
-      icbNames: input.icbNames.flatMap((names) => names.entries),
-    }),
+  gazetteerFor: gazetteerOfParsed,
   holdGpCellsOut: mode === 'month',
 });
 let result: { rows: number; partitions: number; built: string[] };

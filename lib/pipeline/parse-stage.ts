@@ -11,7 +11,7 @@ import { parseGpPublication } from '../parse/gp-publication.ts';
 import { parseIcsListing } from '../parse/listing.ts';
 import { parsePopulation } from '../parse/population.ts';
 import { decodeUtf8 } from '../parse/text.ts';
-import type { Gazetteer } from '../reference/gazetteer.ts';
+import { buildGazetteer, type Gazetteer } from '../reference/gazetteer.ts';
 import { compareText } from '../reference/order.ts';
 import type { SourceEntry } from '../sources/catalogue.ts';
 import { type CurrentDocument, currentDocuments } from '../sources/raw-zone.ts';
@@ -89,6 +89,14 @@ export type ParsedInput = Required<
     'lookups' | 'icbNames' | 'population' | 'gpRegistrations' | 'listings' | 'announcements'
   >
 >;
+
+/** The gazetteer the parsed code lookups and ICB-name documents make (what HTML pages are resolved against). */
+export function gazetteerOfParsed(input: Pick<ParsedInput, 'lookups' | 'icbNames'>): Gazetteer {
+  return buildGazetteer({
+    lookups: input.lookups.flatMap((lookup) => lookup.rows),
+    icbNames: input.icbNames.flatMap((names) => names.entries),
+  });
+}
 
 export interface ParseStageResult {
   input: ParsedInput;

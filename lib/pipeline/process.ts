@@ -22,11 +22,11 @@ import { datasetDefinitions } from '../normalise/index.ts';
 import { normalisePartitioned, type PartitionedNormaliseResult } from '../normalise/normalise.ts';
 import { POPULATION_BUILDER_VERSION, type PopulationPartitions } from '../normalise/population-partitions.ts';
 import { sortedUnresolved, type UnresolvedEntry } from '../normalise/unresolved.ts';
-import { buildGazetteer } from '../reference/gazetteer.ts';
 import { catalogue as fullCatalogue, type SourceEntry } from '../sources/catalogue.ts';
 import { currentDocuments } from '../sources/raw-zone.ts';
 import { extractLifecycleClaims } from './lifecycle-stage.ts';
 import {
+  gazetteerOfParsed,
   type KnownQuarantine,
   knownQuarantine,
   PARSER_VERSION,
@@ -180,20 +180,13 @@ async function parseAndNormalise(
     runId: context.runId,
     catalogue: context.catalogue,
     quarantine: context.quarantine,
-    gazetteerFor: (input) =>
-      buildGazetteer({
-        lookups: input.lookups.flatMap((lookup) => lookup.rows),
-        icbNames: input.icbNames.flatMap((names) => names.entries),
-      }),
+    gazetteerFor: gazetteerOfParsed,
     holdGpCellsOut: true,
   });
   const lifecycleClaims = await extractLifecycleClaims({
     store,
     catalogue: context.catalogue,
-    gazetteer: buildGazetteer({
-      lookups: parsed.input.lookups.flatMap((lookup) => lookup.rows),
-      icbNames: parsed.input.icbNames.flatMap((names) => names.entries),
-    }),
+    gazetteer: gazetteerOfParsed(parsed.input),
   });
   const result = normalisePartitioned(
     { ...parsed.input, lifecycleClaims },

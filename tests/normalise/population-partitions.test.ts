@@ -7,9 +7,8 @@ import type { LakeStore } from '../../lib/lake/store.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
 import { populationPartitionOf, REBASED_PARTITION } from '../../lib/normalise/population-partitions.ts';
-import { parseSources } from '../../lib/pipeline/parse-stage.ts';
+import { gazetteerOfParsed, parseSources } from '../../lib/pipeline/parse-stage.ts';
 import { runSnapshot } from '../../lib/pipeline/replay.ts';
-import { buildGazetteer } from '../../lib/reference/gazetteer.ts';
 import { catalogue } from '../../lib/sources/catalogue.ts';
 import { listSnapshots } from '../../lib/sources/snapshots.ts';
 import { provenance, smallWorld, URLS } from './small-world.ts';
@@ -59,11 +58,7 @@ async function parsed(store: LakeStore, holdGpCellsOut: boolean) {
     runId: 'test',
     catalogue,
     quarantine: () => {},
-    gazetteerFor: (input) =>
-      buildGazetteer({
-        lookups: input.lookups.flatMap((lookup) => lookup.rows),
-        icbNames: input.icbNames.flatMap((names) => names.entries),
-      }),
+    gazetteerFor: gazetteerOfParsed,
     holdGpCellsOut,
   });
 }
