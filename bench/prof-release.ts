@@ -12,7 +12,10 @@ import { runSnapshot } from '../lib/pipeline/replay.ts';
 import { monthlyReleases, writeReleaseSnapshot } from './history-releases.ts';
 
 const [work, fromText, toText] = process.argv.slice(2);
-const releases = monthlyReleases().slice(Number(fromText), Number(toText) + 1);
+const releases = monthlyReleases('2013-04', process.env.HISTORY_TO ?? '2026-11').slice(
+  Number(fromText),
+  Number(toText) + 1,
+);
 const lakeDir = path.join(work as string, 'lake');
 const stages = createDefaultStages();
 for (const release of releases) {

@@ -25,17 +25,17 @@ const parsed = await parseSources({
   catalogue,
   quarantine: () => {},
   gazetteerFor: gazetteerOfParsed,
-  holdGpCellsOut: mode === 'month',
+  holdGpDetailOut: mode === 'month',
 });
 let result: { rows: number; partitions: number; built: string[] };
 if (mode === 'whole') {
   const rows = normalise(parsed.input, { asOf }).datasets.ics_population.length;
   result = { rows, partitions: 0, built: [] };
 } else {
-  const { population } = normalisePartitioned(
+  const { population } = await normalisePartitioned(
     parsed.input,
     { asOf },
-    { codeVersion: 'bench', loadSexAge: parsed.loadGpSexAge },
+    { codeVersion: 'bench', loadSexAge: parsed.loadGpSexAge, loadPractices: parsed.loadGpPractices },
   );
   // The run's own month: the newest month partition not after the as-of date (an ONS estimate may be dated later).
   const months = [...population.inputs.keys()]

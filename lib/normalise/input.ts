@@ -33,6 +33,14 @@ export const GpSexAgeCell = z.object({
 });
 export type SexAgeCell = z.infer<typeof GpSexAgeCell>;
 
+/** A practice's registered patients (SEX=ALL, AGE=ALL) and its sub-ICB location in one GP file. */
+export const GpPractice = z.object({
+  practice_code: z.string().min(1),
+  sub_icb_code: z.string().min(3),
+  patients: z.int().nonnegative(),
+});
+export type GpPractice = z.infer<typeof GpPractice>;
+
 /**
  * GP registrations summed to sub-ICB locations (CCGs): patient totals and, from the single-year-of-age files,
  * patients by sex and age. Structurally a subset of `GpRegistrationAggregate` (lib/parse/gp-registrations.ts):
@@ -55,16 +63,14 @@ export const GpAggregateInput = z.object({
   by_sex_age: z.array(GpSexAgeCell).default([]),
   /** How many sex x age cells the file has when `by_sex_age` was left empty to be loaded on demand. */
   sex_age_cells: z.int().nonnegative().optional(),
-  /** SEX=ALL, AGE=ALL per practice with its sub-ICB location: lineage and re-basing follow practices. */
-  practices: z
-    .array(
-      z.object({
-        practice_code: z.string().min(1),
-        sub_icb_code: z.string().min(3),
-        patients: z.int().nonnegative(),
-      }),
-    )
-    .default([]),
+  /**
+   * SEX=ALL, AGE=ALL per practice with its sub-ICB location: lineage and re-basing follow practices. Empty for an
+   * organisation-level file, and for a file whose practices are held out of memory (`practices_held`) until the
+   * lineage or the re-based series needs them.
+   */
+  practices: z.array(GpPractice).default([]),
+  /** How many practices the file has when `practices` was left empty to be loaded on demand. */
+  practices_held: z.int().nonnegative().optional(),
   /** A practice mapping file's rows (practice -> sub-ICB location -> ICB on the extract date); empty otherwise. */
   practice_map: z
     .array(

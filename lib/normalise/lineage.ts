@@ -2,7 +2,15 @@ import { compareText, sortRows } from '../reference/order.ts';
 import { displayName, firstSorted, officialNamesOf } from './body-names.ts';
 import type { IcsLineageRow } from './datasets.ts';
 import type { Provenance } from './input.ts';
-import { type Footprint, footprintOn, type GpEdition, type ResolvedInputs } from './resolved-inputs.ts';
+import {
+  type Footprint,
+  footprintOn,
+  type GpEdition,
+  type PracticeLoader,
+  practicePlacements,
+  practicesOf,
+  type ResolvedInputs,
+} from './resolved-inputs.ts';
 import type { UnresolvedEntry } from './unresolved.ts';
 
 /**
@@ -52,13 +60,14 @@ export function deriveLineage(inputs: ResolvedInputs): Lineage {
   const edges: IcsLineageRow[] = [];
   const transitions: Transition[] = [];
   const unresolved: UnresolvedEntry[] = [];
-  const withPractices = inputs.gpEditions.filter((edition) => edition.practices.length > 0);
-  for (let index = 1; index < inputs.footprints.length; index += 1) {
-    const before = inputs.footprints[index - 1] as Footprint;
-    const after = inputs.footprints[index] as Footprint;
+  for (const edition of lineageEditions(inputs)) {
+    if (edition.practices.length !== edition.practiceCount)
+      throw new Error(
+        `lineage: expected the ${edition.practiceCount} practices of GP edition ${edition.extract_date} in memory, found ${edition.practices.length} (load them with practicesOf first)`,
+      );
+  }
+  for (const { before, after, editionBefore, editionAfter } of footprintChanges(inputs)) {
     const effective = after.start;
-    const editionBefore = withPractices.filter((edition) => edition.extract_date < effective).at(-1);
-    const editionAfter = withPractices.find((edition) => edition.extract_date >= effective);
     const result = compareFootprints({ inputs, before, after, editionBefore, editionAfter });
     unresolved.push(...result.unresolved);
     transitions.push({
@@ -91,6 +100,54 @@ export function deriveLineage(inputs: ResolvedInputs): Lineage {
     transitions,
     unresolved,
   };
+}
+
+/** One change of footprint, with the GP editions with practices on either side of it. */
+interface FootprintChange {
+  before: Footprint;
+  after: Footprint;
+  editionBefore: GpEdition | undefined;
+  editionAfter: GpEdition | undefined;
+}
+
+function footprintChanges(inputs: ResolvedInputs): FootprintChange[] {
+  const withPractices = inputs.gpEditions.filter((edition) => edition.practiceCount > 0);
+  const changes: FootprintChange[] = [];
+  for (let index = 1; index < inputs.footprints.length; index += 1) {
+    const after = inputs.footprints[index] as Footprint;
+    changes.push({
+      before: inputs.footprints[index - 1] as Footprint,
+      after,
+      editionBefore: withPractices.filter((edition) => edition.extract_date < after.start).at(-1),
+      editionAfter: withPractices.find((edition) => edition.extract_date >= after.start),
+    });
+  }
+  return changes;
+}
+
+/**
+ * The GP editions whose practices lineage follows: the last before and the first on or after each change of
+ * footprint. A caller whose editions hold their practices out loads these (and only these) before deriving.
+ */
+export function lineageEditions(inputs: ResolvedInputs): GpEdition[] {
+  const editions = new Set<GpEdition>();
+  for (const change of footprintChanges(inputs)) {
+    if (change.editionBefore) editions.add(change.editionBefore);
+    if (change.editionAfter) editions.add(change.editionAfter);
+  }
+  return [...editions];
+}
+
+/** The inputs with the practices of every edition lineage follows in memory (loaded when held out). */
+export async function withLineagePractices(
+  inputs: ResolvedInputs,
+  load: PracticeLoader | undefined,
+): Promise<ResolvedInputs> {
+  const loaded = new Map<GpEdition, GpEdition>();
+  for (const edition of lineageEditions(inputs))
+    loaded.set(edition, { ...edition, practices: practicePlacements(await practicesOf(edition, load)) });
+  if (loaded.size === 0) return inputs;
+  return { ...inputs, gpEditions: inputs.gpEditions.map((edition) => loaded.get(edition) ?? edition) };
 }
 
 interface Comparison {

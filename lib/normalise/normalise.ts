@@ -13,7 +13,7 @@ import { buildDesignations } from './designations.ts';
 import { type RawRef, rawRefs, type WithProvenance } from './documents.ts';
 import { type NormaliseInput, NormaliseOptions } from './input.ts';
 import { buildLifecycleClaims, corroborate } from './lifecycle-claims.ts';
-import { deriveLineage } from './lineage.ts';
+import { deriveLineage, withLineagePractices } from './lineage.ts';
 import { buildPopulation, type Population } from './population.ts';
 import {
   type PopulationPartitions,
@@ -21,7 +21,7 @@ import {
   type SexAgeLoader,
 } from './population-partitions.ts';
 import { buildPublishedClaims } from './published-claims.ts';
-import { type ResolvedInputs, resolveInputs } from './resolved-inputs.ts';
+import { type PracticeLoader, type ResolvedInputs, resolveInputs } from './resolved-inputs.ts';
 import { sortedUnresolved, type UnresolvedEntry } from './unresolved.ts';
 import { websitesFromListings } from './websites.ts';
 
@@ -77,17 +77,21 @@ export interface PartitionedNormaliseResult {
 
 /**
  * Normalise as `normalise` does, but leave `ics_population` as partitions: only the partitions asked for are
- * built, and a GP file's sex x age cells are loaded (`loadSexAge`) only when its month is. `codeVersion` goes into
- * every partition's fingerprint (see populationPartitions).
+ * built; a GP file's sex x age cells are loaded (`loadSexAge`) only when its month is, and its practices
+ * (`loadPractices`) only when lineage or the re-based series needs them. `codeVersion` goes into every
+ * partition's fingerprint (see populationPartitions).
  */
-export function normalisePartitioned(
+export async function normalisePartitioned(
   rawInput: NormaliseInput,
   rawOptions: NormaliseOptions,
-  population: { codeVersion: string; loadSexAge?: SexAgeLoader },
-): PartitionedNormaliseResult {
+  population: { codeVersion: string; loadSexAge?: SexAgeLoader; loadPractices?: PracticeLoader },
+): Promise<PartitionedNormaliseResult> {
   const { asOf } = NormaliseOptions.parse(rawOptions);
-  const inputs = resolveInputs(rawInput, asOf);
-  const partitions = populationPartitions(inputs, population.codeVersion, population.loadSexAge);
+  const inputs = await withLineagePractices(resolveInputs(rawInput, asOf), population.loadPractices);
+  const partitions = populationPartitions(inputs, population.codeVersion, {
+    sexAge: population.loadSexAge,
+    practices: population.loadPractices,
+  });
   const rest = normaliseAround(inputs, partitions);
   return { ...rest, unresolved: sortedUnresolved(rest.unresolved), population: partitions };
 }

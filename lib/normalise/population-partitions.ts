@@ -5,15 +5,17 @@ import {
   addGpSexAge,
   addGpTotals,
   addOnsEstimates,
-  addRebased,
+  type addRebased,
   areaResolver,
   basisOf,
   footprintLabeller,
+  newestWithPractices,
   type PopulationBasisFigures,
   populationDocuments,
+  rebaserOf,
   rowCollector,
 } from './population.ts';
-import type { GpEdition, ResolvedInputs } from './resolved-inputs.ts';
+import { type GpEdition, type PracticeLoader, practicesOf, type ResolvedInputs } from './resolved-inputs.ts';
 import type { UnresolvedEntry } from './unresolved.ts';
 
 /**
@@ -33,6 +35,12 @@ export type GpFileDocument = NonNullable<GpEdition['age']>;
 
 /** Loads one GP file's sex x age cells, kept out of memory until its month is built. */
 export type SexAgeLoader = (document: GpFileDocument) => Promise<readonly SexAgeCell[]>;
+
+/** Loaders for what GP files' parse summaries held out of memory, each called when a build needs it. */
+export interface HeldOutLoaders {
+  sexAge?: SexAgeLoader | undefined;
+  practices?: PracticeLoader | undefined;
+}
 
 /** What one build of some partitions gives: their rows (sorted by primary key) and the names they left unresolved. */
 export interface PopulationBuild {
@@ -59,7 +67,7 @@ export interface PopulationPartitions {
 export function populationPartitions(
   inputs: ResolvedInputs,
   codeVersion: string,
-  loadSexAge?: SexAgeLoader,
+  loaders: HeldOutLoaders = {},
 ): PopulationPartitions {
   const documents = partitionDocuments(inputs);
   const reference = referenceFingerprint(inputs);
@@ -73,7 +81,7 @@ export function populationPartitions(
     inputs: fingerprints,
     basis: onsBasis(inputs),
     documents: populationDocuments(inputs),
-    build: (partitions) => buildPartitions(inputs, partitions, fingerprints, loadSexAge),
+    build: (partitions) => buildPartitions(inputs, partitions, fingerprints, loaders),
   };
 }
 
@@ -111,7 +119,7 @@ export function partitionDocuments(inputs: ResolvedInputs): Map<string, Provenan
 /** The editions the re-based series sums (none when there is no current footprint or no practice file). */
 function rebasedEditions(inputs: ResolvedInputs): GpEdition[] {
   if (inputs.footprints.length === 0) return [];
-  const withPractices = inputs.gpEditions.filter((edition) => edition.practices.length > 0);
+  const withPractices = inputs.gpEditions.filter((edition) => edition.practiceCount > 0);
   return withPractices.filter((edition) => edition.totals !== undefined);
 }
 
@@ -132,7 +140,7 @@ async function buildPartitions(
   inputs: ResolvedInputs,
   partitions: ReadonlySet<string>,
   known: ReadonlyMap<string, string>,
-  loadSexAge: SexAgeLoader | undefined,
+  loaders: HeldOutLoaders,
 ): Promise<PopulationBuild> {
   const unknown = [...partitions].filter((partition) => !known.has(partition));
   if (unknown.length > 0)
@@ -151,11 +159,31 @@ async function buildPartitions(
   }
   for (const edition of inputs.gpEditions.filter((each) => inPartition(each.extract_date))) {
     unresolved.push(...addGpTotals(edition, resolveArea, footprintLabel, collector.add));
-    const cells = await sexAgeCellsOf(edition, loadSexAge);
+    const cells = await sexAgeCellsOf(edition, loaders.sexAge);
     unresolved.push(...addGpSexAge(edition, cells, resolveArea, footprintLabel, collector.add));
   }
-  if (partitions.has(REBASED_PARTITION)) unresolved.push(...addRebased(inputs, collector.add));
+  if (partitions.has(REBASED_PARTITION))
+    unresolved.push(...(await addRebasedLoading(inputs, loaders.practices, collector.add)));
   return { rows: collector.sorted(), unresolved };
+}
+
+/** `addRebased` one edition at a time: each edition's practices are loaded, summed and dropped. */
+async function addRebasedLoading(
+  inputs: ResolvedInputs,
+  load: PracticeLoader | undefined,
+  add: Parameters<typeof addRebased>[1],
+): Promise<UnresolvedEntry[]> {
+  const newest = newestWithPractices(inputs);
+  const newestPractices = newest && (await practicesOf(newest, load));
+  const rebaser = newest && newestPractices && rebaserOf(inputs, newest, newestPractices);
+  if (!rebaser) return [];
+  const unresolved: UnresolvedEntry[] = [];
+  for (const edition of inputs.gpEditions) {
+    if (!edition.totals || edition.practiceCount === 0) continue;
+    const practices = edition === newest ? newestPractices : await practicesOf(edition, load);
+    unresolved.push(...rebaser.add(edition, practices, add));
+  }
+  return unresolved;
 }
 
 /** An edition's sex x age cells: those its aggregate holds, else loaded now (and dropped after its month). */

@@ -2,7 +2,13 @@ import type { Resolution } from '../reference/gazetteer.ts';
 import { compareText, sortRows } from '../reference/order.ts';
 import type { IcsPopulationRow } from './datasets.ts';
 import type { Provenance, SexAgeCell } from './input.ts';
-import { footprintOn, type GpEdition, type ResolvedInputs } from './resolved-inputs.ts';
+import {
+  footprintOn,
+  type GpEdition,
+  type PracticeTable,
+  practiceTable,
+  type ResolvedInputs,
+} from './resolved-inputs.ts';
 import { type UnresolvedEntry, unresolvedFrom } from './unresolved.ts';
 
 /**
@@ -256,67 +262,117 @@ export function addGpSexAge(
  * the newest GP edition belongs to in the current lookup (a practice missing from that edition keeps its own
  * location). A location the current lookup no longer holds (a CCG merged in April 2021, before the next GP edition)
  * counts with the ICB it belonged to when that ICB continues, as lineage assumes. Practices that cannot be placed
- * are reported with their patients, never spread.
+ * are reported with their patients, never spread. Every edition's practices must be in memory (the whole build).
  */
 export function addRebased(inputs: ResolvedInputs, add: Add): UnresolvedEntry[] {
+  const newest = newestWithPractices(inputs);
+  const rebaser = newest && rebaserOf(inputs, newest, practiceTable(newest.practices));
+  if (!rebaser) return [];
+  const unresolved: UnresolvedEntry[] = [];
+  for (const edition of inputs.gpEditions) {
+    if (edition.practices.length !== edition.practiceCount)
+      throw new Error(
+        `ics_population: expected the ${edition.practiceCount} practices of GP edition ${edition.extract_date} in memory, found ${edition.practices.length}`,
+      );
+    unresolved.push(...rebaser.add(edition, practiceTable(edition.practices), add));
+  }
+  return unresolved;
+}
+
+/** The newest GP edition that places practices: the re-based series follows its placement. */
+export function newestWithPractices(inputs: ResolvedInputs): GpEdition | undefined {
+  return inputs.gpEditions.filter((edition) => edition.practiceCount > 0).at(-1);
+}
+
+/** Re-bases one edition at a time onto the current footprint, as the newest edition places practices. */
+export interface Rebaser {
+  /** Add one edition's re-based rows from its practices; gives the practices it could not place, if any. */
+  add(edition: GpEdition, practices: PracticeTable, add: Add): UnresolvedEntry[];
+}
+
+/** The re-basing of `addRebased`, given the newest edition's practices; undefined without a current footprint. */
+export function rebaserOf(
+  inputs: ResolvedInputs,
+  newest: GpEdition,
+  newestPractices: PracticeTable,
+): Rebaser | undefined {
   const current = inputs.footprints.at(-1);
-  const newest = inputs.gpEditions.filter((edition) => edition.practices.length > 0).at(-1);
-  if (!current || !newest) return [];
-  const placement = new Map(
-    newest.practices.map((practice) => [practice.practice_code, practice.sub_icb_code]),
-  );
+  if (!current) return undefined;
   const placedBy = footprintOn(inputs.footprints, newest.extract_date);
-  const currentIcbOf = (sub: string): string | undefined => {
+  const currentIcbOf = memoised((sub: string): string | null => {
     const icb = current.subIcbs.get(sub)?.icb_code;
     if (icb !== undefined) return icb;
     const earlier = placedBy?.subIcbs.get(sub)?.icb_code;
-    return earlier !== undefined && current.bodies.has(earlier) ? earlier : undefined;
-  };
-  const unresolved: UnresolvedEntry[] = [];
-  for (const edition of inputs.gpEditions) {
-    if (!edition.totals || edition.practices.length === 0) continue;
-    const sums = new Map<string, number>();
-    let unplaced = 0;
-    let unplacedPatients = 0;
-    for (const practice of edition.practices) {
-      const icb = currentIcbOf(placement.get(practice.practice_code) ?? practice.sub_icb_code);
-      if (icb === undefined) {
-        unplaced += 1;
-        unplacedPatients += practice.patients;
-        continue;
-      }
-      sums.set(icb, (sums.get(icb) ?? 0) + practice.patients);
-    }
-    const { provenance } = edition.totals;
-    const method = `gp_by_practice@${newest.extract_date}`;
-    for (const [icb, value] of [...sums].sort(([a], [b]) => compareText(a, b))) {
-      add(
-        {
+    return earlier !== undefined && current.bodies.has(earlier) ? earlier : null;
+  });
+  // Each practice of the newest edition goes where its location there goes (null: nowhere), whatever its location
+  // in the edition being re-based; any other practice goes where its own location goes.
+  const placed = new Map<string, string | null>();
+  newestPractices.codes.forEach((code, index) => {
+    placed.set(code, currentIcbOf(newestPractices.subs[newestPractices.sub[index] as number] as string));
+  });
+  const method = `gp_by_practice@${newest.extract_date}`;
+  return {
+    add(edition, practices, add) {
+      if (!edition.totals || practices.codes.length === 0) return [];
+      const ownIcb = practices.subs.map(currentIcbOf);
+      const placeOf = (index: number) =>
+        placed.get(practices.codes[index] as string) ?? ownIcb[practices.sub[index] as number] ?? null;
+      const { sums, unplaced, unplacedPatients } = sumByIcb(practices, placeOf);
+      const { provenance } = edition.totals;
+      for (const [icb, value] of [...sums].sort(([a], [b]) => compareText(a, b))) {
+        const key = {
           ics_code: icb,
           reference_date: edition.extract_date,
           measure: 'registered_patients',
-          sex: 'ALL',
-          age_band: 'ALL',
-          basis: 'rebased',
-          footprint: current.vintage,
-          method,
+        } as const;
+        add(
+          { ...key, sex: 'ALL', age_band: 'ALL', basis: 'rebased', footprint: current.vintage, method },
+          value,
+          provenance,
+        );
+      }
+      if (unplaced === 0) return [];
+      return [
+        {
+          name: `${unplaced} practices`,
+          source_id: provenance.source_id,
+          url: provenance.url,
+          sha256: provenance.sha256,
+          evidence: `GP ${edition.extract_date}: ${unplaced} practices, ${unplacedPatients} patients`,
+          reason: `not re-based onto ${current.vintage}: neither the GP edition of ${newest.extract_date} nor lookup ${current.vintage} places these practices; left out of the re-based figures, not spread`,
         },
-        value,
-        provenance,
-      );
-    }
-    if (unplaced > 0) {
-      unresolved.push({
-        name: `${unplaced} practices`,
-        source_id: provenance.source_id,
-        url: provenance.url,
-        sha256: provenance.sha256,
-        evidence: `GP ${edition.extract_date}: ${unplaced} practices, ${unplacedPatients} patients`,
-        reason: `not re-based onto ${current.vintage}: neither the GP edition of ${newest.extract_date} nor lookup ${current.vintage} places these practices; left out of the re-based figures, not spread`,
-      });
-    }
-  }
-  return unresolved;
+      ];
+    },
+  };
+}
+
+function memoised<T>(compute: (key: string) => T): (key: string) => T {
+  const known = new Map<string, T>();
+  return (key) => {
+    if (known.has(key)) return known.get(key) as T;
+    const value = compute(key);
+    known.set(key, value);
+    return value;
+  };
+}
+
+/** Patients per ICB as `placeOf` places each practice (by index; null: nowhere), and those it cannot place. */
+function sumByIcb(
+  practices: PracticeTable,
+  placeOf: (index: number) => string | null,
+): { sums: Map<string, number>; unplaced: number; unplacedPatients: number } {
+  const sums = new Map<string, number>();
+  let unplaced = 0;
+  let unplacedPatients = 0;
+  practices.patients.forEach((patients, index) => {
+    const icb = placeOf(index);
+    if (icb === null) {
+      unplaced += 1;
+      unplacedPatients += patients;
+    } else sums.set(icb, (sums.get(icb) ?? 0) + patients);
+  });
+  return { sums, unplaced, unplacedPatients };
 }
 
 export function basisOf(

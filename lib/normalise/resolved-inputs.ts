@@ -13,7 +13,7 @@ import { NormaliseInput as NormaliseInputSchema } from './input.ts';
  */
 
 type Parsed = ReturnType<typeof NormaliseInputSchema.parse>;
-type GpDocument = Parsed['gpRegistrations'][number];
+export type GpDocument = Parsed['gpRegistrations'][number];
 type GpAggregate = GpDocument['aggregate'];
 
 /** One lookup vintage: which ICB each sub-ICB location belonged to, from the vintage's start. */
@@ -42,8 +42,66 @@ export interface GpEdition {
   totals: GpDocument | undefined;
   age: GpDocument | undefined;
   mapping: GpDocument | undefined;
-  /** Practices of the totals file (empty when the totals came from organisation-level rows). */
+  /** How many practices the totals file places (0 when the totals came from organisation-level rows). */
+  practiceCount: number;
+  /** Practices of the totals file when held in memory; empty when held out (load them with `practicesOf`). */
   practices: readonly PracticePlacement[];
+}
+
+/**
+ * An edition's practices as columns, one entry per practice in `codes`, `sub` and `patients` (`sub` indexes the
+ * distinct sub-ICB locations in `subs`): how they are read for every edition of the re-based series.
+ */
+export interface PracticeTable {
+  codes: readonly string[];
+  subs: readonly string[];
+  sub: readonly number[];
+  patients: readonly number[];
+}
+
+export function practiceTable(practices: readonly PracticePlacement[]): PracticeTable {
+  const subs = [...new Set(practices.map((practice) => practice.sub_icb_code))];
+  const indexOf = new Map(subs.map((sub, index) => [sub, index]));
+  return {
+    codes: practices.map((practice) => practice.practice_code),
+    subs,
+    sub: practices.map((practice) => indexOf.get(practice.sub_icb_code) as number),
+    patients: practices.map((practice) => practice.patients),
+  };
+}
+
+export function practicePlacements(table: PracticeTable): PracticePlacement[] {
+  return table.codes.map((practice_code, index) => ({
+    practice_code,
+    sub_icb_code: table.subs[table.sub[index] as number] as string,
+    patients: table.patients[index] as number,
+  }));
+}
+
+/** Loads the practices a GP file's summary held out of memory (`practices_held`). */
+export type PracticeLoader = (document: GpDocument) => Promise<PracticeTable>;
+
+/**
+ * An edition's practices: those held in memory, else loaded now (the caller drops them when done). Fails when a
+ * file held its practices out and no loader was given, or the loader gives a different number of practices.
+ */
+export async function practicesOf(
+  edition: GpEdition,
+  load: PracticeLoader | undefined,
+): Promise<PracticeTable> {
+  const document = edition.totals;
+  if (document === undefined || edition.practices.length > 0 || edition.practiceCount === 0)
+    return practiceTable(edition.practices);
+  if (load === undefined)
+    throw new Error(
+      `GP edition ${edition.extract_date} (${document.provenance.url}): expected a loader for its ${edition.practiceCount} practices held out of memory, found none`,
+    );
+  const practices = await load(document);
+  if (practices.codes.length !== edition.practiceCount)
+    throw new Error(
+      `GP edition ${edition.extract_date} (${document.provenance.url}): expected ${edition.practiceCount} practices, loaded ${practices.codes.length}`,
+    );
+  return practices;
 }
 
 export interface ResolvedInputs {
@@ -177,6 +235,10 @@ export function sexAgeCellCount(aggregate: GpAggregate): number {
   return aggregate.by_sex_age.length > 0 ? aggregate.by_sex_age.length : (aggregate.sex_age_cells ?? 0);
 }
 
+function practiceCountOf(aggregate: GpAggregate): number {
+  return aggregate.practices.length > 0 ? aggregate.practices.length : (aggregate.practices_held ?? 0);
+}
+
 function isTotalsFile(aggregate: GpAggregate): boolean {
   return aggregate.totals.length > 0 && sexAgeCellCount(aggregate) === 0;
 }
@@ -211,6 +273,7 @@ function gpEditionsOf(documents: readonly GpDocument[]): GpEdition[] {
       totals: totalsDoc,
       age: ages.get(date),
       mapping: mappings.get(date),
+      practiceCount: totalsDoc ? practiceCountOf(totalsDoc.aggregate) : 0,
       practices: totalsDoc?.aggregate.practices ?? [],
     };
   });

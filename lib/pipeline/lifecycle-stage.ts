@@ -1,12 +1,14 @@
 import { getJson, type LakeStore } from '../lake/store.ts';
 import type { NormaliseInput, Provenance } from '../normalise/input.ts';
 import { parseLifecycleClaims } from '../parse/lifecycle.ts';
+import { LifecycleDocument } from '../parse/records.ts';
 import { decodeUtf8 } from '../parse/text.ts';
 import type { Gazetteer } from '../reference/gazetteer.ts';
 import { compareText } from '../reference/order.ts';
 import type { SourceEntry } from '../sources/catalogue.ts';
 import { currentDocuments } from '../sources/raw-zone.ts';
-import { ParseState, parseStateKey } from './parse-stage.ts';
+import { cachedPageParse, pageCacheKey } from './page-cache.ts';
+import { PARSER_VERSION, ParseState, parseStateKey } from './parse-stage.ts';
 
 /**
  * Lifecycle claims of every HTML document (announcements, ICB news pages, the listing page): the current documents
@@ -37,8 +39,6 @@ export async function extractLifecycleClaims(deps: Deps): Promise<LifecycleInput
   for (const source of deps.catalogue) {
     if (source.kind !== 'html-announcements' && source.kind !== 'html-listing') continue;
     for (const ref of await documentsOf(deps.store, source)) {
-      const bytes = await deps.store.get(ref.key);
-      if (bytes === undefined) continue;
       const provenance: Provenance = {
         source_id: source.id,
         url: ref.url,
@@ -47,15 +47,26 @@ export async function extractLifecycleClaims(deps: Deps): Promise<LifecycleInput
         fetched_at: ref.fetchedAt,
       };
       try {
-        const html = decodeUtf8(bytes, { sourceId: source.id, url: ref.url });
-        const document = parseLifecycleClaims(html, ref.url, { gazetteer: deps.gazetteer });
+        const document = await claimsOfPage(deps, source, ref);
         if (document.claims.length > 0) results.push({ provenance, document });
       } catch {
-        // Undecodable or unreadable: the parse stage has quarantined it with its reason.
+        // Missing, undecodable or unreadable: the parse stage has quarantined it with its reason.
       }
     }
   }
   return results;
+}
+
+/** A page's lifecycle claims, read from their cache when the page was read before against the same gazetteer. */
+function claimsOfPage(deps: Deps, source: SourceEntry, ref: DocumentRef): Promise<LifecycleDocument> {
+  const page = { sourceId: source.id, url: ref.url, sha256: ref.sha256 };
+  const key = pageCacheKey(page, 'lifecycle', deps.gazetteer, PARSER_VERSION);
+  return cachedPageParse(deps.store, key, LifecycleDocument, async () => {
+    const bytes = await deps.store.get(ref.key);
+    if (bytes === undefined) throw new Error(`raw object ${ref.key} is missing from the lake`);
+    const html = decodeUtf8(bytes, { sourceId: source.id, url: ref.url });
+    return parseLifecycleClaims(html, ref.url, { gazetteer: deps.gazetteer });
+  });
 }
 
 /**

@@ -2,19 +2,22 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { describeError, IcsLakeError, isLakeFailure } from '../core/errors.ts';
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
-import { GpSexAgeCell, type NormaliseInput, type Provenance } from '../normalise/input.ts';
-import type { SexAgeLoader } from '../normalise/population-partitions.ts';
+import { GpPractice, GpSexAgeCell, type NormaliseInput, type Provenance } from '../normalise/input.ts';
+import type { GpFileDocument, SexAgeLoader } from '../normalise/population-partitions.ts';
+import { type PracticeLoader, type PracticeTable, practiceTable } from '../normalise/resolved-inputs.ts';
 import { parseAnnouncement } from '../parse/announcement.ts';
 import { parseLookupDocument } from '../parse/code-lookups.ts';
 import { isDesignationCheckError } from '../parse/designation/errors.ts';
 import { parseGpPublication } from '../parse/gp-publication.ts';
 import { parseIcsListing } from '../parse/listing.ts';
 import { parsePopulation } from '../parse/population.ts';
+import { Announcement, IcsListing } from '../parse/records.ts';
 import { decodeUtf8 } from '../parse/text.ts';
 import { buildGazetteer, type Gazetteer } from '../reference/gazetteer.ts';
 import { compareText } from '../reference/order.ts';
 import type { SourceEntry } from '../sources/catalogue.ts';
 import { type CurrentDocument, currentDocuments } from '../sources/raw-zone.ts';
+import { cachedPageParse, pageCacheKey } from './page-cache.ts';
 import type { QuarantineEntry } from './run-report.ts';
 
 /**
@@ -102,10 +105,12 @@ export interface ParseStageResult {
   input: ParsedInput;
   report: Record<string, ParseSourceReport>;
   /**
-   * With `holdGpCellsOut`: loads one GP file's sex x age cells (from its cached parse), which the input leaves out.
+   * With `holdGpDetailOut`: loads one GP file's sex x age cells (from its cached parse), which the input leaves out.
    * Without it every file's cells are in the input and this is never needed.
    */
   loadGpSexAge: SexAgeLoader;
+  /** With `holdGpDetailOut`: loads one GP file's practices (from their cached columns), which the input leaves out. */
+  loadGpPractices: PracticeLoader;
 }
 
 interface ParseDeps {
@@ -116,11 +121,12 @@ interface ParseDeps {
   /** Built from the lookups before announcements are parsed: the closed world of names they are searched for. */
   gazetteerFor: (input: ParsedInput) => Gazetteer;
   /**
-   * Leave GP files' sex x age cells out of the input (`by_sex_age` empty, `sex_age_cells` their count), to be loaded
-   * one file at a time by `loadGpSexAge`: every edition's cells at once would grow the process's memory with the
-   * history. Each file's summary is cached beside its parse (`….summary.json`).
+   * Leave GP files' sex x age cells and practices out of the input (`by_sex_age` and `practices` empty,
+   * `sex_age_cells` and `practices_held` their counts), to be loaded one file at a time by `loadGpSexAge` and
+   * `loadGpPractices`: every edition's at once would grow the process's time and memory with the history. Each
+   * file's summary is cached beside its parse (`….summary2.json`), its practices as columns (`….practices.json`).
    */
-  holdGpCellsOut?: boolean;
+  holdGpDetailOut?: boolean;
 }
 
 export function parseStateKey(sourceId: string): string {
@@ -133,7 +139,11 @@ function parsedCacheKey(sourceId: string, sha256: string, archiveEntry: string |
 }
 
 function summaryCacheKey(sourceId: string, sha256: string, archiveEntry: string | null): string {
-  return parsedCacheKey(sourceId, sha256, archiveEntry).replace(/\.json$/, '.summary.json');
+  return parsedCacheKey(sourceId, sha256, archiveEntry).replace(/\.json$/, '.summary2.json');
+}
+
+function practicesCacheKey(sourceId: string, sha256: string, archiveEntry: string | null): string {
+  return parsedCacheKey(sourceId, sha256, archiveEntry).replace(/\.json$/, '.practices.json');
 }
 
 function hashText(text: string): string {
@@ -208,7 +218,13 @@ type ParsedCsv =
   | { kind: 'lookup'; value: ReturnType<typeof parseLookupDocument> }
   | { kind: 'population'; value: ReturnType<typeof parsePopulation> }
   // A summary (gpSummaryCached) leaves the sex x age cells out and counts them in `sex_age_cells`.
-  | { kind: 'gp'; value: Awaited<ReturnType<typeof parseGpPublication>> & { sex_age_cells?: number } };
+  | {
+      kind: 'gp';
+      value: Awaited<ReturnType<typeof parseGpPublication>> & {
+        sex_age_cells?: number;
+        practices_held?: number;
+      };
+    };
 
 async function readText(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<string> {
   const bytes = await store.get(ref.key);
@@ -248,28 +264,17 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
   // CSV sources first: the lookups feed the gazetteer that announcement parsing uses.
   const ordered = [...deps.catalogue].sort((a, b) => Number(isHtml(a)) - Number(isHtml(b)));
   let gazetteer: Gazetteer | undefined;
-  const heldOut = heldOutCells(store);
+  const heldOut = heldOutDetail(store);
 
   for (const source of ordered) {
     if (isHtml(source) && gazetteer === undefined) gazetteer = deps.gazetteerFor(input);
     const known = gazetteer;
     const parseOne = isHtml(source)
-      ? async (ref: ParsedRef): Promise<Parsed> => {
-          const html = await readText(store, source, ref);
-          if (source.kind === 'html-listing')
-            return {
-              kind: 'listing',
-              value: parseIcsListing(html, ref.url, {
-                ...(known && { knownNames: (name: string) => known.isKnownName(name) }),
-              }),
-            };
-          if (!known) throw new Error(`${source.id}: no gazetteer to search announcements with`);
-          return {
-            kind: 'announcement',
-            value: parseAnnouncement(html, ref.url, { sourceId: source.id, gazetteer: known }),
-          };
+      ? (ref: ParsedRef): Promise<Parsed> => {
+          if (!known) throw new Error(`${source.id}: no gazetteer to resolve names with`);
+          return parsePage(store, source, ref, known);
         }
-      : deps.holdGpCellsOut && source.kind === 'csv-publication'
+      : deps.holdGpDetailOut && source.kind === 'csv-publication'
         ? (ref: ParsedRef) => gpSummaryCached(store, source, ref)
         : (ref: ParsedRef) => parseCsvCached(store, source, ref);
     const { results, counts } = await parseWithFallback(deps, source, parseOne);
@@ -306,7 +311,7 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
       }
     }
   }
-  return { input, report, loadGpSexAge: heldOut.load };
+  return { input, report, loadGpSexAge: heldOut.loadSexAge, loadGpPractices: heldOut.loadPractices };
 }
 
 type NormaliseInputOf<K extends keyof NormaliseInput> = NonNullable<NormaliseInput[K]>;
@@ -320,6 +325,30 @@ type Parsed =
   | { kind: 'listing'; value: ReturnType<typeof parseIcsListing> }
   | { kind: 'announcement'; value: ReturnType<typeof parseAnnouncement> };
 
+/** An HTML page's listing or announcement, read from its cache when parsed before against the same gazetteer. */
+async function parsePage(
+  store: LakeStore,
+  source: SourceEntry,
+  ref: ParsedRef,
+  gazetteer: Gazetteer,
+): Promise<Parsed> {
+  const page = { sourceId: source.id, url: ref.url, sha256: ref.sha256 };
+  if (source.kind === 'html-listing') {
+    const key = pageCacheKey(page, 'listing', gazetteer, PARSER_VERSION);
+    const value = await cachedPageParse(store, key, IcsListing, async () =>
+      parseIcsListing(await readText(store, source, ref), ref.url, {
+        knownNames: (name: string) => gazetteer.isKnownName(name),
+      }),
+    );
+    return { kind: 'listing', value };
+  }
+  const key = pageCacheKey(page, 'announcement', gazetteer, PARSER_VERSION);
+  const value = await cachedPageParse(store, key, Announcement.nullable(), async () =>
+    parseAnnouncement(await readText(store, source, ref), ref.url, { sourceId: source.id, gazetteer }),
+  );
+  return { kind: 'announcement', value };
+}
+
 /** Parse a CSV document, or read its cached parse when these bytes were parsed before. */
 async function parseCsvCached(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<Parsed> {
   const cacheKey = parsedCacheKey(source.id, ref.sha256, ref.archiveEntry);
@@ -331,8 +360,8 @@ async function parseCsvCached(store: LakeStore, source: SourceEntry, ref: Parsed
 }
 
 /**
- * A GP file's parse without its sex x age cells (counted in `sex_age_cells`): read from its summary cache, else
- * from its full parse (cached or parsed now), writing the summary for next time.
+ * A GP file's parse without its sex x age cells and practices (counted in `sex_age_cells` and `practices_held`):
+ * read from its summary cache, else from its full parse (cached or parsed now), writing the summary for next time.
  */
 async function gpSummaryCached(store: LakeStore, source: SourceEntry, ref: ParsedRef): Promise<Parsed> {
   const summaryKey = summaryCacheKey(source.id, ref.sha256, ref.archiveEntry);
@@ -343,45 +372,128 @@ async function gpSummaryCached(store: LakeStore, source: SourceEntry, ref: Parse
     throw new Error(`${source.id}: expected a GP parse of ${ref.url}, found ${full.kind}`);
   const summary: Parsed = {
     kind: 'gp',
-    value: { ...full.value, by_sex_age: [], sex_age_cells: full.value.by_sex_age.length },
+    value: {
+      ...full.value,
+      by_sex_age: [],
+      sex_age_cells: full.value.by_sex_age.length,
+      practices: [],
+      practices_held: full.value.practices.length,
+    },
   };
   await store.put(summaryKey, JSON.stringify(summary), { contentType: 'application/json' });
   return summary;
 }
 
+/** An array whose every value passes `check` (one loop, not a schema per value: the arrays are long). */
+function arrayOf<T>(check: (value: unknown) => value is T, expected: string) {
+  return z.custom<T[]>(
+    (value) => Array.isArray(value) && value.every(check),
+    `expected an array of ${expected}`,
+  );
+}
+
+const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+
+/**
+ * A GP file's practices as columns (see PracticeTable), the codes joined by commas: a quarter of the size of the
+ * rows, and read for every edition on every run (the re-based series) at a fraction of the cost.
+ */
+const PracticeColumns = z
+  .object({
+    codes: z.string().regex(/^[^,]+(,[^,]+)*$/),
+    subs: arrayOf(
+      (value): value is string => typeof value === 'string' && value.length >= 3,
+      'sub-ICB codes',
+    ),
+    sub: arrayOf(isCount, 'indexes'),
+    patients: arrayOf(isCount, 'patient counts'),
+  })
+  .transform((columns, context): PracticeTable => {
+    const codes = columns.codes.split(',');
+    if (columns.sub.length !== codes.length || columns.patients.length !== codes.length)
+      context.addIssue({
+        code: 'custom',
+        message: 'expected one sub-ICB index and one patient count per code',
+      });
+    if (!columns.sub.every((index) => index < columns.subs.length))
+      context.addIssue({ code: 'custom', message: `expected sub-ICB indexes below ${columns.subs.length}` });
+    return { codes, subs: columns.subs, sub: columns.sub, patients: columns.patients };
+  });
+
+/**
+ * A GP file's practices: from their column cache, else (missing or damaged: it is derived) from the file's full
+ * parse, writing the columns for next time.
+ */
+async function practicesCached(
+  store: LakeStore,
+  source: SourceEntry,
+  ref: ParsedRef,
+): Promise<PracticeTable> {
+  const key = practicesCacheKey(source.id, ref.sha256, ref.archiveEntry);
+  const cached = PracticeColumns.safeParse(await getJson(store, key).catch(() => undefined));
+  if (cached.success) return cached.data;
+  const full = await parseCsvCached(store, source, ref);
+  if (full.kind !== 'gp') throw new Error(`${ref.url}: expected a GP parse, found ${full.kind}`);
+  const practices = Practices.parse(full.value.practices);
+  if (practices.some((practice) => practice.practice_code.includes(',')))
+    throw new Error(`${ref.url}: expected practice codes without commas`);
+  const table = practiceTable(practices);
+  const columns: z.input<typeof PracticeColumns> = {
+    codes: table.codes.join(','),
+    subs: [...table.subs],
+    sub: [...table.sub],
+    patients: [...table.patients],
+  };
+  await store.put(key, JSON.stringify(columns), { contentType: 'application/json' });
+  return table;
+}
+
+const Practices = z.array(GpPractice);
+
 type GpValue = Extract<ParsedCsv, { kind: 'gp' }>['value'];
 
-/** Where each GP file whose cells were held out can be loaded from, found by what the normaliser knows of it. */
-function heldOutCells(store: LakeStore): {
+/**
+ * Where each GP file whose detail was held out can be loaded from, found by what the normaliser knows of it (URL,
+ * hash, extract date and the count held out); two parsed documents that match the same key are refused.
+ */
+function heldOutDetail(store: LakeStore): {
   note: (source: SourceEntry, ref: ParsedRef, value: GpValue) => void;
-  load: SexAgeLoader;
+  loadSexAge: SexAgeLoader;
+  loadPractices: PracticeLoader;
 } {
   const refs = new Map<string, { source: SourceEntry; ref: ParsedRef } | 'ambiguous'>();
-  const keyOf = (url: string, sha256: string, extractDate: string, cells: number) =>
-    `${url}|${sha256}|${extractDate}|${cells}`;
+  const keyOf = (kind: string, url: string, sha256: string, extractDate: string, count: number) =>
+    `${kind}|${url}|${sha256}|${extractDate}|${count}`;
+  const remember = (key: string, found: { source: SourceEntry; ref: ParsedRef }) =>
+    refs.set(key, refs.has(key) ? 'ambiguous' : found);
+  const find = (kind: string, document: GpFileDocument, count: number) => {
+    const { provenance, aggregate } = document;
+    const found = refs.get(keyOf(kind, provenance.url, provenance.sha256, aggregate.extract_date, count));
+    if (found === undefined || found === 'ambiguous')
+      throw new Error(
+        `GP file ${provenance.url} (${aggregate.extract_date}): expected one parsed document to load its ${kind} from, found ${found === undefined ? 'none' : 'several'}`,
+      );
+    return found;
+  };
   return {
     note: (source, ref, value) => {
-      if (value.sex_age_cells === undefined || value.sex_age_cells === 0) return;
-      const key = keyOf(ref.url, ref.sha256, value.extract_date, value.sex_age_cells);
-      refs.set(key, refs.has(key) ? 'ambiguous' : { source, ref });
+      const cells = value.sex_age_cells ?? 0;
+      const practices = value.practices_held ?? 0;
+      if (cells > 0)
+        remember(keyOf('sex x age cells', ref.url, ref.sha256, value.extract_date, cells), { source, ref });
+      if (practices > 0)
+        remember(keyOf('practices', ref.url, ref.sha256, value.extract_date, practices), { source, ref });
     },
-    load: async (document) => {
-      const { provenance, aggregate } = document;
-      const key = keyOf(
-        provenance.url,
-        provenance.sha256,
-        aggregate.extract_date,
-        aggregate.sex_age_cells ?? 0,
-      );
-      const found = refs.get(key);
-      if (found === undefined || found === 'ambiguous')
-        throw new Error(
-          `GP file ${provenance.url} (${aggregate.extract_date}): expected one parsed document to load its sex x age cells from, found ${found === undefined ? 'none' : 'several'}`,
-        );
+    loadSexAge: async (document) => {
+      const found = find('sex x age cells', document, document.aggregate.sex_age_cells ?? 0);
       const parsed = await parseCsvCached(store, found.source, found.ref);
       if (parsed.kind !== 'gp')
-        throw new Error(`${provenance.url}: expected a GP parse, found ${parsed.kind}`);
+        throw new Error(`${document.provenance.url}: expected a GP parse, found ${parsed.kind}`);
       return SexAgeCells.parse(parsed.value.by_sex_age);
+    },
+    loadPractices: async (document) => {
+      const found = find('practices', document, document.aggregate.practices_held ?? 0);
+      return practicesCached(store, found.source, found.ref);
     },
   };
 }

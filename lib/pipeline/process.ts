@@ -181,17 +181,21 @@ async function parseAndNormalise(
     catalogue: context.catalogue,
     quarantine: context.quarantine,
     gazetteerFor: gazetteerOfParsed,
-    holdGpCellsOut: true,
+    holdGpDetailOut: true,
   });
   const lifecycleClaims = await extractLifecycleClaims({
     store,
     catalogue: context.catalogue,
     gazetteer: gazetteerOfParsed(parsed.input),
   });
-  const result = normalisePartitioned(
+  const result = await normalisePartitioned(
     { ...parsed.input, lifecycleClaims },
     { asOf: asOf.toISOString().slice(0, 10) },
-    { codeVersion: populationCodeVersion(definitions), loadSexAge: parsed.loadGpSexAge },
+    {
+      codeVersion: populationCodeVersion(definitions),
+      loadSexAge: parsed.loadGpSexAge,
+      loadPractices: parsed.loadGpPractices,
+    },
   );
   return { parsed, result };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { type AliasEntry, defaultAliases } from './aliases.ts';
 import type { CodeLookupRow } from './lookup-row.ts';
@@ -135,6 +136,12 @@ export interface Gazetteer {
    * A key held by two ICSs appears once per ICS; callers treat it as ambiguous.
    */
   nameForms(): NameForm[];
+  /**
+   * A hash of everything the gazetteer holds (names, codes, regions, vintages): two gazetteers with the same
+   * fingerprint resolve every name and code alike, so a page parsed against one need not be parsed again against
+   * the other (the resolving code itself is versioned by the parsers' PARSER_VERSION).
+   */
+  fingerprint(): string;
 }
 
 export interface GazetteerInput {
@@ -401,7 +408,35 @@ export function buildGazetteer(input: GazetteerInput): Gazetteer {
     icsCodes: () => [...index.icsCodes].sort(),
     vintages: () => [...sortedVintages],
     nameForms: () => nameFormsOf(index),
+    fingerprint: once(() => fingerprintOf(index)),
   };
+}
+
+function once<T>(compute: () => T): () => T {
+  let value: { result: T } | undefined;
+  return () => {
+    value ??= { result: compute() };
+    return value.result;
+  };
+}
+
+/** A hash of the index's content, independent of the order it was filled in. */
+function fingerprintOf(index: GazetteerIndex): string {
+  const sorted = <T>(entries: Iterable<[string, T]>) =>
+    [...entries].sort(([a], [b]) => compareText(a, b)).map(([key, value]) => [key, value]);
+  const hash = createHash('sha256');
+  hash.update(
+    JSON.stringify([
+      sorted([...index.names].map(([key, variants]) => [key, [...variants].sort(compareVariants)])),
+      sorted(
+        [...index.codes].map(([key, entries]) => [key, entries.map((entry) => JSON.stringify(entry)).sort()]),
+      ),
+      sorted(index.regions),
+      [...index.icsCodes].sort(),
+      [...index.vintages].sort(),
+    ]),
+  );
+  return hash.digest('hex');
 }
 
 /**

@@ -5,8 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { monthlyReleases, writeReleaseSnapshot } from '../../bench/history-releases.ts';
 import type { LakeStore } from '../../lib/lake/store.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
+import { GpAggregateInput, Provenance } from '../../lib/normalise/input.ts';
 import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
-import { populationPartitionOf, REBASED_PARTITION } from '../../lib/normalise/population-partitions.ts';
+import {
+  type GpFileDocument,
+  populationPartitionOf,
+  REBASED_PARTITION,
+} from '../../lib/normalise/population-partitions.ts';
+import { practicePlacements } from '../../lib/normalise/resolved-inputs.ts';
 import { gazetteerOfParsed, parseSources } from '../../lib/pipeline/parse-stage.ts';
 import { runSnapshot } from '../../lib/pipeline/replay.ts';
 import { catalogue } from '../../lib/sources/catalogue.ts';
@@ -39,6 +45,14 @@ async function acquiredLake(
   return store;
 }
 
+/** A parsed GP document as the normaliser resolves it (defaults filled in), which is what the loaders are given. */
+function resolvedGp(document: { provenance: Provenance; aggregate: GpAggregateInput }): GpFileDocument {
+  return {
+    provenance: Provenance.parse(document.provenance),
+    aggregate: GpAggregateInput.parse(document.aggregate),
+  };
+}
+
 let generated: Promise<LakeStore> | undefined;
 
 /** Four generated monthly releases, February to May 2021, across the April 2021 code vintage (acquired once). */
@@ -52,14 +66,14 @@ function generatedLake(): Promise<LakeStore> {
   return generated;
 }
 
-async function parsed(store: LakeStore, holdGpCellsOut: boolean) {
+async function parsed(store: LakeStore, holdGpDetailOut: boolean) {
   return parseSources({
     store,
     runId: 'test',
     catalogue,
     quarantine: () => {},
     gazetteerFor: gazetteerOfParsed,
-    holdGpCellsOut,
+    holdGpDetailOut,
   });
 }
 
@@ -67,11 +81,17 @@ async function parsed(store: LakeStore, holdGpCellsOut: boolean) {
 async function compareBuilds(store: LakeStore, asOf: string) {
   const whole = normalise((await parsed(store, false)).input, { asOf });
   const lazy = await parsed(store, true);
-  for (const document of lazy.input.gpRegistrations) expect(document.aggregate.by_sex_age).toEqual([]);
-  const partitioned = normalisePartitioned(
+  for (const document of lazy.input.gpRegistrations) {
+    expect(document.aggregate.by_sex_age).toEqual([]);
+    expect(document.aggregate.practices).toEqual([]);
+  }
+  expect(lazy.input.gpRegistrations.some((document) => (document.aggregate.practices_held ?? 0) > 0)).toBe(
+    true,
+  );
+  const partitioned = await normalisePartitioned(
     lazy.input,
     { asOf },
-    { codeVersion: 'test', loadSexAge: lazy.loadGpSexAge },
+    { codeVersion: 'test', loadSexAge: lazy.loadGpSexAge, loadPractices: lazy.loadGpPractices },
   );
   const expected = new Map<string, typeof whole.datasets.ics_population>();
   for (const row of whole.datasets.ics_population) {
@@ -117,7 +137,8 @@ describe('ics_population by partition', () => {
     // Building one month reads only that month's cells: the loader is asked for that edition's file alone.
     const lazy = await parsed(store, true);
     const asked: string[] = [];
-    const counting = normalisePartitioned(
+    const practicesAsked: string[] = [];
+    const counting = await normalisePartitioned(
       lazy.input,
       { asOf: '2021-05-15' },
       {
@@ -126,26 +147,46 @@ describe('ics_population by partition', () => {
           asked.push(document.aggregate.extract_date);
           return lazy.loadGpSexAge(document);
         },
+        loadPractices: (document) => {
+          practicesAsked.push(document.aggregate.extract_date);
+          return lazy.loadGpPractices(document);
+        },
       },
     );
+    // Lineage follows practices across the April 2021 vintage: the editions either side of it, and no others.
+    expect(practicesAsked.sort()).toEqual(['2021-03-01', '2021-04-01']);
+    practicesAsked.length = 0;
     const march = await counting.population.build(new Set(['2021-03']));
     expect(asked).toEqual(['2021-03-01']);
+    expect(practicesAsked).toEqual([]);
     expect(new Set(march.rows.map((row) => row.reference_date))).toEqual(new Set(['2021-03-01']));
+    // The re-based series reads the practices of every edition not already in memory, the newest first, once each.
+    await counting.population.build(new Set([REBASED_PARTITION]));
+    expect(practicesAsked).toEqual(['2021-05-01', '2021-02-01']);
   }, 240_000);
 
   it('fingerprints each partition by its own documents, the reference data and the code version', async () => {
     const store = await generatedLake();
     const lazy = await parsed(store, true);
-    const fingerprints = (input: typeof lazy.input, codeVersion = 'test') =>
-      normalisePartitioned(input, { asOf: '2021-05-15' }, { codeVersion }).population.inputs;
-    const before = fingerprints(lazy.input);
+    // Lineage loads practices by the parsed document's hash: the copies below with other hashes load the originals'.
+    const original = (document: GpFileDocument) =>
+      lazy.input.gpRegistrations.find(
+        (each) =>
+          each.provenance.url === document.provenance.url &&
+          each.aggregate.extract_date === document.aggregate.extract_date,
+      ) ?? document;
+    const loadPractices = (document: GpFileDocument) => lazy.loadGpPractices(resolvedGp(original(document)));
+    const fingerprints = async (input: typeof lazy.input, codeVersion = 'test') =>
+      (await normalisePartitioned(input, { asOf: '2021-05-15' }, { codeVersion, loadPractices })).population
+        .inputs;
+    const before = await fingerprints(lazy.input);
     // A new copy of March's files (other bytes) moves March and the re-based series, nothing else.
     const gpRegistrations = lazy.input.gpRegistrations.map((document) =>
       document.aggregate.extract_date === '2021-03-01'
         ? { ...document, provenance: { ...document.provenance, sha256: 'f'.repeat(64) } }
         : document,
     );
-    const after = fingerprints({ ...lazy.input, gpRegistrations });
+    const after = await fingerprints({ ...lazy.input, gpRegistrations });
     const moved = [...before.keys()].filter((partition) => before.get(partition) !== after.get(partition));
     expect(moved).toEqual(['2021-03', REBASED_PARTITION]);
     // A new lookup document (a code vintage) or another code version moves every partition.
@@ -154,8 +195,8 @@ describe('ics_population by partition', () => {
         ? { ...document, provenance: { ...document.provenance, sha256: 'e'.repeat(64) } }
         : document,
     );
-    const relooked = fingerprints({ ...lazy.input, lookups });
-    const recoded = fingerprints(lazy.input, 'other');
+    const relooked = await fingerprints({ ...lazy.input, lookups });
+    const recoded = await fingerprints(lazy.input, 'other');
     for (const partition of before.keys()) {
       expect(relooked.get(partition), partition).not.toBe(before.get(partition));
       expect(recoded.get(partition), partition).not.toBe(before.get(partition));
@@ -165,7 +206,14 @@ describe('ics_population by partition', () => {
   it('refuses to build a partition the dataset does not hold, and a held-out edition without a loader', async () => {
     const store = await generatedLake();
     const lazy = await parsed(store, true);
-    const partitioned = normalisePartitioned(lazy.input, { asOf: '2021-05-15' }, { codeVersion: 'test' });
+    await expect(
+      normalisePartitioned(lazy.input, { asOf: '2021-05-15' }, { codeVersion: 'test' }),
+    ).rejects.toThrow(/GP edition 2021-03-01 .*expected a loader for its \d+ practices held out of memory/);
+    const partitioned = await normalisePartitioned(
+      lazy.input,
+      { asOf: '2021-05-15' },
+      { codeVersion: 'test', loadPractices: lazy.loadGpPractices },
+    );
     await expect(partitioned.population.build(new Set(['1999-01']))).rejects.toThrow(
       /expected partitions among .*found 1999-01/,
     );
@@ -173,6 +221,45 @@ describe('ics_population by partition', () => {
       /expected a loader for its \d+ sex x age cells/,
     );
     expect(() => normalise(lazy.input, { asOf: '2021-05-15' })).toThrow(/held out/);
+  }, 120_000);
+});
+
+describe('GP practices held out of memory', () => {
+  it('are read back from their column cache as the full parse has them, and a damaged cache is derived again', async () => {
+    const store = await generatedLake();
+    const full = await parsed(store, false);
+    const lazy = await parsed(store, true);
+    const practiceFile = lazy.input.gpRegistrations.find(
+      (document) => (document.aggregate.practices_held ?? 0) > 0,
+    );
+    if (practiceFile === undefined) throw new Error('expected a GP file with practices');
+    const expected = full.input.gpRegistrations.find(
+      (document) => document.provenance.sha256 === practiceFile.provenance.sha256,
+    )?.aggregate.practices;
+    expect(expected?.length).toBe(practiceFile.aggregate.practices_held);
+    expect(practicePlacements(await lazy.loadGpPractices(resolvedGp(practiceFile)))).toEqual(expected);
+    const [cache] = (await store.list('parsed/nhsd-gp-registrations/')).filter(
+      (object) =>
+        object.key.includes(practiceFile.provenance.sha256) && object.key.endsWith('.practices.json'),
+    );
+    if (cache === undefined) throw new Error('expected the practices column cache to be written');
+    const damaged = (body: string) => store.put(cache.key, body, { contentType: 'application/json' });
+    for (const body of ['{"codes": [', '{"codes":["A1"],"subs":["00K"],"sub":[3],"patients":[1]}']) {
+      await damaged(body);
+      expect(practicePlacements(await lazy.loadGpPractices(resolvedGp(practiceFile)))).toEqual(expected);
+    }
+    // A document the parse did not hold out (or another count) is refused, not guessed.
+    await expect(
+      lazy.loadGpPractices(
+        resolvedGp({
+          ...practiceFile,
+          aggregate: {
+            ...practiceFile.aggregate,
+            practices_held: (practiceFile.aggregate.practices_held ?? 0) + 1,
+          },
+        }),
+      ),
+    ).rejects.toThrow(/expected one parsed document to load its practices from, found none/);
   }, 120_000);
 });
 
@@ -200,7 +287,7 @@ describe('ics_population by partition: unresolved names', () => {
 
   it('reports each partition’s unresolved names with its build, and only then', async () => {
     const loaded: string[] = [];
-    const { population, unresolved } = normalisePartitioned(
+    const { population, unresolved } = await normalisePartitioned(
       world(),
       { asOf },
       {
@@ -226,7 +313,7 @@ describe('ics_population by partition: unresolved names', () => {
   });
 
   it('fails closed when a held-out edition loads a different number of cells than its parse counted', async () => {
-    const { population } = normalisePartitioned(
+    const { population } = await normalisePartitioned(
       world(),
       { asOf },
       { codeVersion: 'test', loadSexAge: async () => cells.slice(0, 1) },
