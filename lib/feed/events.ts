@@ -44,8 +44,13 @@ export const PublishedSummary = z.object({
   manifest: z.string(),
   /** Lake keys of the version's files (CSV, JSON, Parquet, manifest...). */
   files: z.array(z.string()),
-  /** http(s) URLs of the source documents behind the changed rows (e.g. designation announcements). */
+  /**
+   * http(s) URLs of the source documents behind the changed rows (e.g. designation announcements), those behind
+   * the most changed rows first, at most 20.
+   */
   sources: z.array(z.string()).optional(),
+  /** How many more source URLs the changed rows cite than `sources` lists (the manifest's lineage has them all). */
+  sources_omitted: z.number().int().positive().optional(),
 });
 export type PublishedSummary = z.infer<typeof PublishedSummary>;
 

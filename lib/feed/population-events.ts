@@ -13,7 +13,7 @@ import {
   type PublishedSummary,
   type RegionLookup,
 } from './events.ts';
-import { safeHttpUrl } from './syndication.ts';
+import { summarySources } from './summary.ts';
 
 /**
  * Population changes as a subscriber wants them: one event per ICS per dataset version, not one per sex × age
@@ -261,9 +261,6 @@ function icsSummary(
   const after = newestTotals(change.current?.totals ?? []);
   const clauses = [...series].sort().map((key) => totalClause(key, before.get(key), after.get(key)));
   const count = (op: RowChange['op']) => change.changes.filter((row) => row.op === op).length;
-  const sources = [
-    ...new Set(change.changes.flatMap((row) => safeHttpUrl((row.after ?? row.before)?.source_url) ?? [])),
-  ].sort();
   return {
     rows: change.current?.rows ?? 0,
     created: count('created'),
@@ -272,7 +269,7 @@ function icsSummary(
     text: `${change.icsCode}: ${[...clauses, countText(change.changes)].join('; ')}`,
     manifest: refs.manifest,
     files: refs.files,
-    ...(sources.length > 0 ? { sources } : {}),
+    ...summarySources(change.changes),
   };
 }
 

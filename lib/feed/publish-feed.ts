@@ -35,8 +35,8 @@ import {
   populationChangeEvents,
   profileOfRows,
 } from './population-events.ts';
-import { latestCoveragePercent, summariseVersion } from './summary.ts';
-import { ATOM_KEY, JSON_FEED_KEY, renderAtom, renderJsonFeed, safeHttpUrl } from './syndication.ts';
+import { latestCoveragePercent, summariseVersion, summarySources } from './summary.ts';
+import { ATOM_KEY, JSON_FEED_KEY, renderAtom, renderJsonFeed } from './syndication.ts';
 import { latestVersion, manifestKey, readVersionRows, versionAsOf, versionPrefix } from './version-rows.ts';
 
 /** A dataset version already committed to the lake (manifest and latest.json written), ready to announce. */
@@ -189,11 +189,6 @@ async function eventsForVersion(
   const rowCount = committed.diffed?.rows ?? committed.rows.length;
   const files = (await store.list(versionPrefix(definition.name, version))).map((object) => object.key);
   const rowEvents = changeEvents(committed, changes, files, lookups, options);
-  const sources = [
-    ...new Set(
-      changes.flatMap((change) => safeHttpUrl(change.after?.source_url ?? change.before?.source_url) ?? []),
-    ),
-  ].sort();
   const coverage = definition.name === 'ics' ? coverageAt(batch, asOf) : undefined;
   const summary: PublishedSummary = {
     rows: rowCount,
@@ -212,7 +207,7 @@ async function eventsForVersion(
     }),
     manifest: committed.manifestKey,
     files,
-    ...(sources.length > 0 ? { sources } : {}),
+    ...summarySources(changes),
   };
   return [...rowEvents, publishedEvent(definition.name, version, asOf, summary, options)];
 }

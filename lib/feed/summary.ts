@@ -1,5 +1,6 @@
 import type { Row, RowChange } from './diff.ts';
-import { namedChanges, namedChangesOf } from './events.ts';
+import { namedChanges, namedChangesOf, type PublishedSummary } from './events.ts';
+import { safeHttpUrl } from './syndication.ts';
 
 /** The share of England covered at the latest date in an `ics_coverage` table, in percent, or undefined. */
 export function latestCoveragePercent(rows: readonly Row[]): number | undefined {
@@ -151,4 +152,30 @@ export function summariseVersion(input: VersionSummaryInput): string {
   }
   const sentence = clauses.filter((clause) => clause.length > 0).join('; ');
   return sentence.length > 0 ? sentence : 'no row changes';
+}
+
+/** At most this many source URLs in an event's summary: an event stays small (an SNS message is at most 256 KiB). */
+export const SUMMARY_SOURCES = 20;
+
+/**
+ * The http(s) sources behind changed rows, for an event's summary: those backing the most changed rows first (ties
+ * by URL), at most SUMMARY_SOURCES, with how many were left out. A re-based series re-dated each month changes a row
+ * from every GP edition ever read, and its event would otherwise list them all, growing with the history.
+ */
+export function summarySources(
+  changes: readonly Pick<RowChange, 'before' | 'after'>[],
+): Pick<PublishedSummary, 'sources' | 'sources_omitted'> {
+  const rowsBacked = new Map<string, number>();
+  for (const change of changes) {
+    const url = safeHttpUrl(change.after?.source_url ?? change.before?.source_url);
+    if (url !== undefined) rowsBacked.set(url, (rowsBacked.get(url) ?? 0) + 1);
+  }
+  const ranked = [...rowsBacked]
+    .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([url]) => url);
+  const omitted = ranked.length - SUMMARY_SOURCES;
+  return {
+    ...(ranked.length > 0 && { sources: ranked.slice(0, SUMMARY_SOURCES) }),
+    ...(omitted > 0 && { sources_omitted: omitted }),
+  };
 }

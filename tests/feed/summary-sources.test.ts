@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { ChangeEvent } from '../../lib/feed/events.ts';
+import { SUMMARY_SOURCES, summarySources } from '../../lib/feed/summary.ts';
+
+// Issue 15: an event's summary lists the sources behind its changed rows. A re-based series re-dated each month
+// changes a row from every GP edition ever read; the list is bounded so an event does not grow with the history.
+
+const gp = (month: number) =>
+  `https://files.digital.nhs.uk/${String(month).padStart(3, '0')}/gp-reg-pat-prac-all.csv`;
+const row = (url: string | undefined) => (url === undefined ? {} : { source_url: url });
+
+describe('summarySources', () => {
+  it('lists the sources behind the most changed rows first, at most 20, and counts the rest', () => {
+    // 160 monthly files behind one re-based row each; the newest file behind 200 created rows.
+    const rebased = Array.from({ length: 160 }, (_, month) => ({
+      before: row(gp(month)),
+      after: row(gp(month)),
+    }));
+    const created = Array.from({ length: 200 }, () => ({ before: null, after: row(gp(160)) }));
+    const summary = summarySources([...rebased, ...created]);
+    expect(summary.sources).toHaveLength(SUMMARY_SOURCES);
+    expect(summary.sources?.[0]).toBe(gp(160));
+    expect(summary.sources?.slice(1)).toEqual(Array.from({ length: 19 }, (_, month) => gp(month)));
+    expect(summary.sources_omitted).toBe(161 - SUMMARY_SOURCES);
+  });
+
+  it('takes a deleted row’s source from before, leaves out what is not http(s), and says nothing when there is none', () => {
+    const summary = summarySources([
+      { before: row('https://example.org/gone'), after: null },
+      { before: null, after: row('javascript:alert(1)') },
+      { before: null, after: row(undefined) },
+    ]);
+    expect(summary).toEqual({ sources: ['https://example.org/gone'] });
+    expect(summarySources([{ before: null, after: row(undefined) }])).toEqual({});
+  });
+
+  it('fits the event schema', () => {
+    const sources = summarySources(
+      Array.from({ length: 30 }, (_, month) => ({ before: null, after: row(gp(month)) })),
+    );
+    const summary = {
+      rows: 30,
+      created: 30,
+      updated: 0,
+      deleted: 0,
+      text: '30 rows created',
+      manifest: 'm',
+      files: [],
+      ...sources,
+    };
+    const event = {
+      specversion: '1.0',
+      id: 'a'.repeat(64),
+      dataschema: 'urn:ics-lake:feed/schema/v1.json',
+      source: 'urn:ics-lake',
+      type: 'uk.nhs.ics.dataset.published',
+      subject: 'ics_population',
+      time: '2026-11-30T00:00:00.000Z',
+      datacontenttype: 'application/json',
+      data: {
+        dataset: 'ics_population',
+        version: 2,
+        key: '',
+        op: 'published',
+        before: null,
+        after: null,
+        changed_fields: [],
+        summary,
+      },
+    };
+    expect(ChangeEvent.safeParse(event).error).toBeUndefined();
+    expect(sources.sources_omitted).toBe(10);
+  });
+});
