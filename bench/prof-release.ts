@@ -32,6 +32,15 @@ for (const release of releases) {
       reads.set(prefix, [n + 1, bytes + (body?.byteLength ?? 0)]);
       return body;
     };
+    const list = store.list.bind(store);
+    store.list = async (prefix: string) => {
+      const started = performance.now();
+      const objects = await list(prefix);
+      const key = `list ${prefix.split('/').slice(0, 3).join('/')} (${objects.length} objects, ms)`;
+      const [n, ms] = reads.get(key) ?? [0, 0];
+      reads.set(key, [n + 1, ms + (performance.now() - started) * 2 ** 20]);
+      return objects;
+    };
     const getStream = store.getStream.bind(store);
     store.getStream = async (key: string) => {
       const prefix = `stream ${key.split('/').slice(0, 3).join('/')}`;

@@ -33,7 +33,7 @@ import {
 } from './partitions.ts';
 import { canonicalJson, projectRow, type Row, rowsContentHash, sha256Hex, sortRows } from './rows.ts';
 import { type LakeStore, type ObjectDigest, putTextPieces } from './store.ts';
-import { committedVersionNumbers, parseInstant, readLatestPointer, readManifest } from './versions.ts';
+import { newestCommittedVersion, parseInstant, readLatestPointer, readManifest } from './versions.ts';
 
 /** Inputs of one publish besides the rows. Nothing here is read from the environment or the wall clock. */
 export interface PublishOptions {
@@ -490,7 +490,7 @@ function versionBasics(definition: DatasetDefinition, options: PublishOptions): 
 
 /** The newest committed version's manifest (read only: see rollForward). */
 async function newestCommitted(store: LakeStore, name: string): Promise<Manifest | undefined> {
-  const previousVersion = (await committedVersionNumbers(store, name)).at(-1);
+  const previousVersion = await newestCommittedVersion(store, name);
   return previousVersion === undefined ? undefined : readManifest(store, name, previousVersion);
 }
 

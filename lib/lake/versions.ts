@@ -17,15 +17,32 @@ import type { Row } from './rows.ts';
 import { sha256Hex } from './rows.ts';
 import { getJson, type LakeStore, repairHint } from './store.ts';
 
-/** Committed version numbers of a dataset (those with a manifest), ascending. Leftovers without one are ignored. */
+/**
+ * Committed version numbers of a dataset (those with a manifest), ascending. Leftovers without one are ignored.
+ * Lists only the version folders (`v…/`), not the parts every version shares nor `latest/`.
+ */
 export async function committedVersionNumbers(store: LakeStore, name: string): Promise<number[]> {
   const prefix = lakePaths.datasetPrefix(name);
   const numbers: number[] = [];
-  for (const { key } of await store.list(prefix)) {
+  for (const { key } of await store.list(`${prefix}v`)) {
     const match = /^v([1-9]\d*)\/manifest\.json$/.exec(key.slice(prefix.length));
     if (match?.[1] !== undefined) numbers.push(Number(match[1]));
   }
   return numbers.sort((a, b) => a - b);
+}
+
+/**
+ * The newest committed version number, or `undefined` before the first publish. From `latest.json` and a probe
+ * for the versions after it (a run that committed but crashed before moving the pointer), so its cost does not
+ * grow with the number of versions; without a pointer that names a committed version, from the listing.
+ */
+export async function newestCommittedVersion(store: LakeStore, name: string): Promise<number | undefined> {
+  const pointer = await readLatestPointer(store, name).catch(() => undefined);
+  if (pointer === undefined || !(await store.exists(lakePaths.manifest(name, pointer.version))))
+    return (await committedVersionNumbers(store, name)).at(-1);
+  let version = pointer.version;
+  while (await store.exists(lakePaths.manifest(name, version + 1))) version += 1;
+  return version;
 }
 
 /** The manifest of one version, or `undefined` when that version was never committed. */

@@ -6,7 +6,9 @@ import { sha256Hex } from '../../lib/lake/rows.ts';
 import { getJson, getText, type LakeStore } from '../../lib/lake/store.ts';
 import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
 import {
+  committedVersionNumbers,
   listVersions,
+  newestCommittedVersion,
   readLatest,
   readLatestPointer,
   readVersionRows,
@@ -281,5 +283,43 @@ describe('version history', () => {
       as_of: '2022-07-01T00:00:00.000Z',
       manifest: 'datasets/regions/v3/manifest.json',
     });
+  });
+});
+
+describe('newestCommittedVersion', () => {
+  /** A memory lake that records the prefixes listed. */
+  class ListingStore extends MemoryLakeStore {
+    lists: string[] = [];
+    override list(prefix: string) {
+      this.lists.push(prefix);
+      return super.list(prefix);
+    }
+  }
+
+  it('follows latest.json and the versions committed after it, lists only without a usable pointer', async () => {
+    const store = new ListingStore();
+    for (const [index, day] of ['2021-04-01', '2021-05-01', '2021-06-01'].entries()) {
+      const rows = regionRows().map((row) => ({ ...row, name: `${row.name} ${index}` }));
+      await publishDataset(store, regionsDataset, rows, options(day));
+    }
+    store.lists.length = 0;
+    expect(await newestCommittedVersion(store, 'regions')).toBe(3);
+    expect(store.lists).toEqual([]);
+    // A run that committed v3 but crashed before moving the pointer: v3 is still found, by probing, not listing.
+    const pointer = await readLatestPointer(store, 'regions');
+    await store.put(
+      'datasets/regions/latest.json',
+      JSON.stringify({ ...pointer, version: 2, manifest: 'datasets/regions/v2/manifest.json' }),
+    );
+    expect(await newestCommittedVersion(store, 'regions')).toBe(3);
+    expect(store.lists).toEqual([]);
+    // A leftover v4 without a manifest is not committed; a damaged or missing pointer falls back to the listing.
+    await store.put('datasets/regions/v4/regions.csv', 'partial');
+    await store.put('datasets/regions/latest.json', '{"not": "a pointer"');
+    expect(await newestCommittedVersion(store, 'regions')).toBe(3);
+    await store.delete('datasets/regions/latest.json');
+    expect(await newestCommittedVersion(store, 'regions')).toBe(3);
+    expect(store.lists).toEqual(['datasets/regions/v', 'datasets/regions/v']);
+    expect(await committedVersionNumbers(store, 'regions')).toEqual([1, 2, 3]);
   });
 });
