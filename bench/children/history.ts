@@ -1,19 +1,16 @@
 // Child process: the history benchmark (issue 15). Runs the first N monthly GP releases through the real stages,
-// one run per month, into a folder lake, then times the newest ics_population diff against DuckDB and a no-op
-// rerun. Prints progress on stderr and one JSON line on stdout.
+// one run per month, each in a fresh process (bench/children/history-release.ts) as the monthly schedule runs it,
+// into a folder lake, then times the newest ics_population diff against DuckDB and a no-op rerun. Prints progress
+// on stderr and one JSON line on stdout.
 
-import { readdir, rm, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
-import { readLatestPointer } from '../../lib/lake/versions.ts';
-import { runSnapshot } from '../../lib/pipeline/replay.ts';
 import { runChild } from '../child.ts';
-import { CountingLakeStore } from '../counting-store.ts';
-import type { ProcessSideMeasure } from '../history.ts';
+import type { ProcessSideMeasure, ReleaseMeasure } from '../history.ts';
 import { compareWithDuckDb } from '../history-diff.ts';
-import { monthlyReleases, writeReleaseSnapshot } from '../history-releases.ts';
-import { peakRssBytes, resetPeakRss } from '../memory.ts';
-import { noOpRerun, timedStages } from '../replay.ts';
+import { monthlyReleases } from '../history-releases.ts';
+import { resetPeakRss } from '../memory.ts';
+import { noOpRerun } from '../replay.ts';
 
 const [work, releasesText] = process.argv.slice(2);
 if (work === undefined) throw new Error('usage: history.ts <work dir> [releases]');
@@ -48,56 +45,26 @@ async function processSide(asOf: string): Promise<{ whole: ProcessSideMeasure; m
   return { whole, month };
 }
 
-const measured = [];
+const measured: ReleaseMeasure[] = [];
 const samples = new Set([10, 40, 80, releases.length]);
 for (const release of releases) {
-  const snapshot = await writeReleaseSnapshot(snapshotsDir, release);
-  const store = new CountingLakeStore(new FolderLakeStore(lakeDir));
-  const stageMs: Record<string, number> = {};
-  const stagePeakRss: Record<string, number> = {};
-  resetPeakRss();
-  const started = performance.now();
-  const summary = await runSnapshot(snapshot, {
-    store,
-    stages: timedStages(stageMs, stagePeakRss),
-    lease: false,
-  });
-  const runPeakRss = Math.max(peakRssBytes(), ...Object.values(stagePeakRss));
-  const ms = performance.now() - started;
-  const population = (await readLatestPointer(store, 'ics_population'))?.version ?? 0;
-  const processReport = summary.report.stages.process as
-    | { datasets?: Record<string, { rows: number; status: string }> }
-    | undefined;
-  const rows = processReport?.datasets?.ics_population?.rows ?? 0;
-  const row = {
-    release: release.index,
-    month: release.month,
-    vintage: release.base.date,
-    status: summary.status,
-    rows,
-    populationVersion: population,
-    ms: {
-      acquire: ms - (stageMs.process ?? 0) - (stageMs.feed ?? 0),
-      process: stageMs.process ?? 0,
-      feed: stageMs.feed ?? 0,
-      total: ms,
-    },
-    peakRssBytes: runPeakRss,
-    stagePeakRssBytes: stagePeakRss,
-    bytesWritten: store.bytesWritten,
-    objectsWritten: store.written.length,
-    ...(samples.has(release.index) && {
-      lake: await folderBytes(lakeDir),
-      processSide: await processSide(release.snapshotDate),
-    }),
-  };
+  const keep = release === releases.at(-1) ? ['keep'] : [];
+  const row: ReleaseMeasure = await runChild<ReleaseMeasure>('history-release.ts', [
+    lakeDir,
+    snapshotsDir,
+    String(release.index),
+    ...keep,
+  ]);
+  if (samples.has(release.index)) {
+    row.lake = await folderBytes(lakeDir);
+    row.processSide = await processSide(release.snapshotDate);
+  }
   measured.push(row);
   log(
-    `${release.month} (${release.index}/${releases.length}, vintage ${release.base.date}): ${summary.status}, ${rows} rows, ` +
+    `${release.month} (${release.index}/${releases.length}, vintage ${release.base.date}): ${row.status}, ${row.rows} rows, ` +
       `acquire ${row.ms.acquire.toFixed(0)} ms, process ${row.ms.process.toFixed(0)} ms, feed ${row.ms.feed.toFixed(0)} ms, ` +
-      `peak RSS ${(row.peakRssBytes / 2 ** 20).toFixed(0)} MiB (process ${((stagePeakRss.process ?? 0) / 2 ** 20).toFixed(0)}, feed ${((stagePeakRss.feed ?? 0) / 2 ** 20).toFixed(0)}), ${(row.bytesWritten / 2 ** 20).toFixed(1)} MiB written`,
+      `peak RSS ${(row.peakRssBytes / 2 ** 20).toFixed(0)} MiB (process ${((row.stagePeakRssBytes.process ?? 0) / 2 ** 20).toFixed(0)}, feed ${((row.stagePeakRssBytes.feed ?? 0) / 2 ** 20).toFixed(0)}), ${(row.bytesWritten / 2 ** 20).toFixed(1)} MiB written`,
   );
-  if (release !== releases.at(-1)) await rm(snapshot.dir, { recursive: true, force: true });
 }
 
 const last = releases.at(-1);

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { isPartitioned, type Manifest, ManifestFile } from './manifest.ts';
 import { getJson, type LakeStore, putJson } from './store.ts';
-import { committedVersionNumbers, readManifest } from './versions.ts';
+import { committedVersionNumbers, newestCommittedVersion, readManifest } from './versions.ts';
 
 /**
  * What the catalog shows of one version, bounded in size however long the history: a manifest of a partitioned
@@ -60,6 +60,7 @@ const SummaryCache = z.object({
   dataset: z.string(),
   versions: z.array(VersionSummary),
 });
+type SummaryCache = z.infer<typeof SummaryCache>;
 
 /** `state/catalog/<name>-versions.json`: the summaries of a dataset's committed versions, derived, rebuildable. */
 export function versionSummariesKey(name: string): string {
@@ -73,8 +74,12 @@ export function versionSummariesKey(name: string): string {
  * committed is not trusted: the versions it lacks are summarised from their manifests again.
  */
 export async function listVersionSummaries(store: LakeStore, name: string): Promise<VersionSummary[]> {
-  const committed = await committedVersionNumbers(store, name);
-  const { cached, stale } = await readCache(store, name, new Set(committed));
+  const cache = SummaryCache.safeParse(
+    await getJson(store, versionSummariesKey(name)).catch(() => undefined),
+  );
+  const held = cache.success && cache.data.dataset === name ? cache.data : undefined;
+  const committed = await committedVersions(store, name, held);
+  const { cached, stale } = cacheEntries(held, name, new Set(committed));
   const summaries: VersionSummary[] = [];
   const manifests = new Map<number, Manifest | undefined>();
   const manifestOf = async (version: number | null): Promise<Manifest | undefined> => {
@@ -101,20 +106,36 @@ export async function listVersionSummaries(store: LakeStore, name: string): Prom
   return summaries;
 }
 
-async function readCache(
+/**
+ * The committed version numbers, ascending. Versions are committed one after another from 1 and never removed, so
+ * when the cache holds exactly versions 1..k, the committed ones are 1..newest (newest found from latest.json
+ * without listing); any other cache, or none, and the version folders are listed.
+ */
+async function committedVersions(
   store: LakeStore,
   name: string,
+  cache: SummaryCache | undefined,
+): Promise<number[]> {
+  const newest = await newestCommittedVersion(store, name);
+  const cachedVersions = cache?.versions.map((summary) => summary.version) ?? [];
+  const contiguous =
+    cachedVersions.length > 0 && cachedVersions.every((version, index) => version === index + 1);
+  if (!contiguous || newest === undefined || cachedVersions.length > newest)
+    return committedVersionNumbers(store, name);
+  return Array.from({ length: newest }, (_, index) => index + 1);
+}
+
+function cacheEntries(
+  cache: SummaryCache | undefined,
+  name: string,
   committed: ReadonlySet<number>,
-): Promise<{ cached: Map<number, VersionSummary>; stale: boolean }> {
-  const parsed = SummaryCache.safeParse(
-    await getJson(store, versionSummariesKey(name)).catch(() => undefined),
-  );
-  if (!parsed.success || parsed.data.dataset !== name) return { cached: new Map(), stale: true };
-  const entries = parsed.data.versions.filter(
+): { cached: Map<number, VersionSummary>; stale: boolean } {
+  if (cache === undefined) return { cached: new Map(), stale: true };
+  const entries = cache.versions.filter(
     (summary) => summary.dataset === name && committed.has(summary.version),
   );
   return {
     cached: new Map(entries.map((summary) => [summary.version, summary])),
-    stale: entries.length !== parsed.data.versions.length,
+    stale: entries.length !== cache.versions.length,
   };
 }

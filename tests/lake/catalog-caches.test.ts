@@ -21,9 +21,14 @@ const HEADLINE = ['"sex":"ALL"', '"age_band":"ALL"'];
 /** A store that records the keys read, so a test can see what a call had to read. */
 class ReadCountingStore extends MemoryLakeStore {
   readonly reads: string[] = [];
+  readonly lists: string[] = [];
   override async get(key: string): Promise<Uint8Array | undefined> {
     this.reads.push(key);
     return super.get(key);
+  }
+  override list(prefix: string) {
+    this.lists.push(prefix);
+    return super.list(prefix);
   }
 }
 
@@ -71,8 +76,11 @@ describe('version summaries for the catalog', () => {
 
     await publishMonth(store, [...months, '2020-07'], 7);
     store.reads.length = 0;
+    store.lists.length = 0;
     const summaries = await listVersionSummaries(store, monthlyDataset.name);
     const manifestsRead = store.reads.filter((key) => key.endsWith('/manifest.json'));
+    // The versions come from the cache and latest.json: nothing is listed, whatever the number of versions.
+    expect(store.lists).toEqual([]);
     expect(summaries).toEqual(await wholeSummaries(store));
     expect(manifestsRead).toEqual([
       `datasets/monthly/v${summaries.length}/manifest.json`,
