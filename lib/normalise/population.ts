@@ -5,6 +5,7 @@ import type { Provenance, SexAgeCell } from './input.ts';
 import {
   footprintOn,
   type GpEdition,
+  type PracticeKey,
   type PracticeTable,
   practiceTable,
   type ResolvedInputs,
@@ -307,17 +308,18 @@ export function rebaserOf(
   });
   // Each practice of the newest edition goes where its location there goes (null: nowhere), whatever its location
   // in the edition being re-based; any other practice goes where its own location goes.
-  const placed = new Map<string, string | null>();
-  newestPractices.codes.forEach((code, index) => {
-    placed.set(code, currentIcbOf(newestPractices.subs[newestPractices.sub[index] as number] as string));
-  });
+  const placed = new Map<PracticeKey, string | null>();
+  for (let index = 0; index < newestPractices.keys.length; index++) {
+    const sub = newestPractices.subs[newestPractices.sub[index] as number] as string;
+    placed.set(newestPractices.keys[index] as PracticeKey, currentIcbOf(sub));
+  }
   const method = `gp_by_practice@${newest.extract_date}`;
   return {
     add(edition, practices, add) {
-      if (!edition.totals || practices.codes.length === 0) return [];
+      if (!edition.totals || practices.keys.length === 0) return [];
       const ownIcb = practices.subs.map(currentIcbOf);
       const placeOf = (index: number) =>
-        placed.get(practices.codes[index] as string) ?? ownIcb[practices.sub[index] as number] ?? null;
+        placed.get(practices.keys[index] as PracticeKey) ?? ownIcb[practices.sub[index] as number] ?? null;
       const { sums, unplaced, unplacedPatients } = sumByIcb(practices, placeOf);
       const { provenance } = edition.totals;
       for (const [icb, value] of [...sums].sort(([a], [b]) => compareText(a, b))) {
@@ -365,13 +367,14 @@ function sumByIcb(
   const sums = new Map<string, number>();
   let unplaced = 0;
   let unplacedPatients = 0;
-  practices.patients.forEach((patients, index) => {
+  for (let index = 0; index < practices.patients.length; index++) {
+    const patients = practices.patients[index] as number;
     const icb = placeOf(index);
     if (icb === null) {
       unplaced += 1;
       unplacedPatients += patients;
     } else sums.set(icb, (sums.get(icb) ?? 0) + patients);
-  });
+  }
   return { sums, unplaced, unplacedPatients };
 }
 

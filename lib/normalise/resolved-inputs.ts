@@ -49,21 +49,33 @@ export interface GpEdition {
 }
 
 /**
- * An edition's practices as columns, one entry per practice in `codes`, `sub` and `patients` (`sub` indexes the
- * distinct sub-ICB locations in `subs`): how they are read for every edition of the re-based series.
+ * An edition's practices as columns, one entry per practice in `keys`, `sub` and `patients` (`sub` indexes the
+ * distinct sub-ICB locations in `subs`; `keys` are practice keys, see practiceKey): how they are read for every
+ * edition of the re-based series, which then compares numbers rather than strings.
  */
 export interface PracticeTable {
-  codes: readonly string[];
+  keys: ArrayLike<PracticeKey>;
   subs: readonly string[];
-  sub: readonly number[];
-  patients: readonly number[];
+  sub: ArrayLike<number>;
+  patients: ArrayLike<number>;
+}
+
+/** A practice code as a number (base 36) when it is an ODS practice code (six letters or digits), else the code. */
+export type PracticeKey = number | string;
+
+export function practiceKey(code: string): PracticeKey {
+  return /^[0-9A-Z]{6}$/.test(code) ? Number.parseInt(code, 36) : code;
+}
+
+export function practiceCodeOf(key: PracticeKey): string {
+  return typeof key === 'number' ? key.toString(36).toUpperCase().padStart(6, '0') : key;
 }
 
 export function practiceTable(practices: readonly PracticePlacement[]): PracticeTable {
   const subs = [...new Set(practices.map((practice) => practice.sub_icb_code))];
   const indexOf = new Map(subs.map((sub, index) => [sub, index]));
   return {
-    codes: practices.map((practice) => practice.practice_code),
+    keys: practices.map((practice) => practiceKey(practice.practice_code)),
     subs,
     sub: practices.map((practice) => indexOf.get(practice.sub_icb_code) as number),
     patients: practices.map((practice) => practice.patients),
@@ -71,8 +83,8 @@ export function practiceTable(practices: readonly PracticePlacement[]): Practice
 }
 
 export function practicePlacements(table: PracticeTable): PracticePlacement[] {
-  return table.codes.map((practice_code, index) => ({
-    practice_code,
+  return Array.from({ length: table.keys.length }, (_, index) => ({
+    practice_code: practiceCodeOf(table.keys[index] as PracticeKey),
     sub_icb_code: table.subs[table.sub[index] as number] as string,
     patients: table.patients[index] as number,
   }));
@@ -97,9 +109,9 @@ export async function practicesOf(
       `GP edition ${edition.extract_date} (${document.provenance.url}): expected a loader for its ${edition.practiceCount} practices held out of memory, found none`,
     );
   const practices = await load(document);
-  if (practices.codes.length !== edition.practiceCount)
+  if (practices.keys.length !== edition.practiceCount)
     throw new Error(
-      `GP edition ${edition.extract_date} (${document.provenance.url}): expected ${edition.practiceCount} practices, loaded ${practices.codes.length}`,
+      `GP edition ${edition.extract_date} (${document.provenance.url}): expected ${edition.practiceCount} practices, loaded ${practices.keys.length}`,
     );
   return practices;
 }

@@ -18,6 +18,7 @@ import { compareText } from '../reference/order.ts';
 import type { SourceEntry } from '../sources/catalogue.ts';
 import { type CurrentDocument, currentDocuments } from '../sources/raw-zone.ts';
 import { cachedPageParse, pageCacheKey } from './page-cache.ts';
+import { decodePracticeColumns, encodePracticeColumns } from './practice-columns.ts';
 import type { QuarantineEntry } from './run-report.ts';
 
 /**
@@ -124,7 +125,7 @@ interface ParseDeps {
    * Leave GP files' sex x age cells and practices out of the input (`by_sex_age` and `practices` empty,
    * `sex_age_cells` and `practices_held` their counts), to be loaded one file at a time by `loadGpSexAge` and
    * `loadGpPractices`: every edition's at once would grow the process's time and memory with the history. Each
-   * file's summary is cached beside its parse (`….summary2.json`), its practices as columns (`….practices.json`).
+   * file's summary is cached beside its parse (`….summary2.json`), its practices as binary columns (`….practices.bin`).
    */
   holdGpDetailOut?: boolean;
 }
@@ -143,7 +144,7 @@ function summaryCacheKey(sourceId: string, sha256: string, archiveEntry: string 
 }
 
 function practicesCacheKey(sourceId: string, sha256: string, archiveEntry: string | null): string {
-  return parsedCacheKey(sourceId, sha256, archiveEntry).replace(/\.json$/, '.practices.json');
+  return parsedCacheKey(sourceId, sha256, archiveEntry).replace(/\.json$/, '.practices.bin');
 }
 
 function hashText(text: string): string {
@@ -384,45 +385,9 @@ async function gpSummaryCached(store: LakeStore, source: SourceEntry, ref: Parse
   return summary;
 }
 
-/** An array whose every value passes `check` (one loop, not a schema per value: the arrays are long). */
-function arrayOf<T>(check: (value: unknown) => value is T, expected: string) {
-  return z.custom<T[]>(
-    (value) => Array.isArray(value) && value.every(check),
-    `expected an array of ${expected}`,
-  );
-}
-
-const isCount = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
-
 /**
- * A GP file's practices as columns (see PracticeTable), the codes joined by commas: a quarter of the size of the
- * rows, and read for every edition on every run (the re-based series) at a fraction of the cost.
- */
-const PracticeColumns = z
-  .object({
-    codes: z.string().regex(/^[^,]+(,[^,]+)*$/),
-    subs: arrayOf(
-      (value): value is string => typeof value === 'string' && value.length >= 3,
-      'sub-ICB codes',
-    ),
-    sub: arrayOf(isCount, 'indexes'),
-    patients: arrayOf(isCount, 'patient counts'),
-  })
-  .transform((columns, context): PracticeTable => {
-    const codes = columns.codes.split(',');
-    if (columns.sub.length !== codes.length || columns.patients.length !== codes.length)
-      context.addIssue({
-        code: 'custom',
-        message: 'expected one sub-ICB index and one patient count per code',
-      });
-    if (!columns.sub.every((index) => index < columns.subs.length))
-      context.addIssue({ code: 'custom', message: `expected sub-ICB indexes below ${columns.subs.length}` });
-    return { codes, subs: columns.subs, sub: columns.sub, patients: columns.patients };
-  });
-
-/**
- * A GP file's practices: from their column cache, else (missing or damaged: it is derived) from the file's full
- * parse, writing the columns for next time.
+ * A GP file's practices: from their binary column cache (practice-columns.ts), else (missing or damaged: it is
+ * derived) from the file's full parse, writing the columns for next time.
  */
 async function practicesCached(
   store: LakeStore,
@@ -430,22 +395,14 @@ async function practicesCached(
   ref: ParsedRef,
 ): Promise<PracticeTable> {
   const key = practicesCacheKey(source.id, ref.sha256, ref.archiveEntry);
-  const cached = PracticeColumns.safeParse(await getJson(store, key).catch(() => undefined));
-  if (cached.success) return cached.data;
+  const cached = await store.get(key);
+  const decoded = cached === undefined ? undefined : decodePracticeColumns(cached);
+  if (decoded !== undefined && !('problem' in decoded)) return decoded;
   const full = await parseCsvCached(store, source, ref);
   if (full.kind !== 'gp') throw new Error(`${ref.url}: expected a GP parse, found ${full.kind}`);
   const practices = Practices.parse(full.value.practices);
-  if (practices.some((practice) => practice.practice_code.includes(',')))
-    throw new Error(`${ref.url}: expected practice codes without commas`);
-  const table = practiceTable(practices);
-  const columns: z.input<typeof PracticeColumns> = {
-    codes: table.codes.join(','),
-    subs: [...table.subs],
-    sub: [...table.sub],
-    patients: [...table.patients],
-  };
-  await store.put(key, JSON.stringify(columns), { contentType: 'application/json' });
-  return table;
+  await store.put(key, encodePracticeColumns(practices), { contentType: 'application/octet-stream' });
+  return practiceTable(practices);
 }
 
 const Practices = z.array(GpPractice);

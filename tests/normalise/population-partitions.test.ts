@@ -240,11 +240,20 @@ describe('GP practices held out of memory', () => {
     expect(practicePlacements(await lazy.loadGpPractices(resolvedGp(practiceFile)))).toEqual(expected);
     const [cache] = (await store.list('parsed/nhsd-gp-registrations/')).filter(
       (object) =>
-        object.key.includes(practiceFile.provenance.sha256) && object.key.endsWith('.practices.json'),
+        object.key.includes(practiceFile.provenance.sha256) && object.key.endsWith('.practices.bin'),
     );
     if (cache === undefined) throw new Error('expected the practices column cache to be written');
-    const damaged = (body: string) => store.put(cache.key, body, { contentType: 'application/json' });
-    for (const body of ['{"codes": [', '{"codes":["A1"],"subs":["00K"],"sub":[3],"patients":[1]}']) {
+    const damaged = (body: Uint8Array) => store.put(cache.key, body);
+    const original = await store.get(cache.key);
+    if (original === undefined) throw new Error('expected the cache to be readable');
+    // Cut short, a sub-ICB index out of range (the last uint16), and not the format at all.
+    const outOfRange = Uint8Array.from(original);
+    outOfRange.set([0xff, 0xff], outOfRange.length - 2);
+    for (const body of [
+      original.subarray(0, original.length - 3),
+      outOfRange,
+      new TextEncoder().encode('{"codes": ['),
+    ]) {
       await damaged(body);
       expect(practicePlacements(await lazy.loadGpPractices(resolvedGp(practiceFile)))).toEqual(expected);
     }
