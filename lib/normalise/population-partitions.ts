@@ -15,7 +15,13 @@ import {
   rebaserOf,
   rowCollector,
 } from './population.ts';
-import { type GpEdition, type PracticeLoader, practicesOf, type ResolvedInputs } from './resolved-inputs.ts';
+import {
+  type GpEdition,
+  type PracticeLoader,
+  type PracticeTable,
+  practicesOf,
+  type ResolvedInputs,
+} from './resolved-inputs.ts';
 import type { UnresolvedEntry } from './unresolved.ts';
 
 /**
@@ -177,13 +183,39 @@ async function addRebasedLoading(
   const newestPractices = newest && (await practicesOf(newest, load));
   const rebaser = newest && newestPractices && rebaserOf(inputs, newest, newestPractices);
   if (!rebaser) return [];
+  const editions = inputs.gpEditions.filter((edition) => edition.totals && edition.practiceCount > 0);
+  const loading = editions.map((edition): (() => Promise<PracticeTable>) =>
+    edition === newest ? async () => newestPractices : () => practicesOf(edition, load),
+  );
   const unresolved: UnresolvedEntry[] = [];
-  for (const edition of inputs.gpEditions) {
-    if (!edition.totals || edition.practiceCount === 0) continue;
-    const practices = edition === newest ? newestPractices : await practicesOf(edition, load);
-    unresolved.push(...rebaser.add(edition, practices, add));
+  let index = 0;
+  for await (const practices of readAhead(loading, READ_AHEAD)) {
+    unresolved.push(...rebaser.add(editions[index++] as GpEdition, practices, add));
   }
   return unresolved;
+}
+
+/** Editions whose practices are read while the one before is summed: reads overlap, memory holds a few. */
+const READ_AHEAD = 8;
+
+/** The results of `tasks` in order, at most `ahead` of them started and not yet taken. */
+async function* readAhead<T>(tasks: readonly (() => Promise<T>)[], ahead: number): AsyncGenerator<T> {
+  const started: Promise<T>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < tasks.length && started.length < ahead) {
+      const task = (tasks[next++] as () => Promise<T>)();
+      // Awaited in its turn below; until then a failure must not count as unhandled (it would end the process).
+      task.catch(() => {});
+      started.push(task);
+    }
+  };
+  fill();
+  while (started.length > 0) {
+    const value = await (started.shift() as Promise<T>);
+    fill();
+    yield value;
+  }
 }
 
 /** An edition's sex x age cells: those its aggregate holds, else loaded now (and dropped after its month). */

@@ -308,19 +308,18 @@ export function rebaserOf(
   });
   // Each practice of the newest edition goes where its location there goes (null: nowhere), whatever its location
   // in the edition being re-based; any other practice goes where its own location goes.
-  const placed = new Map<PracticeKey, string | null>();
+  const icbs = icbNumbering();
+  const placed = new Map<PracticeKey, number>();
   for (let index = 0; index < newestPractices.keys.length; index++) {
     const sub = newestPractices.subs[newestPractices.sub[index] as number] as string;
-    placed.set(newestPractices.keys[index] as PracticeKey, currentIcbOf(sub));
+    placed.set(newestPractices.keys[index] as PracticeKey, icbs.numberOf(currentIcbOf(sub)));
   }
   const method = `gp_by_practice@${newest.extract_date}`;
   return {
     add(edition, practices, add) {
       if (!edition.totals || practices.keys.length === 0) return [];
-      const ownIcb = practices.subs.map(currentIcbOf);
-      const placeOf = (index: number) =>
-        placed.get(practices.keys[index] as PracticeKey) ?? ownIcb[practices.sub[index] as number] ?? null;
-      const { sums, unplaced, unplacedPatients } = sumByIcb(practices, placeOf);
+      const own = practices.subs.map((sub) => icbs.numberOf(currentIcbOf(sub)));
+      const { sums, unplaced, unplacedPatients } = sumByIcb(practices, placed, own, icbs.codes);
       const { provenance } = edition.totals;
       for (const [icb, value] of [...sums].sort(([a], [b]) => compareText(a, b))) {
         const key = {
@@ -359,22 +358,55 @@ function memoised<T>(compute: (key: string) => T): (key: string) => T {
   };
 }
 
-/** Patients per ICB as `placeOf` places each practice (by index; null: nowhere), and those it cannot place. */
+/** ICB codes numbered from 0 as first met (-1: nowhere), so sums are kept in an array, not a map of strings. */
+function icbNumbering(): { numberOf(icb: string | null): number; codes: string[] } {
+  const codes: string[] = [];
+  const numbers = new Map<string, number>();
+  return {
+    numberOf(icb) {
+      if (icb === null) return -1;
+      let number = numbers.get(icb);
+      if (number === undefined) {
+        number = codes.push(icb) - 1;
+        numbers.set(icb, number);
+      }
+      return number;
+    },
+    codes,
+  };
+}
+
+/**
+ * Patients per ICB, each practice placed by `placed` (ICB numbers, -1: nowhere) when the newest edition holds it,
+ * else by `own`, its location's ICB number; and the practices that could not be placed. One tight loop over
+ * numbers: it runs for every practice of every edition on every run.
+ */
 function sumByIcb(
   practices: PracticeTable,
-  placeOf: (index: number) => string | null,
+  placed: ReadonlyMap<PracticeKey, number>,
+  own: readonly number[],
+  codes: readonly string[],
 ): { sums: Map<string, number>; unplaced: number; unplacedPatients: number } {
-  const sums = new Map<string, number>();
+  const { keys, sub, patients } = practices;
+  const totals = new Float64Array(codes.length);
+  const counted = new Uint8Array(codes.length);
   let unplaced = 0;
   let unplacedPatients = 0;
-  for (let index = 0; index < practices.patients.length; index++) {
-    const patients = practices.patients[index] as number;
-    const icb = placeOf(index);
-    if (icb === null) {
+  for (let index = 0; index < keys.length; index++) {
+    const icb = placed.get(keys[index] as PracticeKey) ?? (own[sub[index] as number] as number);
+    const count = patients[index] as number;
+    if (icb < 0) {
       unplaced += 1;
-      unplacedPatients += patients;
-    } else sums.set(icb, (sums.get(icb) ?? 0) + patients);
+      unplacedPatients += count;
+    } else {
+      totals[icb] = (totals[icb] as number) + count;
+      counted[icb] = 1;
+    }
   }
+  const sums = new Map<string, number>();
+  codes.forEach((code, icb) => {
+    if (counted[icb] === 1) sums.set(code, totals[icb] as number);
+  });
   return { sums, unplaced, unplacedPatients };
 }
 
