@@ -1,6 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { normalise } from '../../lib/normalise/normalise.ts';
+import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
+import { REBASED_PARTITION } from '../../lib/normalise/population-partitions.ts';
 import { parseGpPublication } from '../../lib/parse/gp-publication.ts';
 import {
   icbNamesFromIcbList,
@@ -280,5 +281,45 @@ describe('Bassetlaw, July 2022, from the real lookups and the real January 2021 
     expect(byCode.get('QF7')?.boundary_changed_on).toEqual(['2022-07-01']);
     expect(byCode.get('QT1')?.boundary_changed_on).toEqual(['2022-07-01']);
     expect(byCode.get('QF7')?.sub_icb_location_codes).not.toContain('02Q');
+  });
+});
+
+describe('re-basing follows the newest edition, even where it places a practice nowhere', () => {
+  // The newest edition puts PA1 in a location no lookup knows: PA1 is left out of every month's re-based figures
+  // and reported, not placed by its own (known) location in the older edition.
+  function worldWithLostPractice() {
+    const input = reorganisedWorld();
+    const [older, newest] = input.gpRegistrations ?? [];
+    if (!older || !newest) throw new Error('expected two GP editions');
+    const practices = (newest.aggregate.practices ?? []).map((practice) =>
+      practice.practice_code === 'PA1' ? { ...practice, sub_icb_code: 'ZZ9' } : practice,
+    );
+    input.gpRegistrations = [older, { ...newest, aggregate: { ...newest.aggregate, practices } }];
+    return input;
+  }
+
+  it('in the whole build and month by month alike', async () => {
+    const { datasets, unresolved } = normalise(worldWithLostPractice(), { asOf });
+    const rebased = (date: string) =>
+      datasets.ics_population.find(
+        (row) => row.ics_code === 'N1A2B' && row.reference_date === date && row.basis === 'rebased',
+      )?.value;
+    expect(rebased('2025-10-01')).toBe(50 + 200 + 30);
+    expect(rebased('2026-04-01')).toBe(60 + 210 + 40);
+    const lost = unresolved.filter((entry) => entry.name === '1 practices');
+    expect(lost.map((entry) => entry.evidence).sort()).toEqual([
+      'GP 2025-10-01: 1 practices, 100 patients',
+      'GP 2026-04-01: 1 practices, 110 patients',
+    ]);
+    const partitioned = await normalisePartitioned(
+      worldWithLostPractice(),
+      { asOf },
+      { codeVersion: 'test' },
+    );
+    const built = await partitioned.population.build(new Set([REBASED_PARTITION]));
+    expect(built.rows).toEqual(datasets.ics_population.filter((row) => row.basis === 'rebased'));
+    expect(built.unresolved.map((entry) => entry.evidence).sort()).toEqual(
+      lost.map((entry) => entry.evidence).sort(),
+    );
   });
 });
