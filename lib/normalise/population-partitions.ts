@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { prefetched } from '../core/prefetch.ts';
 import { type IcsPopulationRow, populationPartitionOf, REBASED_PARTITION } from './datasets.ts';
 import type { Provenance, SexAgeCell } from './input.ts';
 import {
@@ -184,39 +185,21 @@ async function addRebasedLoading(
   const rebaser = newest && newestPractices && rebaserOf(inputs, newest, newestPractices);
   if (!rebaser) return [];
   const editions = inputs.gpEditions.filter((edition) => edition.totals && edition.practiceCount > 0);
-  const loading = editions.map((edition): (() => Promise<PracticeTable>) =>
-    edition === newest ? async () => newestPractices : () => practicesOf(edition, load),
+  const loading = prefetched(
+    editions.map((edition) =>
+      edition === newest ? async () => newestPractices : () => practicesOf(edition, load),
+    ),
+    READ_AHEAD,
   );
   const unresolved: UnresolvedEntry[] = [];
-  let index = 0;
-  for await (const practices of readAhead(loading, READ_AHEAD)) {
-    unresolved.push(...rebaser.add(editions[index++] as GpEdition, practices, add));
+  for (const [index, edition] of editions.entries()) {
+    unresolved.push(...rebaser.add(edition, await (loading[index] as () => Promise<PracticeTable>)(), add));
   }
   return unresolved;
 }
 
 /** Editions whose practices are read while the one before is summed: reads overlap, memory holds a few. */
 const READ_AHEAD = 8;
-
-/** The results of `tasks` in order, at most `ahead` of them started and not yet taken. */
-async function* readAhead<T>(tasks: readonly (() => Promise<T>)[], ahead: number): AsyncGenerator<T> {
-  const started: Promise<T>[] = [];
-  let next = 0;
-  const fill = () => {
-    while (next < tasks.length && started.length < ahead) {
-      const task = (tasks[next++] as () => Promise<T>)();
-      // Awaited in its turn below; until then a failure must not count as unhandled (it would end the process).
-      task.catch(() => {});
-      started.push(task);
-    }
-  };
-  fill();
-  while (started.length > 0) {
-    const value = await (started.shift() as Promise<T>);
-    fill();
-    yield value;
-  }
-}
 
 /** An edition's sex x age cells: those its aggregate holds, else loaded now (and dropped after its month). */
 async function sexAgeCellsOf(
