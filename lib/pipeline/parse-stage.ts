@@ -511,21 +511,30 @@ async function parseWithFallback(
  */
 const PARSE_AHEAD = 4;
 
+/** The parse of the `index`th ref, the next few started meanwhile (see PARSE_AHEAD). */
+function parsesAhead(
+  run: SourceParse,
+  refs: readonly (readonly [string, ParsedRef])[],
+): (index: number) => Promise<Parsed> {
+  const parses = prefetched(
+    refs.map(
+      ([, ref]) =>
+        () =>
+          run.parseOne(ref),
+    ),
+    PARSE_AHEAD,
+  );
+  return (index) => (parses[index] as () => Promise<Parsed>)();
+}
+
 /** Parse each current document; one that fails is quarantined and its URL's last good ref kept in its place. */
 async function parseCandidates(run: SourceParse): Promise<void> {
   const { previous, next, counts } = run;
   const candidates = [...run.candidates].sort(([a], [b]) => compareText(a, b));
-  const parses = prefetched(
-    candidates.map(
-      ([, candidate]) =>
-        () =>
-          run.parseOne(candidate),
-    ),
-    PARSE_AHEAD,
-  );
+  const parses = parsesAhead(run, candidates);
   for (const [index, [id, candidate]] of candidates.entries()) {
     try {
-      run.results.set(id, { ref: candidate, value: await (parses[index] as () => Promise<Parsed>)() });
+      run.results.set(id, { ref: candidate, value: await parses(index) });
       next[id] = candidate;
       const unchanged =
         previous.parserVersion === PARSER_VERSION && previous.documents[id]?.sha256 === candidate.sha256;
@@ -547,17 +556,10 @@ async function parseRetained(run: SourceParse): Promise<void> {
   const retained = Object.entries(run.next)
     .sort(([a], [b]) => compareText(a, b))
     .filter(([id, ref]) => run.results.get(id)?.ref.sha256 !== ref.sha256);
-  const parses = prefetched(
-    retained.map(
-      ([, ref]) =>
-        () =>
-          run.parseOne(ref),
-    ),
-    PARSE_AHEAD,
-  );
+  const parses = parsesAhead(run, retained);
   for (const [index, [id, ref]] of retained.entries()) {
     try {
-      run.results.set(id, { ref, value: await (parses[index] as () => Promise<Parsed>)() });
+      run.results.set(id, { ref, value: await parses(index) });
       if (!run.candidates.has(id)) run.counts.retained += 1;
     } catch (error) {
       if (isLakeFailure(error)) throw error;
