@@ -3,10 +3,10 @@ import { prefetched } from '../core/prefetch.ts';
 import { type IcsPopulationRow, populationPartitionOf, REBASED_PARTITION } from './datasets.ts';
 import type { Provenance, SexAgeCell } from './input.ts';
 import {
+  type Add,
   addGpSexAge,
   addGpTotals,
   addOnsEstimates,
-  type addRebased,
   areaResolver,
   basisOf,
   footprintLabeller,
@@ -178,7 +178,7 @@ async function buildPartitions(
 async function addRebasedLoading(
   inputs: ResolvedInputs,
   load: PracticeLoader | undefined,
-  add: Parameters<typeof addRebased>[1],
+  add: Add,
 ): Promise<UnresolvedEntry[]> {
   const newest = newestWithPractices(inputs);
   const newestPractices = newest && (await practicesOf(newest, load));
