@@ -1,5 +1,5 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import type { FileHandle } from 'node:fs/promises';
+import { type FileHandle, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,8 +69,20 @@ describe('the folder store under a partial write and ENOSPC', () => {
     const dir = path.join(root, 'sweep');
     const store = new FolderLakeStore(dir);
     await store.put('state/a.json', '{}');
-    const leftover = path.join(dir, 'state', 'b.json.tmp-999999-abcdef');
-    await import('node:fs/promises').then((fs) => fs.writeFile(leftover, '{"half'));
+    const leftover = path.join(dir, '.tmp', 'b.json.tmp-999999-abcdef');
+    await writeFile(leftover, '{"half');
+    expect((await store.list('')).map(({ key }) => key)).toEqual(['state/a.json']);
+    expect(await store.sweepTemporary()).toEqual(['.tmp/b.json.tmp-999999-abcdef']);
+    expect(readdirSync(path.join(dir, '.tmp'))).toEqual([]);
+    await expect(store.put('.tmp/c.json', '{}')).rejects.toThrow(/Unsafe lake key/);
+  });
+
+  it('sweeps a lake written before the temporary folder whole, once: files left beside their targets', async () => {
+    const dir = path.join(root, 'sweep-legacy');
+    await mkdir(path.join(dir, 'state'), { recursive: true });
+    await writeFile(path.join(dir, 'state', 'a.json'), '{}');
+    await writeFile(path.join(dir, 'state', 'b.json.tmp-999999-abcdef'), '{"half');
+    const store = new FolderLakeStore(dir);
     expect((await store.list('state/')).map(({ key }) => key)).toEqual(['state/a.json']);
     expect(await store.sweepTemporary()).toEqual(['state/b.json.tmp-999999-abcdef']);
     expect(readdirSync(path.join(dir, 'state'))).toEqual(['a.json']);

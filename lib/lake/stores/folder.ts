@@ -22,6 +22,12 @@ import { assertSafeKey, type LakeObjectInfo, type LakeStore } from '../store.ts'
 /** Marks a temporary file; `list` never shows one and `sweepTemporary` removes them. */
 const TEMP_MARKER = '.tmp-';
 
+/**
+ * The folder (under the root, on the same filesystem, so `rename` and `link` out of it stay atomic) where writes
+ * are prepared: sweeping it costs one directory read however large the lake grows. No key can name it.
+ */
+const TEMP_FOLDER = '.tmp';
+
 /** Writes a body into an open file. Injected by fault tests (a partial write, then ENOSPC). */
 export type BodyWriter = (handle: FileHandle, body: Uint8Array | string) => Promise<void>;
 
@@ -66,11 +72,16 @@ export class FolderLakeStore implements LakeStore {
 
   private pathOf(key: string): string {
     assertSafeKey(key);
+    if (key === TEMP_FOLDER || key.startsWith(`${TEMP_FOLDER}/`))
+      throw new RangeError(
+        `Unsafe lake key: ${JSON.stringify(key)} (${TEMP_FOLDER}/ holds writes in progress)`,
+      );
     return path.join(this.root, ...key.split('/'));
   }
 
   private tempPathFor(target: string): string {
-    return `${target}${TEMP_MARKER}${process.pid}-${randomBytes(6).toString('hex')}`;
+    const name = `${path.basename(target)}${TEMP_MARKER}${process.pid}-${randomBytes(6).toString('hex')}`;
+    return path.join(this.root, TEMP_FOLDER, name);
   }
 
   async get(key: string): Promise<Uint8Array | undefined> {
@@ -154,6 +165,7 @@ export class FolderLakeStore implements LakeStore {
     this.inFlight.add(temp);
     try {
       await mkdir(dir, { recursive: true });
+      await mkdir(path.dirname(temp), { recursive: true });
       await fill(temp);
       await place(temp);
       if (this.durable) await syncFolder(dir);
@@ -195,11 +207,20 @@ export class FolderLakeStore implements LakeStore {
   /** Remove every temporary file in the lake (left by a process that died mid-write). Returns their keys. */
   async sweepTemporary(): Promise<string[]> {
     const swept: string[] = [];
-    await this.walk(this.root, '', async (key, file) => {
+    const sweep = async (key: string, file: string) => {
       if (!path.basename(file).includes(TEMP_MARKER) || this.inFlight.has(file)) return;
       await rm(file, { force: true });
       swept.push(key);
-    });
+    };
+    const tempFolder = path.join(this.root, TEMP_FOLDER);
+    // A lake without the temporary folder was last written before it existed, when temporary files were made
+    // beside their targets: sweep the whole lake once (the folder exists after the next write).
+    const whole = !(await stat(tempFolder).then(
+      (found) => found.isDirectory(),
+      () => false,
+    ));
+    if (whole) await this.walk(this.root, '', sweep);
+    else await this.walk(tempFolder, TEMP_FOLDER, sweep);
     return swept;
   }
 
