@@ -49,7 +49,7 @@ function monthRows(index: number, only?: 'as_published' | 'rebased'): Record<str
     basis,
     value,
     footprint: 'SICBL25',
-    method: basis === 'rebased' ? `gp_by_practice@${date}` : 'gp_by_sub_icb',
+    method: basis === 'rebased' ? 'gp_by_practice' : 'gp_by_sub_icb',
     source_url: url,
     source_sha256: '0'.repeat(64),
   });

@@ -235,7 +235,7 @@ export const icsPopulationDataset = defineDataset({
     footprint:
       'The boundaries the figure uses: the lookup vintage (e.g. CCG20, SICBL25, SICBL26) whose sub-ICB location -> ICB map placed the people.',
     method:
-      'How people were placed on the footprint: "ons_by_ccg" (ONS estimates by CCG, each CCG placed by the lookup), "gp_by_sub_icb" (a GP file\'s own sub-ICB locations placed by the lookup, on ODS codes), or "gp_by_practice@YYYY-MM-DD" (re-based: each practice placed by its sub-ICB location in the GP edition of that date, then by the lookup; practices that cannot be placed are reported, not spread).',
+      'How people were placed on the footprint: "ons_by_ccg" (ONS estimates by CCG, each CCG placed by the lookup), "gp_by_sub_icb" (a GP file\'s own sub-ICB locations placed by the lookup, on ODS codes), or "gp_by_practice" (re-based: each practice placed by its sub-ICB location in the newest GP edition the version holds, the newest reference_date of its re-based rows, then by the lookup; practices that cannot be placed are reported, not spread). A re-based row changes only when its figure does.',
     source_url: 'URL of the source file.',
     source_sha256: 'SHA-256 of the raw source file in the lake.',
   },

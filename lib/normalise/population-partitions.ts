@@ -33,7 +33,8 @@ import type { UnresolvedEntry } from './unresolved.ts';
  */
 
 /** Bump when the population builder's output for the same documents changes: every partition is built again. */
-export const POPULATION_BUILDER_VERSION = 1;
+// 2: re-based rows say `gp_by_practice`, no longer dated by the placing edition.
+export const POPULATION_BUILDER_VERSION = 2;
 
 export { populationPartitionOf, REBASED_PARTITION };
 

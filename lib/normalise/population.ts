@@ -314,7 +314,9 @@ export function rebaserOf(
     const sub = newestPractices.subs[newestPractices.sub[index] as number] as string;
     placed.set(newestPractices.keys[index] as PracticeKey, icbs.numberOf(currentIcbOf(sub)));
   }
-  const method = `gp_by_practice@${newest.extract_date}`;
+  // Not dated: the placing edition is the version's newest (its newest re-based date), and a row whose figure did
+  // not move stays the same row from one release to the next instead of every row changing every month.
+  const method = 'gp_by_practice';
   return {
     add(edition, practices, add) {
       if (!edition.totals || practices.keys.length === 0) return [];

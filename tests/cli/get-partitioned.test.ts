@@ -42,7 +42,7 @@ function month(date: string, bump: number): Row[] {
       basis: 'rebased',
       value: 400 + bump,
       footprint: 'SICBL25',
-      method: `gp_by_practice@${date}`,
+      method: 'gp_by_practice',
       source_url: `https://files.digital.nhs.uk/${date}.csv`,
       source_sha256: '0'.repeat(64),
     },

@@ -144,7 +144,7 @@ describe('lineage derived from two lookup vintages and the GP practices around t
     expect(value('N1A2B', '2025-10-01', 'rebased')).toMatchObject({
       value: 100 + 50 + 200 + 30,
       footprint: 'SICBL26',
-      method: 'gp_by_practice@2026-04-01',
+      method: 'gp_by_practice',
     });
     expect(value('N1A2B', '2026-04-01', 'rebased')?.value).toBe(110 + 60 + 210 + 40);
     expect(value('N1A2B', '2026-04-01', 'as_published')).toMatchObject({
