@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { isPartitioned, type Manifest, type ManifestFile, partFiles } from '../lake/manifest.ts';
+import { sha256Hex } from '../lake/rows.ts';
 import type { LakeStore } from '../lake/store.ts';
-import { parseJsonOrUndefined, putJson } from '../lake/store.ts';
+import { getJson, parseJsonOrUndefined, putJson } from '../lake/store.ts';
 import { readManifest, readPartRows } from '../lake/versions.ts';
 import { newestTotals, type PopulationProfile, profileOfRows } from './population-events.ts';
 
@@ -49,32 +50,171 @@ export async function partitionedProfiles(
   if (after === undefined || !isPartitioned(after)) return undefined;
   if (older !== 0 && (before === undefined || !isPartitioned(before))) return undefined;
   const seen = new Map<string, CachedProfile>();
+  const beforeProfile = before === undefined ? undefined : await versionProfile(store, before, seen);
+  const previous = before && beforeProfile && { manifest: before, profile: beforeProfile };
   return {
-    before: before === undefined ? new Map() : await versionProfile(store, before, seen),
-    after: await versionProfile(store, after, seen),
+    before: beforeProfile === undefined ? new Map() : populationProfileOf(beforeProfile),
+    after: populationProfileOf(await versionProfile(store, after, seen, previous)),
   };
 }
 
+const VERSION_CACHE_PREFIX = 'feed/cache/version-profiles/';
+
+/**
+ * A version's profile: each ICS's row count and newest total per series, each total with the part (sha256 of its
+ * JSON file) it came from; `parts` is the version's part list, which the profile is a function of.
+ */
+const VersionProfile = z.object({
+  parts: z.array(z.string()),
+  ics: z.array(
+    z.object({
+      code: z.string(),
+      rows: z.int().nonnegative(),
+      totals: z.array(
+        z.object({
+          measure: z.string(),
+          basis: z.string().nullable(),
+          reference_date: z.string(),
+          value: z.number(),
+          part: z.string(),
+        }),
+      ),
+    }),
+  ),
+});
+type VersionProfile = z.infer<typeof VersionProfile>;
+
+/**
+ * A version's profile: from its cache (`feed/cache/version-profiles/`, keyed by its part list), else from the
+ * previous version's by the parts that changed (a release reads the profiles of its new parts only), else merged
+ * from every part's profile; cached for the next release, whose "before" it is.
+ */
 async function versionProfile(
   store: LakeStore,
   manifest: Manifest,
   seen: Map<string, CachedProfile>,
-): Promise<PopulationProfile> {
-  const profile: PopulationProfile = new Map();
-  for (const file of partFiles(manifest, 'json')) {
+  previous?: { manifest: Manifest; profile: VersionProfile },
+): Promise<VersionProfile> {
+  const parts = partFiles(manifest, 'json');
+  const shas = parts.map((file) => file.sha256);
+  const key = `${VERSION_CACHE_PREFIX}${sha256Hex(shas.join('\n'))}.json`;
+  const cached = VersionProfile.safeParse(await getJson(store, key).catch(() => undefined));
+  if (cached.success && cached.data.parts.join('\n') === shas.join('\n')) return cached.data;
+  const profileOf = async (file: ManifestFile) => {
     let part = seen.get(file.sha256);
     if (part === undefined) {
       part = await partProfile(store, file);
       seen.set(file.sha256, part);
     }
+    return part;
+  };
+  const stepped = previous && (await steppedProfile(previous, parts, profileOf));
+  const profile = stepped ?? mergedProfile(shas, await Promise.all(parts.map(profileOf)));
+  await putJson(store, key, profile);
+  return profile;
+}
+
+/** Every part's profile merged, in the version's part order: rows summed, the first newest total kept per series. */
+function mergedProfile(shas: readonly string[], profiles: readonly CachedProfile[]): VersionProfile {
+  const byIcs = new Map<
+    string,
+    { rows: number; totals: Map<string, VersionProfile['ics'][number]['totals'][number]> }
+  >();
+  profiles.forEach((part, index) => {
     for (const { code, rows, totals } of part.ics) {
-      const side = profile.get(code) ?? { rows: 0, totals: [] };
+      const side = byIcs.get(code) ?? { rows: 0, totals: new Map() };
       side.rows += rows;
-      side.totals.push(...totals);
-      profile.set(code, side);
+      for (const total of totals) {
+        const series = `${total.measure}|${total.basis}`;
+        const held = side.totals.get(series);
+        if (held === undefined || total.reference_date > held.reference_date)
+          side.totals.set(series, { ...total, part: shas[index] as string });
+      }
+      byIcs.set(code, side);
+    }
+  });
+  return profileFrom(shas, byIcs);
+}
+
+/**
+ * The profile of a version from the previous version's and the profiles of the parts it added, when that is
+ * exact: every newest total that came from a part the version dropped is superseded by a newer total from a part
+ * it added (a new month, the re-based series built again). Otherwise undefined, and the caller merges every part.
+ */
+async function steppedProfile(
+  previous: { manifest: Manifest; profile: VersionProfile },
+  parts: readonly ManifestFile[],
+  profileOf: (file: ManifestFile) => Promise<CachedProfile>,
+): Promise<VersionProfile | undefined> {
+  const shas = parts.map((file) => file.sha256);
+  const kept = new Set(shas);
+  const dropped = partFiles(previous.manifest, 'json').filter((file) => !kept.has(file.sha256));
+  const held = new Set(previous.profile.parts);
+  const added = parts.filter((file) => !held.has(file.sha256));
+  if (dropped.length + added.length > Math.max(4, parts.length / 2)) return undefined;
+  const byIcs = new Map(
+    previous.profile.ics.map(({ code, rows, totals }) => [
+      code,
+      { rows, totals: new Map(totals.map((total) => [`${total.measure}|${total.basis}`, total])) },
+    ]),
+  );
+  const side = (code: string) => {
+    const found = byIcs.get(code) ?? { rows: 0, totals: new Map() };
+    byIcs.set(code, found);
+    return found;
+  };
+  for (const file of dropped) {
+    // The part's rows leave; its profile (cached by its hash) says how many per ICS.
+    for (const { code, rows } of (await profileOf(file)).ics) side(code).rows -= rows;
+  }
+  for (const file of added) {
+    const part = await profileOf(file);
+    for (const { code, rows, totals } of part.ics) {
+      const entry = side(code);
+      entry.rows += rows;
+      for (const total of totals) {
+        const series = `${total.measure}|${total.basis}`;
+        const current = entry.totals.get(series);
+        if (current !== undefined && current.reference_date === total.reference_date) return undefined;
+        if (current === undefined || total.reference_date > current.reference_date)
+          entry.totals.set(series, { ...total, part: file.sha256 });
+      }
     }
   }
-  return profile;
+  const gone = new Set(dropped.map((file) => file.sha256));
+  for (const { totals } of byIcs.values())
+    for (const total of totals.values()) if (gone.has(total.part)) return undefined;
+  for (const [code, { rows }] of byIcs) if (rows === 0) byIcs.delete(code);
+  return profileFrom(shas, byIcs);
+}
+
+function profileFrom(
+  shas: readonly string[],
+  byIcs: ReadonlyMap<
+    string,
+    { rows: number; totals: ReadonlyMap<string, VersionProfile['ics'][number]['totals'][number]> }
+  >,
+): VersionProfile {
+  return {
+    parts: [...shas],
+    ics: [...byIcs]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([code, { rows, totals }]) => ({
+        code,
+        rows,
+        totals: [...totals].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, total]) => total),
+      })),
+  };
+}
+
+/** The events' view of a version profile: each ICS's rows and its newest totals. */
+function populationProfileOf(profile: VersionProfile): PopulationProfile {
+  return new Map(
+    profile.ics.map(({ code, rows, totals }) => [
+      code,
+      { rows, totals: totals.map(({ part: _, ...total }) => total) },
+    ]),
+  );
 }
 
 /** One partition's profile: from the cache when it is there and reads, else computed from the part and cached. */

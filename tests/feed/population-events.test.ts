@@ -301,10 +301,13 @@ describe('population events of a partitioned ics_population', () => {
   const publishOptions = (asOf: string) => ({ asOf, createdAt: asOf, pipelineVersion: 'test', lineage: [] });
   // A third release: January arrives for QE1 only; every other month is carried forward.
   const january = [...december, ...gpMonth('QE1', '2021-01-01', 102, GP_DEC)];
+  // A fourth: January is withdrawn again, so the newest totals come from a part the version dropped and the
+  // profile cannot be stepped from the previous one: it is merged from every part.
   const releases = [
     { rows: may, asOf: '2020-06-15T12:00:00.000Z' },
     { rows: december, asOf: '2020-12-14T12:00:00.000Z' },
     { rows: january, asOf: '2021-01-14T12:00:00.000Z' },
+    { rows: december, asOf: '2021-02-14T12:00:00.000Z' },
   ];
 
   /** Each ICS's row count and newest total per series: what an event reads from a side. */
@@ -325,7 +328,7 @@ describe('population events of a partitioned ics_population', () => {
         publishOptions(release.asOf),
       );
     }
-    for (const version of [1, 2, 3]) {
+    for (const version of [1, 2, 3, 4]) {
       const parts = await loadCommittedVersion(partitionedStore, partitioned, version);
       const whole = await loadCommittedVersion(wholeStore, populationBySexAgeDefinition, version);
       const [p, w] = [parts.diffed?.populationProfiles, whole.diffed?.populationProfiles];
@@ -342,10 +345,18 @@ describe('population events of a partitioned ics_population', () => {
       read.push(key);
       return getStream(key);
     });
+    const profilesRead: string[] = [];
+    const get = partitionedStore.get.bind(partitionedStore);
+    vi.spyOn(partitionedStore, 'get').mockImplementation((key) => {
+      if (key.startsWith('feed/cache/')) profilesRead.push(key.split('/')[2] ?? '');
+      return get(key);
+    });
     await loadCommittedVersion(partitionedStore, partitioned, 3);
     expect(new Set(read.filter((key) => key.includes('/parts/')).map((key) => key.split('/')[3]))).toEqual(
       new Set(['2021-01', 'rebased']),
     );
+    // Each side's profile is one cached file, whatever the number of partitions.
+    expect(profilesRead).toEqual(['version-profiles', 'version-profiles']);
     const manifest = await readManifest(partitionedStore, 'ics_population', 3);
     const cached = [...partitionedStore.objects.keys()].filter((key) =>
       key.startsWith('feed/cache/part-profiles/'),
