@@ -52,6 +52,7 @@ const measure: ReleaseMeasure = {
   stagePeakRssBytes: stagePeakRss,
   bytesWritten: store.bytesWritten,
   objectsWritten: store.written.length,
+  requests: summary.report.requests.length,
 };
 if (keepText !== 'keep') await rm(snapshot.dir, { recursive: true, force: true });
 process.stdout.write(`${JSON.stringify(measure)}\n`);
