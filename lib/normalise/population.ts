@@ -314,6 +314,7 @@ export function rebaserOf(
     const sub = newestPractices.subs[newestPractices.sub[index] as number] as string;
     placed.set(newestPractices.keys[index] as PracticeKey, icbs.numberOf(currentIcbOf(sub)));
   }
+  const merged = mergeablePlacement(placed);
   // Not dated: the placing edition is the version's newest (its newest re-based date), and a row whose figure did
   // not move stays the same row from one release to the next instead of every row changing every month.
   const method = 'gp_by_practice';
@@ -321,7 +322,8 @@ export function rebaserOf(
     add(edition, practices, add) {
       if (!edition.totals || practices.keys.length === 0) return [];
       const own = practices.subs.map((sub) => icbs.numberOf(currentIcbOf(sub)));
-      const { sums, unplaced, unplacedPatients } = sumByIcb(practices, placed, own, icbs.codes);
+      const placeOf = practices.ascending && merged ? merged : keyedPlacement(placed);
+      const { sums, unplaced, unplacedPatients } = sumByIcb(practices, placeOf, own, icbs.codes);
       const { provenance } = edition.totals;
       for (const [icb, value] of [...sums].sort(([a], [b]) => compareText(a, b))) {
         const key = {
@@ -378,24 +380,52 @@ function icbNumbering(): { numberOf(icb: string | null): number; codes: string[]
   };
 }
 
+/** The ICB number the newest edition places each of an edition's practices in, by index (undefined: not there). */
+type Placement = (keys: ArrayLike<PracticeKey>) => (index: number) => number | undefined;
+
+function keyedPlacement(placed: ReadonlyMap<PracticeKey, number>): Placement {
+  return (keys) => (index) => placed.get(keys[index] as PracticeKey);
+}
+
 /**
- * Patients per ICB, each practice placed by `placed` (ICB numbers, -1: nowhere) when the newest edition holds it,
- * else by `own`, its location's ICB number; and the practices that could not be placed. One tight loop over
- * numbers: it runs for every practice of every edition on every run.
+ * For editions whose keys ascend (binary columns of numeric codes): a merge with the newest edition's keys, also
+ * ascending, instead of a map lookup per practice. Undefined when the newest edition's keys are not all numbers.
+ */
+function mergeablePlacement(placed: ReadonlyMap<PracticeKey, number>): Placement | undefined {
+  if (![...placed.keys()].every((key) => typeof key === 'number')) return undefined;
+  const entries = [...placed].sort(([a], [b]) => (a as number) - (b as number));
+  const newestKeys = Float64Array.from(entries, ([key]) => key as number);
+  const newestIcbs = Int32Array.from(entries, ([, icb]) => icb);
+  return (keys) => {
+    // Called with ascending indexes, each once: a cursor into the newest edition's keys moves forward only.
+    let cursor = 0;
+    return (index) => {
+      const key = keys[index] as number;
+      while (cursor < newestKeys.length && (newestKeys[cursor] as number) < key) cursor++;
+      return newestKeys[cursor] === key ? newestIcbs[cursor] : undefined;
+    };
+  };
+}
+
+/**
+ * Patients per ICB, each practice placed where `placement` says the newest edition places it (ICB numbers, -1:
+ * nowhere), else by `own`, its location's ICB number; and the practices that could not be placed. One tight loop
+ * over numbers, indexes ascending: it runs for every practice of every edition on every run.
  */
 function sumByIcb(
   practices: PracticeTable,
-  placed: ReadonlyMap<PracticeKey, number>,
+  placement: Placement,
   own: readonly number[],
   codes: readonly string[],
 ): { sums: Map<string, number>; unplaced: number; unplacedPatients: number } {
   const { keys, sub, patients } = practices;
+  const newestOf = placement(keys);
   const totals = new Float64Array(codes.length);
   const counted = new Uint8Array(codes.length);
   let unplaced = 0;
   let unplacedPatients = 0;
   for (let index = 0; index < keys.length; index++) {
-    const icb = placed.get(keys[index] as PracticeKey) ?? (own[sub[index] as number] as number);
+    const icb = newestOf(index) ?? (own[sub[index] as number] as number);
     const count = patients[index] as number;
     if (icb < 0) {
       unplaced += 1;

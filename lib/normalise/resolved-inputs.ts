@@ -58,6 +58,8 @@ export interface PracticeTable {
   subs: readonly string[];
   sub: ArrayLike<number>;
   patients: ArrayLike<number>;
+  /** Set when every key is a number and they ascend strictly: the table can be merged with another by key. */
+  ascending?: boolean;
 }
 
 /** A practice code as a number (base 36) when it is an ODS practice code (six letters or digits), else the code. */

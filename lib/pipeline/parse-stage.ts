@@ -113,6 +113,8 @@ export interface ParseStageResult {
   loadGpSexAge: SexAgeLoader;
   /** With `holdGpDetailOut`: loads one GP file's practices (from their cached columns), which the input leaves out. */
   loadGpPractices: PracticeLoader;
+  /** The gazetteer HTML pages were resolved against (`gazetteerFor` of the parsed lookups and ICB names). */
+  gazetteer: Gazetteer;
 }
 
 interface ParseDeps {
@@ -313,7 +315,14 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
       }
     }
   }
-  return { input, report, loadGpSexAge: heldOut.loadSexAge, loadGpPractices: heldOut.loadPractices };
+  return {
+    input,
+    report,
+    // Built before the first HTML source from every lookup and ICB-name document (CSV sources are parsed first).
+    gazetteer: gazetteer ?? deps.gazetteerFor(input),
+    loadGpSexAge: heldOut.loadSexAge,
+    loadGpPractices: heldOut.loadPractices,
+  };
 }
 
 type NormaliseInputOf<K extends keyof NormaliseInput> = NonNullable<NormaliseInput[K]>;

@@ -30,7 +30,12 @@ const Header = z.object({
 });
 
 /** The bytes of a practice table's cache file. */
-export function encodePracticeColumns(practices: readonly GpPractice[]): Uint8Array {
+export function encodePracticeColumns(unsorted: readonly GpPractice[]): Uint8Array {
+  // In key order when every code is numeric, so the re-based series can merge an edition with the newest by key.
+  const keyed = unsorted.map((practice) => [practiceKey(practice.practice_code), practice] as const);
+  const practices = keyed.every(([key]) => typeof key === 'number')
+    ? keyed.sort(([a], [b]) => (a as number) - (b as number)).map(([, practice]) => practice)
+    : unsorted;
   const table = practiceTable(practices);
   const count = table.keys.length;
   const numeric = Array.from(table.keys).every((key) => typeof key === 'number');
@@ -81,14 +86,16 @@ export function decodePracticeColumns(bytes: Uint8Array): PracticeTable | { prob
   const keys = keysOf(header, columns, count);
   const sub = new Uint16Array(columns, count * (numeric ? 12 : 8), count);
   if (keys.length !== count) return { problem: `expected ${count} practice codes, found ${keys.length}` };
+  let ascending = header.text_codes === null;
   for (let index = 0; index < count; index++) {
+    if (ascending && index > 0 && (keys[index] as number) <= (keys[index - 1] as number)) ascending = false;
     const value = patients[index] as number;
     if (!Number.isSafeInteger(value) || value < 0)
       return { problem: `expected whole patient counts, found ${value} at practice ${index}` };
     if ((sub[index] as number) >= subs.length)
       return { problem: `expected sub-ICB indexes below ${subs.length} at practice ${index}` };
   }
-  return { keys, subs, sub, patients };
+  return { keys, subs, sub, patients, ascending };
 }
 
 function keysOf(header: z.infer<typeof Header>, columns: ArrayBuffer, count: number): ArrayLike<PracticeKey> {

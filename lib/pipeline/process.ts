@@ -186,7 +186,7 @@ async function parseAndNormalise(
   const lifecycleClaims = await extractLifecycleClaims({
     store,
     catalogue: context.catalogue,
-    gazetteer: gazetteerOfParsed(parsed.input),
+    gazetteer: parsed.gazetteer,
   });
   const result = await normalisePartitioned(
     { ...parsed.input, lifecycleClaims },

@@ -53,6 +53,11 @@ function resolvedGp(document: { provenance: Provenance; aggregate: GpAggregateIn
   };
 }
 
+const byCode = <T extends { practice_code: string }>(practices: readonly T[]) =>
+  [...practices].sort((a, b) =>
+    a.practice_code < b.practice_code ? -1 : a.practice_code > b.practice_code ? 1 : 0,
+  );
+
 let generated: Promise<LakeStore> | undefined;
 
 /** Four generated monthly releases, February to May 2021, across the April 2021 code vintage (acquired once). */
@@ -237,7 +242,9 @@ describe('GP practices held out of memory', () => {
       (document) => document.provenance.sha256 === practiceFile.provenance.sha256,
     )?.aggregate.practices;
     expect(expected?.length).toBe(practiceFile.aggregate.practices_held);
-    expect(practicePlacements(await lazy.loadGpPractices(resolvedGp(practiceFile)))).toEqual(expected);
+    expect(byCode(practicePlacements(await lazy.loadGpPractices(resolvedGp(practiceFile))))).toEqual(
+      byCode(expected ?? []),
+    );
     const [cache] = (await store.list('parsed/nhsd-gp-registrations/')).filter(
       (object) =>
         object.key.includes(practiceFile.provenance.sha256) && object.key.endsWith('.practices.bin'),
@@ -255,7 +262,9 @@ describe('GP practices held out of memory', () => {
       new TextEncoder().encode('{"codes": ['),
     ]) {
       await damaged(body);
-      expect(practicePlacements(await lazy.loadGpPractices(resolvedGp(practiceFile)))).toEqual(expected);
+      expect(byCode(practicePlacements(await lazy.loadGpPractices(resolvedGp(practiceFile))))).toEqual(
+        byCode(expected ?? []),
+      );
     }
     // A document the parse did not hold out (or another count) is refused, not guessed.
     await expect(
