@@ -34,18 +34,18 @@ export const serviceName = 'ics-lake';
  * ZIP extraction) and may wait out several 120 s request deadlines.
  *
  * Process and feed are sized from the history benchmark (`npm run bench -- --only history`, README Performance),
- * for a decade of monthly GP releases (~2.0 M ics_population rows, 164 releases), with ics_population partitioned:
- * a release takes about 3 s and, in one long-lived process, up to 1.5 GiB RSS; a code-vintage change (or a new code
- * version) rebuilds every partition, a batch at a time: 30 s and 1.6 GiB at full history. 4 GB gives 2.4x memory
- * headroom over that and 600 s twenty times the time. The feed walks only changed partitions (0.4 s, at most
- * 1.0 GiB RSS even in the same process right after process); 2 GB and 180 s leave ample room. V8 sizes its heap from
- * the memory it sees (a quarter of it) unless told, so each function's heap limit is set (`maxHeapMiB`), a quarter
- * left for buffers.
+ * for a decade of monthly GP releases (~2.0 M ics_population rows, 164 releases, each run in a fresh process as a
+ * monthly invocation is), with ics_population partitioned: a release takes about 1.5 s and at most 360 MiB RSS; a
+ * code-vintage change (or a new code version) rebuilds every partition, a batch at a time: 28 s and 667 MiB at full
+ * history. 2 GB gives 3x memory headroom over that and 600 s twenty times the time. The feed walks only changed
+ * partitions (0.3 s; at most 491 MiB RSS, measured in the same process right after a rebuild); 1.5 GB and 180 s
+ * leave 3x. V8 sizes its heap from the memory it sees (a quarter of it) unless told, so each function's heap limit
+ * is set (`maxHeapMiB`), a quarter left for buffers.
  */
 const stageSizing = {
   acquire: { timeout: Duration.minutes(10), memorySize: 2048 },
-  process: { timeout: Duration.minutes(10), memorySize: 4096, maxHeapMiB: 3072 },
-  feed: { timeout: Duration.minutes(3), memorySize: 2048, maxHeapMiB: 1536 },
+  process: { timeout: Duration.minutes(10), memorySize: 2048, maxHeapMiB: 1536 },
+  feed: { timeout: Duration.minutes(3), memorySize: 1536, maxHeapMiB: 1152 },
 } as const;
 
 /**

@@ -77,7 +77,7 @@ describe('stateless stack (bundled as cdk synth would)', () => {
           [properties.Timeout, properties.MemorySize],
         ]),
       );
-      expect(sizing).toEqual({ Acquire: [600, 2048], Process: [600, 4096], Feed: [180, 2048] });
+      expect(sizing).toEqual({ Acquire: [600, 2048], Process: [600, 2048], Feed: [180, 1536] });
     });
 
     it('give process and feed a V8 heap limit of three quarters of their memory (issue 15: V8 takes a quarter unless told)', () => {
@@ -89,8 +89,8 @@ describe('stateless stack (bundled as cdk synth would)', () => {
       );
       expect(nodeOptions).toEqual({
         Acquire: '--enable-source-maps',
-        Process: '--enable-source-maps --max-old-space-size=3072',
-        Feed: '--enable-source-maps --max-old-space-size=1536',
+        Process: '--enable-source-maps --max-old-space-size=1536',
+        Feed: '--enable-source-maps --max-old-space-size=1152',
       });
     });
 
