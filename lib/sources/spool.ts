@@ -46,7 +46,13 @@ export async function spoolChunks(
     out.end();
     await once(out, 'finish');
   } catch (error) {
-    out.destroy();
+    // The file is opened asynchronously: wait until the stream has closed (its open done) before removing it, or
+    // an open that completes after the removal leaves the partial file behind.
+    await new Promise<void>((resolve) => {
+      if (out.closed) resolve();
+      else out.once('close', () => resolve());
+      out.destroy();
+    });
     await rm(file, { force: true });
     throw error;
   }
