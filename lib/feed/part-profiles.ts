@@ -109,9 +109,16 @@ async function versionProfile(
     return part;
   };
   const stepped = previous && (await steppedProfile(previous, parts, profileOf));
-  const profile = stepped ?? mergedProfile(shas, await Promise.all(parts.map(profileOf)));
+  const profile = stepped ?? mergedProfile(shas, await eachInTurn(parts, profileOf));
   await putJson(store, key, profile);
   return profile;
+}
+
+/** One at a time: a part whose profile is not cached yet is read whole to make it (after a rebuild, every part). */
+async function eachInTurn<T, R>(items: readonly T[], make: (item: T) => Promise<R>): Promise<R[]> {
+  const made: R[] = [];
+  for (const item of items) made.push(await make(item));
+  return made;
 }
 
 /** Every part's profile merged, in the version's part order: rows summed, the first newest total kept per series. */
