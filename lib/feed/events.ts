@@ -46,11 +46,9 @@ export const PublishedSummary = z.object({
   files: z.array(z.string()),
   /**
    * http(s) URLs of the source documents behind the changed rows (e.g. designation announcements), those behind
-   * the most changed rows first, at most 20.
+   * the most changed rows first, at most 20 (the version's manifest lists every document it was built from).
    */
   sources: z.array(z.string()).optional(),
-  /** How many more source URLs the changed rows cite than `sources` lists (the manifest's lineage has them all). */
-  sources_omitted: z.number().int().positive().optional(),
 });
 export type PublishedSummary = z.infer<typeof PublishedSummary>;
 

@@ -159,12 +159,14 @@ export const SUMMARY_SOURCES = 20;
 
 /**
  * The http(s) sources behind changed rows, for an event's summary: those backing the most changed rows first (ties
- * by URL), at most SUMMARY_SOURCES, with how many were left out. A re-based series re-dated each month changes a row
- * from every GP edition ever read, and its event would otherwise list them all, growing with the history.
+ * by URL), at most SUMMARY_SOURCES. A re-based series re-dated each month changes a row from every GP edition ever
+ * read, and its event would otherwise list them all, growing with the history. The contract (v1) has no field for
+ * how many were left out, and a consumer validating against it refuses unknown fields: the version's manifest lists
+ * every document.
  */
 export function summarySources(
   changes: readonly Pick<RowChange, 'before' | 'after'>[],
-): Pick<PublishedSummary, 'sources' | 'sources_omitted'> {
+): Pick<PublishedSummary, 'sources'> {
   const rowsBacked = new Map<string, number>();
   for (const change of changes) {
     const url = safeHttpUrl(change.after?.source_url ?? change.before?.source_url);
@@ -173,9 +175,5 @@ export function summarySources(
   const ranked = [...rowsBacked]
     .sort(([a, m], [b, n]) => n - m || (a < b ? -1 : a > b ? 1 : 0))
     .map(([url]) => url);
-  const omitted = ranked.length - SUMMARY_SOURCES;
-  return {
-    ...(ranked.length > 0 && { sources: ranked.slice(0, SUMMARY_SOURCES) }),
-    ...(omitted > 0 && { sources_omitted: omitted }),
-  };
+  return ranked.length > 0 ? { sources: ranked.slice(0, SUMMARY_SOURCES) } : {};
 }
