@@ -1,7 +1,9 @@
 /**
  * Backward compatibility of a JSON Schema contract: what a consumer of the old schema relied on must still hold.
  * Breaking: a property removed, retyped (type set, format, const changed), no longer required, an enum value
- * removed, or a new required property. Allowed: new optional properties, new enum values, new descriptions.
+ * removed, a new required property, or any new property on an object the old schema closed (`additionalProperties:
+ * false`: a consumer validating with it refuses the event). Allowed: new optional properties on open objects, new
+ * enum values, new descriptions.
  */
 
 type Schema = Record<string, unknown>;
@@ -136,6 +138,13 @@ function compareObject(
   }
   for (const name of requiredAfter) {
     if (!requiredBefore.has(name)) out.push(`${at(name)}: new required property`);
+  }
+  // A consumer validating with the old schema refuses any property it does not name when it allowed no others.
+  if (before.additionalProperties === false) {
+    for (const name of Object.keys(propsAfter)) {
+      if (!(name in propsBefore) && !requiredAfter.has(name))
+        out.push(`${at(name)}: new property where the old schema allowed no others`);
+    }
   }
 }
 

@@ -31,8 +31,15 @@ function mutate(change: (schema: SchemaDocument) => void): Record<string, unknow
 }
 
 describe('change event contract v1', () => {
-  it('the current schema is backward compatible with the vendored v1 schema', () => {
-    expect(breakingChanges(vendored, changeEventJsonSchema())).toEqual([]);
+  it('the current schema is backward compatible with the vendored v1 schema, but for two fields shipped under v1', () => {
+    // Known debt, found when the checker learnt that v1 closed `data` (additionalProperties false): the named
+    // lifecycle events (commit 430a016) added `named_change` and `lineage` to it, so a consumer validating with the
+    // vendored v1 schema refuses those events. Putting them right needs a contract v2 (a new dataschema URI); until
+    // then this list may only shrink.
+    expect(breakingChanges(vendored, changeEventJsonSchema())).toEqual([
+      'data.named_change: new property where the old schema allowed no others',
+      'data.lineage: new property where the old schema allowed no others',
+    ]);
   });
 
   it('every sample event validates against the vendored schema and the current zod schema', () => {
@@ -83,13 +90,30 @@ describe('change event contract v1', () => {
     ]);
   });
 
-  it('allows new optional fields, new enum values and changed descriptions', () => {
+  it('allows new optional fields on open objects, new enum values and changed descriptions', () => {
     const changed = mutate((schema) => {
       schema.properties.traceparent = { type: 'string' };
       schema.properties.data.properties.op.enum = [...schema.properties.data.properties.op.enum, 'restated'];
-      schema.properties.data.properties.summary.properties.note = { type: 'string' };
       schema.properties.subject.description = 'The ICS code, or the dataset name';
     });
     expect(breakingChanges(vendored, changed)).toEqual([]);
+  });
+
+  it('flags a new optional field on an object v1 closed, which a consumer validating with v1 would refuse', () => {
+    const changed = mutate((schema) => {
+      schema.properties.data.properties.summary.properties.sources_omitted = { type: 'integer' };
+    });
+    expect(breakingChanges(vendored, changed)).toEqual([
+      'data.summary.sources_omitted: new property where the old schema allowed no others',
+    ]);
+    // And that is what happens: an event carrying it fails the vendored schema.
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    addFormats(ajv);
+    const validate = ajv.compile(vendored);
+    const [sample] = samples.filter(({ event }) => JSON.stringify(event).includes('"summary"'));
+    if (sample === undefined) throw new Error('expected a sample event with a summary');
+    const event = structuredClone(sample.event) as { data: { summary: Record<string, unknown> } };
+    event.data.summary.sources_omitted = 3;
+    expect(validate(event)).toBe(false);
   });
 });
