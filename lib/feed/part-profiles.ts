@@ -16,23 +16,21 @@ import { newestTotals, type PopulationProfile, profileOfRows } from './populatio
  */
 const CACHE_PREFIX = 'feed/cache/part-profiles/';
 
-/** A cached partition profile: per ICS code, its row count and its newest total per measure and basis. */
-const CachedProfile = z.object({
-  ics: z.array(
-    z.object({
-      code: z.string(),
-      rows: z.int().nonnegative(),
-      totals: z.array(
-        z.object({
-          measure: z.string(),
-          basis: z.string().nullable(),
-          reference_date: z.string(),
-          value: z.number(),
-        }),
-      ),
-    }),
-  ),
+/** An ICS's newest all-ages total in one series (measure and basis). */
+const ProfileTotal = z.object({
+  measure: z.string(),
+  basis: z.string().nullable(),
+  reference_date: z.string(),
+  value: z.number(),
 });
+
+/** A profile: per ICS code, its row count and its newest total per series (`total`: what each total holds). */
+function profileSchema<Total extends z.ZodType>(total: Total) {
+  return z.array(z.object({ code: z.string(), rows: z.int().nonnegative(), totals: z.array(total) }));
+}
+
+/** A cached partition profile. */
+const CachedProfile = z.object({ ics: profileSchema(ProfileTotal) });
 type CachedProfile = z.infer<typeof CachedProfile>;
 
 /**
@@ -66,21 +64,7 @@ const VERSION_CACHE_PREFIX = 'feed/cache/version-profiles/';
  */
 const VersionProfile = z.object({
   parts: z.array(z.string()),
-  ics: z.array(
-    z.object({
-      code: z.string(),
-      rows: z.int().nonnegative(),
-      totals: z.array(
-        z.object({
-          measure: z.string(),
-          basis: z.string().nullable(),
-          reference_date: z.string(),
-          value: z.number(),
-          part: z.string(),
-        }),
-      ),
-    }),
-  ),
+  ics: profileSchema(ProfileTotal.extend({ part: z.string() })),
 });
 type VersionProfile = z.infer<typeof VersionProfile>;
 
