@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { describe, expect, it } from 'vitest';
-import { ChangeEvent } from '../../lib/feed/events.ts';
+import { ChangeEvent, publishedEvent } from '../../lib/feed/events.ts';
 import { SUMMARY_SOURCES, summarySources } from '../../lib/feed/summary.ts';
 
 // ajv-formats is CommonJS; under NodeNext the plugin function is its `default` member.
@@ -53,26 +53,8 @@ describe('summarySources', () => {
       files: [],
       ...sources,
     };
-    const event = {
-      specversion: '1.0',
-      id: 'a'.repeat(64),
-      dataschema: 'urn:ics-lake:feed/schema/v1.json',
-      source: 'urn:ics-lake',
-      type: 'uk.nhs.ics.dataset.published',
-      subject: 'ics_population',
-      time: '2026-11-30T00:00:00.000Z',
-      datacontenttype: 'application/json',
-      data: {
-        dataset: 'ics_population',
-        version: 2,
-        key: '',
-        op: 'published',
-        before: null,
-        after: null,
-        changed_fields: [],
-        summary,
-      },
-    };
+    // Built as the feed builds it: the published event of a version.
+    const event = publishedEvent('ics_population', 2, '2026-11-30T00:00:00.000Z', summary);
     expect(ChangeEvent.safeParse(event).error).toBeUndefined();
     const vendored = JSON.parse(
       readFileSync(new URL('../fixtures/feed/schema-v1.json', import.meta.url), 'utf8'),

@@ -2,23 +2,13 @@ import { Metrics } from '@aws-lambda-powertools/metrics';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { emitRunMetrics, judgeSourceHealth } from '../../../lambdas/shared/run-metrics.ts';
 import { sourceById } from '../../../lib/sources/catalogue.ts';
-import type { SourceState } from '../../../lib/sources/raw-zone.ts';
+import { freshSourceState, type SourceState } from '../../../lib/sources/raw-zone.ts';
 
 const news = sourceById('nhse-news'); // overdue after 30 days
 const now = new Date('2021-03-01T06:30:00Z');
 
 function state(overrides: Partial<SourceState>): SourceState {
-  return {
-    sourceId: news.id,
-    objects: [],
-    http: {},
-    lastSuccessAt: null,
-    lastChangedAt: null,
-    lastFailureAt: null,
-    consecutiveFailures: 0,
-    lastError: null,
-    ...overrides,
-  };
+  return { ...freshSourceState(news.id), ...overrides };
 }
 
 describe('judgeSourceHealth', () => {
