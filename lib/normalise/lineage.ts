@@ -144,8 +144,10 @@ export async function withLineagePractices(
   load: PracticeLoader | undefined,
 ): Promise<ResolvedInputs> {
   const loaded = new Map<GpEdition, GpEdition>();
-  for (const edition of lineageEditions(inputs))
+  for (const edition of lineageEditions(inputs)) {
+    if (edition.practices.length === edition.practiceCount) continue;
     loaded.set(edition, { ...edition, practices: practicePlacements(await practicesOf(edition, load)) });
+  }
   if (loaded.size === 0) return inputs;
   return { ...inputs, gpEditions: inputs.gpEditions.map((edition) => loaded.get(edition) ?? edition) };
 }
