@@ -6,6 +6,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { ACQUIRE_CONCURRENCY } from '../pipeline/stages.ts';
 import type { DeploymentConfig } from './config.ts';
 import { stageLakeGrants } from './lake-layout.ts';
 import { PipelineAlarms } from './pipeline-alarms.ts';
@@ -119,7 +120,7 @@ export class StatelessStack extends Stack {
       process: this.functions.process.function,
       feed: this.functions.feed.function,
       sourceIds: props.sourceIds,
-      maxConcurrency: 3,
+      maxConcurrency: ACQUIRE_CONCURRENCY,
       logRetention,
     });
 

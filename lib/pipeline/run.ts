@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { Clock } from '../core/clock.ts';
 import { describeError } from '../core/errors.ts';
+import { inOrderPool } from '../core/in-order-pool.ts';
 import { type LakeStore, putJson } from '../lake/store.ts';
 import type { ArchiveLimits } from '../sources/archive.ts';
 import { catalogue as defaultCatalogue, type SourceEntry, sourceById } from '../sources/catalogue.ts';
@@ -22,7 +23,7 @@ import {
   runReportKey,
   type SourceReport,
 } from './run-report.ts';
-import type { StageContext } from './stages.ts';
+import { ACQUIRE_CONCURRENCY, type SourceOutcome, type StageContext } from './stages.ts';
 import { assertClockNotBehind, readTimeline, type Timeline, writeTimeline } from './timeline.ts';
 
 /** What a stage after acquire is given. */
@@ -198,37 +199,36 @@ async function runLeased(
   let error: string | null = null;
 
   try {
-    for (const entry of selected) {
-      const sourceStarted = stopwatch();
-      progress.update(entry.id, 'acquire', 'starting');
-      const detail = await acquireSourceDetailed(
-        { runId, sourceId: entry.id },
-        {
-          store: options.store,
-          clock: options.clock,
-          log,
-          fetcher: options.fetcher,
-          catalogue: fullCatalogue,
-          requests,
-          ...(options.archiveLimits && { archiveLimits: options.archiveLimits }),
-          onProgress: (message) => progress.update(entry.id, 'acquire', message),
-        },
-      );
-      const { outcome } = detail;
-      quarantine.push(...(detail.quarantined ?? []));
-      sources.push({
-        ...outcome,
-        ...(detail.errorCode && { errorCode: detail.errorCode }),
-        ms: Math.round(stopwatch() - sourceStarted),
-      });
-      progress.done(
-        entry.id,
-        'acquire',
-        outcome.status === 'failed'
-          ? `FAILED ${outcome.error ?? ''}`
-          : `${outcome.status}, ${outcome.documents} documents, ${outcome.newObjects} new objects, ${outcome.bytes} bytes`,
-      );
-    }
+    await inOrderPool(
+      selected,
+      ACQUIRE_CONCURRENCY,
+      async (entry) => {
+        const sourceStarted = stopwatch();
+        const sourceRequests: RequestRecord[] = [];
+        progress.update(entry.id, 'acquire', 'starting');
+        const detail = await acquireSourceDetailed(
+          { runId, sourceId: entry.id },
+          {
+            store: options.store,
+            clock: options.clock,
+            log,
+            fetcher: options.fetcher,
+            catalogue: fullCatalogue,
+            requests: sourceRequests,
+            ...(options.archiveLimits && { archiveLimits: options.archiveLimits }),
+            onProgress: (message) => progress.update(entry.id, 'acquire', message),
+          },
+        );
+        return { detail, requests: sourceRequests, ms: Math.round(stopwatch() - sourceStarted) };
+      },
+      ({ detail, requests: sourceRequests, ms }, entry) => {
+        const { outcome } = detail;
+        requests.push(...sourceRequests);
+        quarantine.push(...(detail.quarantined ?? []));
+        sources.push({ ...outcome, ...(detail.errorCode && { errorCode: detail.errorCode }), ms });
+        progress.done(entry.id, 'acquire', acquireLine(outcome));
+      },
+    );
     for (const stage of options.stages ?? []) {
       progress.update('*', stage.name, 'running');
       const result = await stage.run({
@@ -282,6 +282,13 @@ async function runLeased(
   }
   progress.finish();
   return { runId, status: report.status, report, reportKey };
+}
+
+/** The permanent progress line of one source's acquire. */
+function acquireLine(outcome: SourceOutcome): string {
+  return outcome.status === 'failed'
+    ? `FAILED ${outcome.error ?? ''}`
+    : `${outcome.status}, ${outcome.documents} documents, ${outcome.newObjects} new objects, ${outcome.bytes} bytes`;
 }
 
 /** Sources whose newest change is older than their cadence allows, as of `now`. */

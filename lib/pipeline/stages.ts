@@ -7,6 +7,13 @@ import type { LakeStore } from '../lake/store.ts';
  * Inputs and outputs are zod schemas because they cross the Step Functions boundary as JSON.
  */
 
+/**
+ * Sources acquired at once: by a local run, and by the deployed state machine's Map over sources (lib/infra), so
+ * the two load the sources' hosts alike. Each host also gets at most two connections at a time (the fetcher's own
+ * limit), whichever sources share it.
+ */
+export const ACQUIRE_CONCURRENCY = 3;
+
 export const AcquireInput = z.object({
   runId: z.string().min(1),
   sourceId: z.string().min(1),

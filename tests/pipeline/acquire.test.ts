@@ -2,11 +2,13 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import { getJson } from '../../lib/lake/store.ts';
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
+import { MemoryLakeStore } from '../../lib/lake/stores/memory.ts';
 import { runSnapshot } from '../../lib/pipeline/replay.ts';
 import { RunReport } from '../../lib/pipeline/run-report.ts';
 import { catalogue, type SourceEntry } from '../../lib/sources/catalogue.ts';
@@ -194,6 +196,103 @@ describe('acquire over a snapshot', () => {
     expect(news.find((document) => document.url.includes('eleven-new'))?.lastChangedAt).toBe(
       '2020-12-14T12:00:00.000Z',
     );
+  });
+});
+
+describe('acquire runs sources side by side', () => {
+  it('starts up to three sources at once and reports them in catalogue order, whichever finishes first', async () => {
+    const page = (id: string) => `https://www.england.nhs.uk/${id}/`;
+    const ids = ['slow', 'quick-a', 'quick-b', 'quick-c'];
+    const dir = await writeSnapshot(
+      ids.map((id) => ({
+        url: page(id),
+        contentType: 'text/html',
+        body: `<html><body><p>${id}</p>${'x'.repeat(id === 'slow' ? 2_000 : 10)}</body></html>`,
+        // The first source's body trickles in: it finishes long after the others.
+        ...(id === 'slow' && { simulate: { drip: { chunkBytes: 200, intervalMs: 15 } } }),
+      })),
+    );
+    const events: string[] = [];
+    const note = (kind: string) => (sourceId: string, stage: string, message: string) => {
+      if (stage === 'acquire' && (kind === 'done' || message === 'starting'))
+        events.push(`${kind} ${sourceId}`);
+    };
+    const summary = await runSnapshot(
+      { date: '2020-06-15', dir },
+      {
+        store: freshLake().store,
+        stages: [],
+        catalogue: ids.map((id) => testSource({ id, landingUrls: [page(id)] })),
+        progress: { update: note('start'), done: note('done'), line() {}, finish() {} },
+      },
+    );
+    expect(summary.report.sources.map((source) => [source.sourceId, source.status])).toEqual(
+      ids.map((id) => [id, 'fetched']),
+    );
+    expect(summary.report.requests.map((request) => request.sourceId)).toEqual(ids);
+    // Three start before any is done; the fourth takes the first free slot, while the slow one still runs.
+    expect(events.slice(0, 3)).toEqual(['start slow', 'start quick-a', 'start quick-b']);
+    expect(events.indexOf('start quick-c')).toBeLessThan(events.indexOf('done slow'));
+    // Finished lines come in catalogue order, so the log reads the same however the sources raced.
+    expect(events.filter((event) => event.startsWith('done'))).toEqual(ids.map((id) => `done ${id}`));
+  });
+
+  it('when the lake fails, starts no further source and lets those running finish before the run reports', async () => {
+    const page = (id: string) => `https://www.england.nhs.uk/${id}/`;
+    const ids = ['doomed', 'slow', 'quick-b', 'quick-c'];
+    const dir = await writeSnapshot(
+      ids.map((id) => ({
+        url: page(id),
+        contentType: 'text/html',
+        body: `<html><body><p>${id}</p>${'x'.repeat(id === 'slow' ? 2_000 : 10)}</body></html>`,
+        ...(id === 'slow' && { simulate: { drip: { chunkBytes: 200, intervalMs: 15 } } }),
+      })),
+    );
+    /** A lake whose disk fails for one source's raw objects, and that notes writes made after the run returned. */
+    class FailingLake extends MemoryLakeStore {
+      returned = false;
+      lateWrites: string[] = [];
+      private check(key: string): void {
+        if (this.returned) this.lateWrites.push(key);
+        if (key.startsWith('raw/doomed/')) throw new Error(`ENOSPC: no space left on device, writing ${key}`);
+      }
+      override async put(key: string, body: Uint8Array | string): Promise<void> {
+        this.check(key);
+        return super.put(key, body);
+      }
+      override async putStream(key: string, body: Readable): Promise<void> {
+        this.check(key);
+        return super.putStream(key, body);
+      }
+      override async putIfAbsent(key: string, body: Uint8Array | string): Promise<boolean> {
+        this.check(key);
+        return super.putIfAbsent(key, body);
+      }
+    }
+    const store = new FailingLake();
+    const started: string[] = [];
+    const summary = await runSnapshot(
+      { date: '2020-06-15', dir },
+      {
+        store,
+        stages: [],
+        catalogue: ids.map((id) => testSource({ id, landingUrls: [page(id)] })),
+        progress: {
+          update: (sourceId, _stage, message) => message === 'starting' && started.push(sourceId),
+          done() {},
+          line() {},
+          finish() {},
+        },
+      },
+    );
+    store.returned = true;
+    expect(summary.status).toBe('failed');
+    expect(summary.report.error).toMatch(/ENOSPC.*raw\/doomed\//);
+    expect(started).toEqual(['doomed', 'slow', 'quick-b']);
+    // The slow source, running when the lake failed, finished (its state is written) before the run returned.
+    expect((await readSourceState(store, 'slow')).lastSuccessAt).not.toBeNull();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(store.lateWrites).toEqual([]);
   });
 });
 
