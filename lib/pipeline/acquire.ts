@@ -2,11 +2,17 @@ import { rmSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { describeError, IcsLakeError, isLakeFailure } from '../core/errors.ts';
 import type { ArchiveLimits } from '../sources/archive.ts';
-import { catalogue as defaultCatalogue, type SourceEntry, sourceById } from '../sources/catalogue.ts';
-import { discoverLinks } from '../sources/discover.ts';
+import {
+  type DiscoveryStep,
+  catalogue as defaultCatalogue,
+  type SourceEntry,
+  sourceById,
+} from '../sources/catalogue.ts';
+import { discoverLinks, discoveryKey } from '../sources/discover.ts';
 import type { Fetcher } from '../sources/fetch.ts';
 import {
   type CurrentDocument,
+  readRawObject,
   readSourceState,
   type SourceState,
   writeSourceState,
@@ -104,26 +110,43 @@ async function walkSource(session: AcquireSession): Promise<void> {
 async function discoveryHop(
   session: AcquireSession,
   frontier: readonly FetchedObject[],
-  step: SourceEntry['discovery'][number],
+  step: DiscoveryStep,
 ): Promise<FetchedObject[]> {
   const next: FetchedObject[] = [];
   const followed = new Set<string>();
   for (const page of frontier) {
-    const html = new TextDecoder().decode(page.bytes ?? new Uint8Array());
-    for (const link of discoverLinks(html, page.finalUrl, step)) {
-      if (followed.has(link.url)) continue;
-      followed.add(link.url);
-      const parentUrl = redactUrl(page.url);
+    const parentUrl = redactUrl(page.url);
+    for (const url of await linksOn(session, page, step)) {
+      if (followed.has(url)) continue;
+      followed.add(url);
       if (step.yields === 'page') {
-        const child = await fetchObject(session, link.url, 'page', parentUrl);
+        const child = await fetchObject(session, url, 'page', parentUrl);
         remember(session, child, 'page', { parentUrl, parse: false });
         next.push(child);
       } else {
-        await acquireDocument(session, link.url, parentUrl);
+        await acquireDocument(session, url, parentUrl);
       }
     }
   }
   return next;
+}
+
+/**
+ * The links a step selects on a page. A page that came back unchanged was searched with the same rules before:
+ * its links come from its cache entry, and it is neither read nor parsed. Otherwise they are found on the page
+ * and kept in its entry for next time. A document is not searched.
+ */
+async function linksOn(session: AcquireSession, page: FetchedObject, step: DiscoveryStep): Promise<string[]> {
+  if (page.document) return [];
+  const entry = session.http[redactUrl(page.url)];
+  const sameCopy = entry !== undefined && entry.sha256 === page.stored.sha256;
+  const key = discoveryKey(step, page.finalUrl);
+  const cached = sameCopy ? entry.links?.[key] : undefined;
+  if (cached !== undefined) return cached;
+  const bytes = page.bytes ?? (await readRawObject(session.deps.store, page.stored.key));
+  const urls = discoverLinks(new TextDecoder().decode(bytes), page.finalUrl, step).map((link) => link.url);
+  if (sameCopy) entry.links = { [key]: urls };
+  return urls;
 }
 
 /** Fetch, store and unpack one document; its scratch copy is removed as soon as it is done with. */

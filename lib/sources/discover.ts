@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as cheerio from 'cheerio';
 import type { DiscoveryStep } from './catalogue.ts';
 
@@ -9,6 +10,26 @@ export interface DiscoveredLink {
   text: string;
   /** The page the link was found on: the document's discovery parent. */
   parentUrl: string;
+}
+
+/** Raise when discoverLinks could choose different links from the same page: links cached by older code are then found again. */
+const DISCOVERY_VERSION = 1;
+
+/**
+ * What the links a step finds on a page depend on, besides the page's bytes: the step's rules, the URL the page was
+ * served from (relative links resolve against it) and this module's version. Links cached under one key are the
+ * links discoverLinks gives for the same bytes.
+ */
+export function discoveryKey(step: DiscoveryStep, pageUrl: string): string {
+  const rules = [
+    DISCOVERY_VERSION,
+    pageUrl,
+    step.selector,
+    step.hrefPattern,
+    step.textPattern ?? null,
+    step.maxLinks,
+  ];
+  return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 32);
 }
 
 /**

@@ -83,6 +83,12 @@ export const HttpCacheEntry = z.object({
   key: z.string(),
   finalUrl: z.string(),
   contentType: z.string().nullable(),
+  /**
+   * For a page: the links each discovery step found on this copy, by `discoveryKey` (the step's rules, the page's
+   * final URL and the discovery code's version), so a page that comes back unchanged is not read and parsed again.
+   * Dropped with the entry when the page's bytes change.
+   */
+  links: z.record(z.string(), z.array(z.string())).optional(),
 });
 export type HttpCacheEntry = z.infer<typeof HttpCacheEntry>;
 

@@ -7,7 +7,6 @@ import {
   PROVENANCE_HEADERS,
   type ProvenanceSidecar,
   readRawHead,
-  readRawObject,
   storeRawFile,
   storeRawObject,
 } from '../../sources/raw-zone.ts';
@@ -107,7 +106,7 @@ function requestBase(session: AcquireSession, url: string, role: Role, result: F
   };
 }
 
-/** A 304: the lake's copy stands; refresh its validators and read it back (pages only, for discovery). */
+/** A 304: the lake's copy stands; refresh its validators. A page's body is read only if discovery needs it. */
 async function reuseUnchanged(
   session: AcquireSession,
   url: string,
@@ -124,12 +123,12 @@ async function reuseUnchanged(
     etag: result.headers.etag ?? cached.etag,
     lastModified: result.headers['last-modified'] ?? cached.lastModified,
   };
-  const body = document ? undefined : await readRawObject(store, cached.key);
   return {
     url,
     finalUrl: result.finalUrl,
-    ...(body && { bytes: body }),
-    head: body ? body.subarray(0, SPOOL_HEAD_BYTES) : await readRawHead(store, cached.key, SPOOL_HEAD_BYTES),
+    document,
+    // Only a document's first bytes are looked at (is it an archive?); a page is not read at all here.
+    head: document ? await readRawHead(store, cached.key, SPOOL_HEAD_BYTES) : new Uint8Array(),
     stored: {
       key: cached.key,
       sha256: cached.sha256,
@@ -183,6 +182,7 @@ async function storeFetched(
   return {
     url,
     finalUrl: result.finalUrl,
+    document: isDocument(session, role),
     ...(spooled ? { spooledPath: spooled.path } : { bytes: result.body }),
     head,
     stored: {

@@ -19,9 +19,11 @@ export const MAX_PAGE_BYTES = 16 * 1024 * 1024;
 export interface FetchedObject {
   url: string;
   finalUrl: string;
-  /** The body of a page (held for discovery); documents are not read into memory. */
+  /** A document (streamed to scratch, parsed downstream) rather than a page searched for links. */
+  document: boolean;
+  /** The body of a freshly fetched page (for discovery); a page that came back unchanged is read only if needed. */
   bytes?: Uint8Array;
-  /** The first bytes of the body, for sniffing. */
+  /** The first bytes of a document, for sniffing (empty for a page that came back unchanged). */
   head: Uint8Array;
   /** A freshly fetched document's scratch file, until the acquire ends. */
   spooledPath?: string;
