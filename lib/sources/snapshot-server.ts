@@ -27,6 +27,8 @@ export interface SnapshotServer {
   snapshot: LoadedSnapshot;
   /** Every request answered, in order. */
   requests: SnapshotRequestLogEntry[];
+  /** TCP connections accepted so far (a client that keeps connections alive opens few). */
+  readonly connections: number;
   close(): Promise<void>;
 }
 
@@ -260,12 +262,19 @@ export async function startSnapshotServer(options: SnapshotServerOptions): Promi
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections += 1;
+  });
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}`,
     port,
     snapshot,
     requests: served.requests,
+    get connections() {
+      return connections;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

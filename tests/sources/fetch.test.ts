@@ -124,6 +124,24 @@ describe('createFetcher in snapshot mode', () => {
     );
   });
 
+  it('keeps its connection across 304s and redirects instead of opening one per request', async () => {
+    const own = fetcherRecordingWaits().fetcher;
+    try {
+      const before = server.connections;
+      for (let round = 0; round < 5; round++) {
+        const revalidated = await own.fetch(request('/page/', { validators: { etag: '"p1"' } }));
+        expect(revalidated.ok && revalidated.notModified).toBe(true);
+        const redirected = await own.fetch(request('/moved/'));
+        expect(redirected.ok && redirected.status).toBe(200);
+      }
+      // Fifteen exchanges one after another (a 304, a 301 and its target, five times) over a connection or two
+      // (a drained connection returns to the pool a moment after its response is handed over).
+      expect(server.connections - before).toBeLessThanOrEqual(2);
+    } finally {
+      own.close();
+    }
+  });
+
   it('sends validators and reports 304 as not modified with no body', async () => {
     const result = await fetcher.fetch(request('/page/', { validators: { etag: '"p1"' } }));
     expect(result.ok && result.notModified).toBe(true);

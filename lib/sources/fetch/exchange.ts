@@ -96,6 +96,22 @@ export async function* cappedBody(
   }
 }
 
+/** A body up to this size is read and dropped when not wanted, so that its connection can serve the next request. */
+const DRAIN_BYTES = 64 * 1024;
+
+/**
+ * Let go of a response whose body is not wanted (a 304, a redirect, an error). One without a body, or with a small
+ * declared one, is drained, and its connection goes back to the pool for the next request (keep-alive: no new TCP
+ * and TLS handshake for every 304 of a run that revalidates dozens of pages). Any other is cut: a large or
+ * unannounced body is never read.
+ */
+function discard(response: IncomingMessage): void {
+  const declared = Number(response.headers['content-length']);
+  const bodiless = response.statusCode === 304 || response.statusCode === 204;
+  if (bodiless || (Number.isFinite(declared) && declared <= DRAIN_BYTES)) response.resume();
+  else response.destroy();
+}
+
 /** One HTTP exchange, without redirects or retries; the host's concurrency slot is held throughout. */
 export async function exchange(
   env: FetchEnv,
@@ -110,7 +126,7 @@ export async function exchange(
     const headers = flattenHeaders(response);
     const status = response.statusCode ?? 0;
     if (status !== 200) {
-      response.destroy();
+      discard(response);
       return { status, headers, body: new Uint8Array() };
     }
     const chunks = cappedBody(response, request, url, status);
