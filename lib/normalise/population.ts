@@ -314,7 +314,7 @@ export function rebaserOf(
     const sub = newestPractices.subs[newestPractices.sub[index] as number] as string;
     placed.set(newestPractices.keys[index] as PracticeKey, icbs.numberOf(currentIcbOf(sub)));
   }
-  const merged = mergeablePlacement(placed);
+  const sorted = sortedPlacement(placed);
   // Not dated: the placing edition is the version's newest (its newest re-based date), and a row whose figure did
   // not move stays the same row from one release to the next instead of every row changing every month.
   const method = 'gp_by_practice';
@@ -322,10 +322,17 @@ export function rebaserOf(
     add(edition, practices, add) {
       if (!edition.totals || practices.keys.length === 0) return [];
       const own = practices.subs.map((sub) => icbs.numberOf(currentIcbOf(sub)));
-      const placeOf = practices.ascending && merged ? merged : keyedPlacement(placed);
-      const { sums, unplaced, unplacedPatients } = sumByIcb(practices, placeOf, own, icbs.codes);
+      const placedIcbs =
+        practices.ascending && sorted
+          ? placeMerged(practices, sorted, own)
+          : placeKeyed(practices, placed, own);
+      const {
+        sums: byIcb,
+        unplaced,
+        unplacedPatients,
+      } = sumPlaced(placedIcbs, practices.patients, icbs.codes);
       const { provenance } = edition.totals;
-      for (const [icb, value] of [...sums].sort(([a], [b]) => compareText(a, b))) {
+      for (const [icb, value] of [...byIcb].sort(([a], [b]) => compareText(a, b))) {
         const key = {
           ics_code: icb,
           reference_date: edition.extract_date,
@@ -380,52 +387,76 @@ function icbNumbering(): { numberOf(icb: string | null): number; codes: string[]
   };
 }
 
-/** The ICB number the newest edition places each of an edition's practices in, by index (undefined: not there). */
-type Placement = (keys: ArrayLike<PracticeKey>) => (index: number) => number | undefined;
-
-function keyedPlacement(placed: ReadonlyMap<PracticeKey, number>): Placement {
-  return (keys) => (index) => placed.get(keys[index] as PracticeKey);
+/** The newest edition's placements sorted by numeric key, for a merge with an edition whose keys also ascend. */
+export interface SortedPlacement {
+  keys: Float64Array;
+  icbs: Int32Array;
 }
 
 /**
- * For editions whose keys ascend (binary columns of numeric codes): a merge with the newest edition's keys, also
- * ascending, instead of a map lookup per practice. Undefined when the newest edition's keys are not all numbers.
+ * For editions whose keys ascend (binary columns of numeric codes): the newest edition's placements in key order,
+ * merged with each edition instead of a map lookup per practice. Undefined when its keys are not all numbers.
  */
-function mergeablePlacement(placed: ReadonlyMap<PracticeKey, number>): Placement | undefined {
+export function sortedPlacement(placed: ReadonlyMap<PracticeKey, number>): SortedPlacement | undefined {
   if (![...placed.keys()].every((key) => typeof key === 'number')) return undefined;
   const entries = [...placed].sort(([a], [b]) => (a as number) - (b as number));
-  const newestKeys = Float64Array.from(entries, ([key]) => key as number);
-  const newestIcbs = Int32Array.from(entries, ([, icb]) => icb);
-  return (keys) => {
-    // Called with ascending indexes, each once: a cursor into the newest edition's keys moves forward only.
-    let cursor = 0;
-    return (index) => {
-      const key = keys[index] as number;
-      while (cursor < newestKeys.length && (newestKeys[cursor] as number) < key) cursor++;
-      return newestKeys[cursor] === key ? newestIcbs[cursor] : undefined;
-    };
+  return {
+    keys: Float64Array.from(entries, ([key]) => key as number),
+    icbs: Int32Array.from(entries, ([, icb]) => icb),
   };
 }
 
 /**
- * Patients per ICB, each practice placed where `placement` says the newest edition places it (ICB numbers, -1:
- * nowhere), else by `own`, its location's ICB number; and the practices that could not be placed. One tight loop
- * over numbers, indexes ascending: it runs for every practice of every edition on every run.
+ * The ICB number of each practice of an edition: where the newest edition places it (-1: nowhere), else `own`,
+ * its location's ICB number. The edition's keys and the newest's ascend, so one cursor walks the newest's keys
+ * forward: a single loop over numbers, no lookup or call per practice (it runs for every practice of every
+ * edition on every run).
  */
-function sumByIcb(
+export function placeMerged(
   practices: PracticeTable,
-  placement: Placement,
+  newest: SortedPlacement,
   own: readonly number[],
+): Int32Array {
+  const { keys, sub } = practices;
+  const newestKeys = newest.keys;
+  const placedIcbs = new Int32Array(keys.length);
+  let cursor = 0;
+  for (let index = 0; index < keys.length; index++) {
+    const key = keys[index] as number;
+    while (cursor < newestKeys.length && (newestKeys[cursor] as number) < key) cursor++;
+    placedIcbs[index] =
+      cursor < newestKeys.length && newestKeys[cursor] === key
+        ? (newest.icbs[cursor] as number)
+        : (own[sub[index] as number] as number);
+  }
+  return placedIcbs;
+}
+
+/** As placeMerged, for any edition: each practice's placement looked up by key. */
+export function placeKeyed(
+  practices: PracticeTable,
+  placed: ReadonlyMap<PracticeKey, number>,
+  own: readonly number[],
+): Int32Array {
+  const { keys, sub } = practices;
+  const placedIcbs = new Int32Array(keys.length);
+  for (let index = 0; index < keys.length; index++)
+    placedIcbs[index] = placed.get(keys[index] as PracticeKey) ?? (own[sub[index] as number] as number);
+  return placedIcbs;
+}
+
+/** Patients per ICB of practices placed by ICB number (-1: nowhere), and those placed nowhere. */
+function sumPlaced(
+  placedIcbs: Int32Array,
+  patients: ArrayLike<number>,
   codes: readonly string[],
 ): { sums: Map<string, number>; unplaced: number; unplacedPatients: number } {
-  const { keys, sub, patients } = practices;
-  const newestOf = placement(keys);
   const totals = new Float64Array(codes.length);
   const counted = new Uint8Array(codes.length);
   let unplaced = 0;
   let unplacedPatients = 0;
-  for (let index = 0; index < keys.length; index++) {
-    const icb = newestOf(index) ?? (own[sub[index] as number] as number);
+  for (let index = 0; index < placedIcbs.length; index++) {
+    const icb = placedIcbs[index] as number;
     const count = patients[index] as number;
     if (icb < 0) {
       unplaced += 1;
