@@ -200,32 +200,38 @@ describe('acquire over a snapshot', () => {
 });
 
 describe('acquire runs sources side by side', () => {
-  it('starts up to three sources at once and reports them in catalogue order, whichever finishes first', async () => {
-    const page = (id: string) => `https://www.england.nhs.uk/${id}/`;
-    const ids = ['slow', 'quick-a', 'quick-b', 'quick-c'];
+  const page = (id: string) => `https://www.england.nhs.uk/${id}/`;
+
+  /** One single-page source per id, in this order; the source `slow` trickles its page in, so it finishes last. */
+  async function sourcesRun(ids: readonly string[]) {
     const dir = await writeSnapshot(
       ids.map((id) => ({
         url: page(id),
         contentType: 'text/html',
         body: `<html><body><p>${id}</p>${'x'.repeat(id === 'slow' ? 2_000 : 10)}</body></html>`,
-        // The first source's body trickles in: it finishes long after the others.
         ...(id === 'slow' && { simulate: { drip: { chunkBytes: 200, intervalMs: 15 } } }),
       })),
     );
+    return {
+      snapshot: { date: '2020-06-15', dir },
+      catalogue: ids.map((id) => testSource({ id, landingUrls: [page(id)] })),
+    };
+  }
+
+  it('starts up to three sources at once and reports them in catalogue order, whichever finishes first', async () => {
+    const ids = ['slow', 'quick-a', 'quick-b', 'quick-c'];
+    const { snapshot, catalogue: sources } = await sourcesRun(ids);
     const events: string[] = [];
     const note = (kind: string) => (sourceId: string, stage: string, message: string) => {
       if (stage === 'acquire' && (kind === 'done' || message === 'starting'))
         events.push(`${kind} ${sourceId}`);
     };
-    const summary = await runSnapshot(
-      { date: '2020-06-15', dir },
-      {
-        store: freshLake().store,
-        stages: [],
-        catalogue: ids.map((id) => testSource({ id, landingUrls: [page(id)] })),
-        progress: { update: note('start'), done: note('done'), line() {}, finish() {} },
-      },
-    );
+    const summary = await runSnapshot(snapshot, {
+      store: freshLake().store,
+      stages: [],
+      catalogue: sources,
+      progress: { update: note('start'), done: note('done'), line() {}, finish() {} },
+    });
     expect(summary.report.sources.map((source) => [source.sourceId, source.status])).toEqual(
       ids.map((id) => [id, 'fetched']),
     );
@@ -238,16 +244,7 @@ describe('acquire runs sources side by side', () => {
   });
 
   it('when the lake fails, starts no further source and lets those running finish before the run reports', async () => {
-    const page = (id: string) => `https://www.england.nhs.uk/${id}/`;
-    const ids = ['doomed', 'slow', 'quick-b', 'quick-c'];
-    const dir = await writeSnapshot(
-      ids.map((id) => ({
-        url: page(id),
-        contentType: 'text/html',
-        body: `<html><body><p>${id}</p>${'x'.repeat(id === 'slow' ? 2_000 : 10)}</body></html>`,
-        ...(id === 'slow' && { simulate: { drip: { chunkBytes: 200, intervalMs: 15 } } }),
-      })),
-    );
+    const { snapshot, catalogue: sources } = await sourcesRun(['doomed', 'slow', 'quick-b', 'quick-c']);
     /** A lake whose disk fails for one source's raw objects, and that notes writes made after the run returned. */
     class FailingLake extends MemoryLakeStore {
       returned = false;
@@ -271,20 +268,17 @@ describe('acquire runs sources side by side', () => {
     }
     const store = new FailingLake();
     const started: string[] = [];
-    const summary = await runSnapshot(
-      { date: '2020-06-15', dir },
-      {
-        store,
-        stages: [],
-        catalogue: ids.map((id) => testSource({ id, landingUrls: [page(id)] })),
-        progress: {
-          update: (sourceId, _stage, message) => message === 'starting' && started.push(sourceId),
-          done() {},
-          line() {},
-          finish() {},
-        },
+    const summary = await runSnapshot(snapshot, {
+      store,
+      stages: [],
+      catalogue: sources,
+      progress: {
+        update: (sourceId, _stage, message) => message === 'starting' && started.push(sourceId),
+        done() {},
+        line() {},
+        finish() {},
       },
-    );
+    });
     store.returned = true;
     expect(summary.status).toBe('failed');
     expect(summary.report.error).toMatch(/ENOSPC.*raw\/doomed\//);
