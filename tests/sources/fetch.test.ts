@@ -59,6 +59,7 @@ const resources: FixtureResource[] = [
     simulate: { failFirst: { count: 1, status: 503, headers: { 'Retry-After': '3600' } } },
   },
   { url: `${NHSE}/gone/`, status: 404, body: 'not here' },
+  { url: `${NHSE}/gone-reset/`, status: 404, body: 'z'.repeat(5000), simulate: { resetAfterBytes: 100 } },
   ...Array.from({ length: 4 }, (_, index) => ({
     url: `${NHSE}/slow/${index}`,
     body: 'abcd',
@@ -140,6 +141,14 @@ describe('createFetcher in snapshot mode', () => {
     } finally {
       own.close();
     }
+  });
+
+  it('survives a connection reset while it drains an unwanted error body', async () => {
+    const result = await fetcher.fetch(request('/gone-reset/'));
+    expect(result.ok).toBe(false);
+    // The reset lands after the exchange has returned; it must not surface as an unhandled error.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect((await fetcher.fetch(request('/page/'))).ok).toBe(true);
   });
 
   it('sends validators and reports 304 as not modified with no body', async () => {

@@ -108,8 +108,14 @@ const DRAIN_BYTES = 64 * 1024;
 function discard(response: IncomingMessage): void {
   const declared = Number(response.headers['content-length']);
   const bodiless = response.statusCode === 304 || response.statusCode === 204;
-  if (bodiless || (Number.isFinite(declared) && declared <= DRAIN_BYTES)) response.resume();
-  else response.destroy();
+  if (bodiless || (Number.isFinite(declared) && declared <= DRAIN_BYTES)) {
+    // Drained after the exchange has returned: a connection reset meanwhile loses nothing, and must not be an
+    // unhandled 'error' event (that would end the process).
+    response.on('error', () => {});
+    response.resume();
+  } else {
+    response.destroy();
+  }
 }
 
 /** One HTTP exchange, without redirects or retries; the host's concurrency slot is held throughout. */
