@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import * as cheerio from 'cheerio';
+import { sha256Hex } from '../lake/rows.ts';
 import type { DiscoveryStep } from './catalogue.ts';
 
 /** A link chosen by a discovery step. */
@@ -29,7 +29,7 @@ export function discoveryKey(step: DiscoveryStep, pageUrl: string): string {
     step.textPattern ?? null,
     step.maxLinks,
   ];
-  return createHash('sha256').update(JSON.stringify(rules)).digest('hex').slice(0, 32);
+  return sha256Hex(JSON.stringify(rules)).slice(0, 32);
 }
 
 /**
