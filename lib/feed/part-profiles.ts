@@ -24,6 +24,11 @@ const ProfileTotal = z.object({
   value: z.number(),
 });
 
+/** The series a total belongs to (measure and basis): a profile keeps the newest total of each. */
+function seriesOf(total: { measure: string; basis: string | null }): string {
+  return `${total.measure}|${total.basis}`;
+}
+
 /** A profile: per ICS code, its row count and its newest total per series (`total`: what each total holds). */
 function profileSchema<Total extends z.ZodType>(total: Total) {
   return z.array(z.object({ code: z.string(), rows: z.int().nonnegative(), totals: z.array(total) }));
@@ -116,7 +121,7 @@ function mergedProfile(shas: readonly string[], profiles: readonly CachedProfile
       const side = byIcs.get(code) ?? { rows: 0, totals: new Map() };
       side.rows += rows;
       for (const total of totals) {
-        const series = `${total.measure}|${total.basis}`;
+        const series = seriesOf(total);
         const held = side.totals.get(series);
         if (held === undefined || total.reference_date > held.reference_date)
           side.totals.set(series, { ...total, part: shas[index] as string });
@@ -146,7 +151,7 @@ async function steppedProfile(
   const byIcs = new Map(
     previous.profile.ics.map(({ code, rows, totals }) => [
       code,
-      { rows, totals: new Map(totals.map((total) => [`${total.measure}|${total.basis}`, total])) },
+      { rows, totals: new Map(totals.map((total) => [seriesOf(total), total])) },
     ]),
   );
   const side = (code: string) => {
@@ -164,7 +169,7 @@ async function steppedProfile(
       const entry = side(code);
       entry.rows += rows;
       for (const total of totals) {
-        const series = `${total.measure}|${total.basis}`;
+        const series = seriesOf(total);
         const current = entry.totals.get(series);
         if (current !== undefined && current.reference_date === total.reference_date) return undefined;
         if (current === undefined || total.reference_date > current.reference_date)
