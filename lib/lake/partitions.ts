@@ -1,7 +1,14 @@
 import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { SourceDataError } from '../core/errors.ts';
 import type { Column } from './columns.ts';
-import { diffRows, diffWithSource, type KeyTypes, mergeableKeys, type RowsDiff } from './diff.ts';
+import {
+  changedFields,
+  diffRows,
+  diffWithSource,
+  type KeyTypes,
+  mergeableKeys,
+  type RowsDiff,
+} from './diff.ts';
 import { CSV_MEDIA_TYPE, csvEditionPieces } from './formats/csv.ts';
 import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet, writeParquetFile } from './formats/parquet.ts';
@@ -247,15 +254,47 @@ function partSource(store: LakeStore, file: ManifestFile) {
   };
 }
 
-/** Diffs of disjoint partitions as one, each list in primary-key order. */
+/**
+ * Diffs of partitions as one, each list in primary-key order. A row whose key left one partition and entered
+ * another (the partitioning changed, e.g. one `rebased` partition split by year) is the same row: unchanged, or
+ * updated in the fields that differ, never deleted and created.
+ */
 export function mergeDiffs(definition: DatasetDefinition, diffs: readonly RowsDiff[]): RowsDiff {
   if (diffs.length === 1) return diffs[0] as RowsDiff;
   const compare = compareByPrimaryKey(definition);
+  const merged = movesReconciled(definition, {
+    created: diffs.flatMap((diff) => diff.created),
+    updated: diffs.flatMap((diff) => diff.updated),
+    deleted: diffs.flatMap((diff) => diff.deleted),
+  });
   return {
-    created: diffs.flatMap((diff) => diff.created).sort(compare),
-    updated: diffs.flatMap((diff) => diff.updated).sort((a, b) => compare(a.after, b.after)),
-    deleted: diffs.flatMap((diff) => diff.deleted).sort(compare),
+    created: merged.created.sort(compare),
+    updated: merged.updated.sort((a, b) => compare(a.after, b.after)),
+    deleted: merged.deleted.sort(compare),
   };
+}
+
+/** Rows both deleted and created under one key are matched: dropped when equal, else one update. */
+function movesReconciled(definition: DatasetDefinition, diff: RowsDiff): RowsDiff {
+  if (diff.created.length === 0 || diff.deleted.length === 0) return diff;
+  const keyOf = (row: Row) => JSON.stringify(definition.primaryKey.map((column) => row[column] ?? null));
+  const deleted = new Map(diff.deleted.map((row) => [keyOf(row), row]));
+  const created: Row[] = [];
+  const updated = [...diff.updated];
+  const declared = Object.keys(definition.schema.shape);
+  for (const after of diff.created) {
+    const key = keyOf(after);
+    const before = deleted.get(key);
+    if (before === undefined) {
+      created.push(after);
+      continue;
+    }
+    deleted.delete(key);
+    const changed = changedFields(declared, before, after);
+    if (changed.length > 0)
+      updated.push({ key: rowKey(definition, after), before, after, changed_fields: changed });
+  }
+  return { created, updated, deleted: [...deleted.values()] };
 }
 
 /**

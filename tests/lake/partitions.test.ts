@@ -557,4 +557,38 @@ describe('a lake written before partitions', () => {
     expect(latest).toContain('datasets/monthly/latest/monthly-2020-04.parquet');
     expect(await verifyDatasets(store)).toEqual([]);
   });
+
+  it('moves rows between partitions when the partitioning changes: the same key is the same row, not deleted and created', async () => {
+    const store = new RecordingStore();
+    const before = monthlyRows(monthsFrom2020(14));
+    await publishDataset(store, monthlyDataset, before, options('2021-03-01'));
+    // The re-based series is now split by year; one re-based figure moved, and a month arrives.
+    const byYear = {
+      ...monthlyDataset,
+      partition: {
+        of: (row: Row) =>
+          row.basis === 'rebased'
+            ? `rebased-${String(row.reference_date).slice(0, 4)}`
+            : String(row.reference_date).slice(0, 7),
+        description: 'one partition per reference month, and one per year of the re-based series',
+      },
+    };
+    const after = monthlyRows(monthsFrom2020(15)).map((row) =>
+      row.area === 'QF7' && row.reference_date === '2020-03-01' && row.basis === 'rebased'
+        ? { ...row, value: row.value + 1 }
+        : row,
+    );
+    const result = await publishDataset(store, byYear, after, options('2021-04-01'));
+    if (result.status !== 'published') throw new Error(result.status);
+    expect(new Set(result.manifest.files.map((file) => file.partition))).toContain('rebased-2020');
+    expect(result.manifest.files.map((file) => file.partition)).not.toContain('rebased');
+    expect(result.manifest.changes).toMatchObject({ created: 6, updated: 1, deleted: 0 });
+    expect(result.manifest.changes.updated_keys).toEqual(['QF7|2020-03-01|rebased']);
+    const walked = await diffVersions(store, byYear, 1, 2);
+    expect(walked.diff).toEqual(diffRows(byYear, before, after));
+    const latest = [...store.objects.keys()].filter((key) => key.startsWith('datasets/monthly/latest/'));
+    expect(latest).not.toContain('datasets/monthly/latest/monthly-rebased.csv');
+    expect(latest).toContain('datasets/monthly/latest/monthly-rebased-2021.csv');
+    expect(await verifyDatasets(store)).toEqual([]);
+  });
 });
