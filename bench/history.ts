@@ -130,8 +130,8 @@ function stageReason(stage: (typeof STAGES)[number]): string {
   if (stage === 'acquire')
     return 'the sources serve more as the years pass (each code vintage adds lookup files, news pages accumulate, the GP series page lists every edition): acquire makes more requests, while the cost per request stays flat';
   if (stage === 'process')
-    return "publish builds and writes only the new month and the re-based partition, but the re-based partition grows by 42 rows a month and is re-built (every GP edition's practice columns read and summed), validated, diffed and written whole every release; every run also reads each retained GP edition's two summaries, and the reference data grows with each code vintage (more lookups for the gazetteer, more changes for lineage); a code-vintage change rebuilds every partition once (README, History)";
-  return 'the feed walks only the partitions whose hash changed and steps each version profile from the previous one; what remains grows with the re-based partition (42 rows a month) and the number of parts a manifest lists';
+    return "publish builds and writes only the new month and its re-based year (earlier years are carried forward while the newest GP edition places every practice as before), but every run still reads each retained GP edition's two summaries and the newest edition's practices, the manifests list every part, and the reference data grows with each code vintage (more lookups for the gazetteer, more changes for lineage); a code-vintage change rebuilds every partition once (README, History)";
+  return 'the feed walks only the partitions whose hash changed and steps each version profile from the previous one; what remains grows with the number of parts a manifest lists and the re-based part of the current year (42 rows a month)';
 }
 
 /**

@@ -7,7 +7,7 @@
 // Prints one JSON line: { ms, peakRssBytes, rows, partitions, built }.
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
-import { REBASED_PARTITION } from '../../lib/normalise/population-partitions.ts';
+import { isRebasedPartition, rebasedPartitionOf } from '../../lib/normalise/population-partitions.ts';
 import { gazetteerOfParsed, parseSources } from '../../lib/pipeline/parse-stage.ts';
 import { catalogue } from '../../lib/sources/catalogue.ts';
 import { peakRssBytes, resetPeakRss } from '../memory.ts';
@@ -37,11 +37,13 @@ if (mode === 'whole') {
     { asOf },
     { codeVersion: 'bench', loadSexAge: parsed.loadGpSexAge, loadPractices: parsed.loadGpPractices },
   );
-  // The run's own month: the newest month partition not after the as-of date (an ONS estimate may be dated later).
+  // The run's own month: the newest month partition not after the as-of date (an ONS estimate may be dated later),
+  // and its re-based year.
   const months = [...population.inputs.keys()]
-    .filter((partition) => partition !== REBASED_PARTITION && partition <= asOf.slice(0, 7))
+    .filter((partition) => !isRebasedPartition(partition) && partition <= asOf.slice(0, 7))
     .sort();
-  const built = [months.at(-1), REBASED_PARTITION].filter(
+  const month = months.at(-1);
+  const built = [month, month && rebasedPartitionOf(month)].filter(
     (partition): partition is string => partition !== undefined && population.inputs.has(partition),
   );
   const { rows } = await population.build(new Set(built));

@@ -200,12 +200,26 @@ export const IcsPopulationRow = z.object({
 });
 export type IcsPopulationRow = z.infer<typeof IcsPopulationRow>;
 
-/** The partition of the re-based series, which moves whenever the newest GP edition re-places practices. */
-export const REBASED_PARTITION = 'rebased';
+/**
+ * The partition of a re-based row: one per year of reference dates (`rebased-YYYY`). A new month adds rows to its
+ * year only, so earlier years stay byte for byte the same parts until the newest GP edition places some practice
+ * differently (then every year is built again, and only the years whose figures moved are written).
+ */
+export function rebasedPartitionOf(referenceDate: string): string {
+  return `${REBASED_PREFIX}${referenceDate.slice(0, 4)}`;
+}
 
-/** The partition of an `ics_population` row: `rebased`, or its reference month `YYYY-MM`. */
+/** Whether a partition of `ics_population` holds re-based rows. */
+export function isRebasedPartition(partition: string): boolean {
+  return partition.startsWith(REBASED_PREFIX);
+}
+
+const REBASED_PREFIX = 'rebased-';
+
+/** The partition of an `ics_population` row: `rebased-YYYY` by its reference year, else its reference month `YYYY-MM`. */
 export function populationPartitionOf(row: Record<string, unknown>): string {
-  return row.basis === 'rebased' ? REBASED_PARTITION : String(row.reference_date).slice(0, 7);
+  const date = String(row.reference_date);
+  return row.basis === 'rebased' ? rebasedPartitionOf(date) : date.slice(0, 7);
 }
 
 export const icsPopulationDataset = defineDataset({
@@ -219,7 +233,7 @@ export const icsPopulationDataset = defineDataset({
   partition: {
     of: populationPartitionOf,
     description:
-      'one partition per reference month (YYYY-MM) of the as-published figures, and one (rebased) for the re-based series',
+      'one partition per reference month (YYYY-MM) of the as-published figures, and one per reference year (rebased-YYYY) of the re-based series',
   },
   columns: {
     ics_code: 'ODS code of the ICS.',

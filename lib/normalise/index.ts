@@ -28,9 +28,10 @@ export {
   type UnresolvedEntry,
 } from './normalise.ts';
 export {
+  isRebasedPartition,
   type PopulationPartitions,
   populationPartitionOf,
-  REBASED_PARTITION,
+  rebasedPartitionOf,
   type SexAgeLoader,
 } from './population-partitions.ts';
 export { type DesignationClaim, type DesignationDecision, decideDesignation } from './precedence.ts';

@@ -88,7 +88,7 @@ export async function normalisePartitioned(
 ): Promise<PartitionedNormaliseResult> {
   const { asOf } = NormaliseOptions.parse(rawOptions);
   const inputs = await withLineagePractices(resolveInputs(rawInput, asOf), population.loadPractices);
-  const partitions = populationPartitions(inputs, population.codeVersion, {
+  const partitions = await populationPartitions(inputs, population.codeVersion, {
     sexAge: population.loadSexAge,
     practices: population.loadPractices,
   });

@@ -1,6 +1,11 @@
 import { createHash } from 'node:crypto';
 import { prefetched } from '../core/prefetch.ts';
-import { type IcsPopulationRow, populationPartitionOf, REBASED_PARTITION } from './datasets.ts';
+import {
+  type IcsPopulationRow,
+  isRebasedPartition,
+  populationPartitionOf,
+  rebasedPartitionOf,
+} from './datasets.ts';
 import type { Provenance, SexAgeCell } from './input.ts';
 import {
   type Add,
@@ -13,6 +18,7 @@ import {
   newestWithPractices,
   type PopulationBasisFigures,
   populationDocuments,
+  type Rebaser,
   rebaserOf,
   rowCollector,
 } from './population.ts';
@@ -27,16 +33,18 @@ import type { UnresolvedEntry } from './unresolved.ts';
 
 /**
  * `ics_population` one partition at a time (issue 15): one partition per reference month (its GP edition and any
- * ONS estimate dated in it) and one for the re-based series. Each partition's rows are exactly the rows
- * `buildPopulation` gives for that month, computed from that month's documents alone, so a release builds its new
- * month and the re-based series and carries every other month forward.
+ * ONS estimate dated in it) and one per year of the re-based series. Each partition's rows are exactly the rows
+ * `buildPopulation` gives for it, computed from its own documents (and, for re-based years, the newest edition's
+ * placement of practices), so a release builds its new month and that month's re-based year, and carries every
+ * other partition forward while the placement holds.
  */
 
 /** Bump when the population builder's output for the same documents changes: every partition is built again. */
 // 2: re-based rows say `gp_by_practice`, no longer dated by the placing edition.
-export const POPULATION_BUILDER_VERSION = 2;
+// 3: the re-based series is partitioned by year (`rebased-YYYY`), no longer one `rebased` partition.
+export const POPULATION_BUILDER_VERSION = 3;
 
-export { populationPartitionOf, REBASED_PARTITION };
+export { isRebasedPartition, populationPartitionOf, rebasedPartitionOf };
 
 /** A GP document whose sex x age cells were left out of its aggregate (`sex_age_cells`). */
 export type GpFileDocument = NonNullable<GpEdition['age']>;
@@ -71,26 +79,56 @@ export interface PopulationPartitions {
  * `ics_population` as partitions. `codeVersion` is whatever else the rows depend on (pipeline, parser and builder
  * versions, the schema); the reference data that resolves codes (every lookup, ICB-name and legacy document, the
  * vintages in force, aliases) is in every partition's fingerprint, so a new code vintage rebuilds every month once.
+ * A re-based year's fingerprint also holds the newest edition's placement of practices (`Rebaser.placement`), read
+ * here once: a new edition that places every practice as the one before leaves earlier years carried forward.
  */
-export function populationPartitions(
+export async function populationPartitions(
   inputs: ResolvedInputs,
   codeVersion: string,
   loaders: HeldOutLoaders = {},
-): PopulationPartitions {
+): Promise<PopulationPartitions> {
+  const placing = await placingEdition(inputs, loaders.practices);
   const documents = partitionDocuments(inputs);
   const reference = referenceFingerprint(inputs);
   const fingerprints = new Map(
     [...documents].map(([partition, provenances]) => [
       partition,
-      sha256(JSON.stringify([codeVersion, reference, partition, provenances.map(urlAndHash)])),
+      sha256(
+        JSON.stringify([
+          codeVersion,
+          reference,
+          partition,
+          provenances.map(urlAndHash),
+          ...(isRebasedPartition(partition) ? [placing?.rebaser.placement ?? null] : []),
+        ]),
+      ),
     ]),
   );
   return {
     inputs: fingerprints,
     basis: onsBasis(inputs),
     documents: populationDocuments(inputs),
-    build: (partitions) => buildPartitions(inputs, partitions, fingerprints, loaders),
+    build: (partitions) => buildPartitions(inputs, partitions, fingerprints, loaders, placing),
   };
+}
+
+/** The newest edition with practices, its practices and the rebaser they give (none without a current footprint). */
+interface PlacingEdition {
+  edition: GpEdition;
+  practices: PracticeTable;
+  rebaser: Rebaser;
+}
+
+async function placingEdition(
+  inputs: ResolvedInputs,
+  load: PracticeLoader | undefined,
+): Promise<PlacingEdition | undefined> {
+  if (rebasedEditions(inputs).length === 0) return undefined;
+  const edition = newestWithPractices(inputs);
+  if (edition === undefined) return undefined;
+  const practices = await practicesOf(edition, load);
+  const rebaser = rebaserOf(inputs, edition, practices);
+  return rebaser && { edition, practices, rebaser };
 }
 
 /** Which documents each partition's rows come from, sorted by URL and hash. */
@@ -109,11 +147,8 @@ export function partitionDocuments(inputs: ResolvedInputs): Map<string, Provenan
     if (!byPartition.has(month)) byPartition.set(month, new Map());
     for (const document of [edition.totals, edition.age]) if (document) note(month, document.provenance);
   }
-  const rebasedFrom = rebasedEditions(inputs);
-  if (rebasedFrom.length > 0) {
-    byPartition.set(REBASED_PARTITION, new Map());
-    for (const edition of rebasedFrom) if (edition.totals) note(REBASED_PARTITION, edition.totals.provenance);
-  }
+  for (const edition of rebasedEditions(inputs))
+    if (edition.totals) note(rebasedPartitionOf(edition.extract_date), edition.totals.provenance);
   return new Map(
     [...byPartition]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
@@ -149,6 +184,7 @@ async function buildPartitions(
   partitions: ReadonlySet<string>,
   known: ReadonlyMap<string, string>,
   loaders: HeldOutLoaders,
+  placing: PlacingEdition | undefined,
 ): Promise<PopulationBuild> {
   const unknown = [...partitions].filter((partition) => !known.has(partition));
   if (unknown.length > 0)
@@ -170,31 +206,35 @@ async function buildPartitions(
     const cells = await sexAgeCellsOf(edition, loaders.sexAge);
     unresolved.push(...addGpSexAge(edition, cells, resolveArea, footprintLabel, collector.add));
   }
-  if (partitions.has(REBASED_PARTITION))
-    unresolved.push(...(await addRebasedLoading(inputs, loaders.practices, collector.add)));
+  const years = [...partitions].filter(isRebasedPartition);
+  if (placing && years.length > 0)
+    unresolved.push(
+      ...(await addRebasedLoading(inputs, new Set(years), placing, loaders.practices, collector.add)),
+    );
   return { rows: collector.sorted(), unresolved };
 }
 
-/** `addRebased` one edition at a time: each edition's practices are loaded, summed and dropped. */
+/** `addRebased` for the editions of some years, one at a time: each edition's practices are loaded, summed, dropped. */
 async function addRebasedLoading(
   inputs: ResolvedInputs,
+  years: ReadonlySet<string>,
+  placing: PlacingEdition,
   load: PracticeLoader | undefined,
   add: Add,
 ): Promise<UnresolvedEntry[]> {
-  const newest = newestWithPractices(inputs);
-  const newestPractices = newest && (await practicesOf(newest, load));
-  const rebaser = newest && newestPractices && rebaserOf(inputs, newest, newestPractices);
-  if (!rebaser) return [];
-  const editions = inputs.gpEditions.filter((edition) => edition.totals && edition.practiceCount > 0);
+  const editions = rebasedEditions(inputs).filter((edition) =>
+    years.has(rebasedPartitionOf(edition.extract_date)),
+  );
   const loading = prefetched(
     editions.map((edition) =>
-      edition === newest ? async () => newestPractices : () => practicesOf(edition, load),
+      edition === placing.edition ? async () => placing.practices : () => practicesOf(edition, load),
     ),
     READ_AHEAD,
   );
   const unresolved: UnresolvedEntry[] = [];
   for (const [index, edition] of editions.entries()) {
-    unresolved.push(...rebaser.add(edition, await (loading[index] as () => Promise<PracticeTable>)(), add));
+    const practices = await (loading[index] as () => Promise<PracticeTable>)();
+    unresolved.push(...placing.rebaser.add(edition, practices, add));
   }
   return unresolved;
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Resolution } from '../reference/gazetteer.ts';
 import { compareText, sortRows } from '../reference/order.ts';
 import type { IcsPopulationRow } from './datasets.ts';
@@ -289,6 +290,11 @@ export function newestWithPractices(inputs: ResolvedInputs): GpEdition | undefin
 export interface Rebaser {
   /** Add one edition's re-based rows from its practices; gives the practices it could not place, if any. */
   add(edition: GpEdition, practices: PracticeTable, add: Add): UnresolvedEntry[];
+  /**
+   * A digest of everything the re-basing takes from the newest edition and the footprints: two rebasers with the
+   * same digest give any edition the same rows, so a re-based partition need not be built again while it holds.
+   */
+  placement: string;
 }
 
 /** The re-basing of `addRebased`, given the newest edition's practices; undefined without a current footprint. */
@@ -315,10 +321,12 @@ export function rebaserOf(
     placed.set(newestPractices.keys[index] as PracticeKey, icbs.numberOf(currentIcbOf(sub)));
   }
   const sorted = sortedPlacement(placed);
+  const placement = placementDigest([current.vintage, placedBy?.vintage ?? null], placed, icbs.codes);
   // Not dated: the placing edition is the version's newest (its newest re-based date), and a row whose figure did
   // not move stays the same row from one release to the next instead of every row changing every month.
   const method = 'gp_by_practice';
   return {
+    placement,
     add(edition, practices, add) {
       if (!edition.totals || practices.keys.length === 0) return [];
       const own = practices.subs.map((sub) => icbs.numberOf(currentIcbOf(sub)));
@@ -385,6 +393,23 @@ function icbNumbering(): { numberOf(icb: string | null): number; codes: string[]
     },
     codes,
   };
+}
+
+/**
+ * sha256 of the footprints' vintages and every practice's placement (its key and ICB code, or none), in key order
+ * whatever the order the newest edition lists them in.
+ */
+export function placementDigest(
+  vintages: readonly (string | null)[],
+  placed: ReadonlyMap<PracticeKey, number>,
+  codes: readonly string[],
+): string {
+  const lines = [...placed]
+    .map(([key, icb]) => `${typeof key}:${key}\t${icb < 0 ? '' : codes[icb]}`)
+    .sort(compareText);
+  return createHash('sha256')
+    .update(`${JSON.stringify(vintages)}\n${lines.join('\n')}`)
+    .digest('hex');
 }
 
 /** The newest edition's placements sorted by numeric key, for a merge with an edition whose keys also ascend. */

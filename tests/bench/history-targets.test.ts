@@ -26,7 +26,7 @@ function release(index: number, monthMs: number, monthRss: number): ReleaseMeasu
           peakRssBytes: monthRss,
           rows: 13_000,
           partitions: index + 2,
-          built: ['2014-10', 'rebased'],
+          built: ['2014-10', 'rebased-2014'],
         },
         whole: {
           ms: 100 * index,
@@ -70,7 +70,7 @@ describe('history bench: the process side on its own', () => {
     const lines = historyTable(run(1000)).filter((line) => line.includes('one month ('));
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
-      /^ {3}10 +one month \(2014-10 \+ rebased, 13000 rows\): 0\.7 s, 150 MiB; whole history/,
+      /^ {3}10 +one month \(2014-10 \+ rebased-2014, 13000 rows\): 0\.7 s, 150 MiB; whole history/,
     );
   });
 });

@@ -5,6 +5,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../lib/cli/main.ts';
 import type { Row } from '../../lib/lake/rows.ts';
@@ -499,6 +500,25 @@ describe('the ICB map through November 2026 (issue 13)', () => {
       southYorkshire.find((row) => row.reference_date === date && row.basis === basis)?.value as number;
     expect(value('2021-01-01', 'as_published') - value('2022-07-01', 'as_published')).toBeGreaterThan(80_000);
     expect(value('2022-07-01', 'rebased')).toBeGreaterThan(value('2021-01-01', 'rebased'));
+    // The README's one-liner: the whole re-based series from its stable per-year copies, one glob in DuckDB.
+    const instance = await DuckDBInstance.create(':memory:');
+    const connection = await instance.connect();
+    try {
+      const glob = path.join(lakeDir, 'datasets/ics_population/latest/ics_population-rebased-*.parquet');
+      const reader = await connection.runAndReadAll(
+        `select basis, count(*)::integer as n, min(reference_date)::varchar as first from read_parquet('${glob}') group by basis`,
+      );
+      const rebased = population.filter((row) => row.basis === 'rebased');
+      expect(reader.getRowObjectsJson()).toEqual([
+        {
+          basis: 'rebased',
+          n: rebased.length,
+          first: rebased.map((row) => String(row.reference_date)).sort()[0],
+        },
+      ]);
+    } finally {
+      connection.closeSync();
+    }
   });
 
   it('`parse --source nhsd-gp-registrations` resolves the April 2026 file through its own lookups, stale ONS codes and all', async () => {

@@ -440,7 +440,9 @@ describe('stateless stack (bundled as cdk synth would)', () => {
       }
       // A partitioned dataset: its per-partition stable copies stay short-lived, its content-addressed parts immutable.
       expect(policyOf('datasets/ics_population/latest/ics_population-2024-01.csv')).toBe('datasets/*');
-      expect(policyOf('datasets/ics_population/latest/ics_population-rebased.parquet')).toBe('datasets/*');
+      expect(policyOf('datasets/ics_population/latest/ics_population-rebased-2026.parquet')).toBe(
+        'datasets/*',
+      );
       expect(policyOf(`datasets/ics_population/parts/2024-01/${'a'.repeat(64)}.csv`)).toBe(
         'datasets/*/parts/*',
       );

@@ -1,7 +1,7 @@
 import { createReadStream, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
-import { REBASED_PARTITION } from '../../lib/normalise/population-partitions.ts';
+import { isRebasedPartition } from '../../lib/normalise/population-partitions.ts';
 import { parseGpPublication } from '../../lib/parse/gp-publication.ts';
 import {
   icbNamesFromIcbList,
@@ -316,7 +316,9 @@ describe('re-basing follows the newest edition, even where it places a practice 
       { asOf },
       { codeVersion: 'test' },
     );
-    const built = await partitioned.population.build(new Set([REBASED_PARTITION]));
+    const built = await partitioned.population.build(
+      new Set([...partitioned.population.inputs.keys()].filter(isRebasedPartition)),
+    );
     expect(built.rows).toEqual(datasets.ics_population.filter((row) => row.basis === 'rebased'));
     expect(built.unresolved.map((entry) => entry.evidence).sort()).toEqual(
       lost.map((entry) => entry.evidence).sort(),

@@ -9,8 +9,8 @@ import { GpAggregateInput, Provenance } from '../../lib/normalise/input.ts';
 import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
 import {
   type GpFileDocument,
+  isRebasedPartition,
   populationPartitionOf,
-  REBASED_PARTITION,
 } from '../../lib/normalise/population-partitions.ts';
 import { practicePlacements } from '../../lib/normalise/resolved-inputs.ts';
 import { gazetteerOfParsed, parseSources } from '../../lib/pipeline/parse-stage.ts';
@@ -71,6 +71,19 @@ function generatedLake(): Promise<LakeStore> {
   return generated;
 }
 
+let yearBoundary: Promise<LakeStore> | undefined;
+
+/** Three generated monthly releases, December 2020 to February 2021, in one code vintage (acquired once). */
+function yearBoundaryLake(): Promise<LakeStore> {
+  yearBoundary ??= (async () => {
+    const snapshots = [];
+    for (const release of monthlyReleases('2020-12', '2021-02'))
+      snapshots.push(await writeReleaseSnapshot(path.join(dir, 'year-boundary-snapshots'), release));
+    return acquiredLake('year-boundary', snapshots);
+  })();
+  return yearBoundary;
+}
+
 async function parsed(store: LakeStore, holdGpDetailOut: boolean) {
   return parseSources({
     store,
@@ -124,7 +137,7 @@ describe('ics_population by partition', () => {
     const store = await acquiredLake('bundled', snapshots);
     const asOf = snapshots.at(-1)?.date ?? '';
     const { whole, partitioned, all } = await compareBuilds(store, asOf);
-    expect(partitioned.population.inputs.has(REBASED_PARTITION)).toBe(true);
+    expect([...partitioned.population.inputs.keys()].filter(isRebasedPartition).length).toBeGreaterThan(1);
     expect(partitioned.population.inputs.size).toBeGreaterThan(5);
     // Every unresolved name of the whole build is still reported: the other datasets' here, population's by its build.
     const reported = (entries: { url: string; name: string; evidence: string }[]) =>
@@ -136,7 +149,7 @@ describe('ics_population by partition', () => {
     const store = await generatedLake();
     const { partitioned } = await compareBuilds(store, '2021-05-15');
     expect([...partitioned.population.inputs.keys()]).toEqual(
-      expect.arrayContaining(['2021-02', '2021-05', REBASED_PARTITION]),
+      expect.arrayContaining(['2021-02', '2021-05', 'rebased-2021']),
     );
 
     // Building one month reads only that month's cells: the loader is asked for that edition's file alone.
@@ -158,16 +171,17 @@ describe('ics_population by partition', () => {
         },
       },
     );
-    // Lineage follows practices across the April 2021 vintage: the editions either side of it, and no others.
-    expect(practicesAsked.sort()).toEqual(['2021-03-01', '2021-04-01']);
+    // Lineage follows practices across the April 2021 vintage: the editions either side of it; the newest edition
+    // places practices for the re-based years' fingerprints; no others.
+    expect(practicesAsked.sort()).toEqual(['2021-03-01', '2021-04-01', '2021-05-01']);
     practicesAsked.length = 0;
     const march = await counting.population.build(new Set(['2021-03']));
     expect(asked).toEqual(['2021-03-01']);
     expect(practicesAsked).toEqual([]);
     expect(new Set(march.rows.map((row) => row.reference_date))).toEqual(new Set(['2021-03-01']));
-    // The re-based series reads the practices of every edition not already in memory, the newest first, once each.
-    await counting.population.build(new Set([REBASED_PARTITION]));
-    expect(practicesAsked).toEqual(['2021-05-01', '2021-02-01']);
+    // The re-based year reads the practices of every edition not already in memory (nor the newest, read once).
+    await counting.population.build(new Set(['rebased-2021']));
+    expect(practicesAsked).toEqual(['2021-02-01']);
   }, 240_000);
 
   it('fingerprints each partition by its own documents, the reference data and the code version', async () => {
@@ -193,7 +207,7 @@ describe('ics_population by partition', () => {
     );
     const after = await fingerprints({ ...lazy.input, gpRegistrations });
     const moved = [...before.keys()].filter((partition) => before.get(partition) !== after.get(partition));
-    expect(moved).toEqual(['2021-03', REBASED_PARTITION]);
+    expect(moved).toEqual(['2021-03', 'rebased-2021']);
     // A new lookup document (a code vintage) or another code version moves every partition.
     const lookups = lazy.input.lookups.map((document, index) =>
       index === 0
@@ -207,6 +221,46 @@ describe('ics_population by partition', () => {
       expect(recoded.get(partition), partition).not.toBe(before.get(partition));
     }
   }, 120_000);
+
+  it('carries earlier re-based years forward while the newest edition places every practice as before, and builds them again when one moves', async () => {
+    const store = await yearBoundaryLake();
+    const lazy = await parsed(store, true);
+    const population = async (asOf: string, loadPractices = lazy.loadGpPractices) =>
+      (
+        await normalisePartitioned(
+          lazy.input,
+          { asOf },
+          { codeVersion: 'test', loadSexAge: lazy.loadGpSexAge, loadPractices },
+        )
+      ).population;
+    const moved = (before: ReadonlyMap<string, string>, after: ReadonlyMap<string, string>) =>
+      [...after.keys()].filter((partition) => before.get(partition) !== after.get(partition));
+    const january = await population('2021-01-15');
+    const february = await population('2021-02-15');
+    expect([...january.inputs.keys()].filter(isRebasedPartition)).toEqual(['rebased-2020', 'rebased-2021']);
+    // February's edition places every practice as January's did: only its month and its year move.
+    expect(moved(january.inputs, february.inputs)).toEqual(['2021-02', 'rebased-2021']);
+
+    // Now the newest edition puts one practice in a location no lookup holds: every re-based year moves, and 2020's
+    // rows lose that practice's patients (reported, not spread).
+    const relocated = async (document: GpFileDocument) => {
+      const table = await lazy.loadGpPractices(document);
+      if (document.aggregate.extract_date !== '2021-02-01') return table;
+      const sub = Array.from(table.sub);
+      sub[0] = table.subs.length;
+      return { ...table, subs: [...table.subs, 'X99'], sub };
+    };
+    const churned = await population('2021-02-15', relocated);
+    expect(moved(february.inputs, churned.inputs)).toEqual(['rebased-2020', 'rebased-2021']);
+    const before = await february.build(new Set(['rebased-2020']));
+    const after = await churned.build(new Set(['rebased-2020']));
+    const total = (rows: readonly { value: number }[]) => rows.reduce((sum, row) => sum + row.value, 0);
+    expect(total(after.rows)).toBeLessThan(total(before.rows));
+    expect(before.unresolved).toEqual([]);
+    expect(after.unresolved.map((entry) => entry.evidence)).toEqual([
+      expect.stringMatching(/^GP 2020-12-01: 1 practices/),
+    ]);
+  }, 240_000);
 
   it('refuses to build a partition the dataset does not hold, and a held-out edition without a loader', async () => {
     const store = await generatedLake();
