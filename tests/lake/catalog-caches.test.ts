@@ -145,7 +145,7 @@ describe('the headline rows of a partitioned ics_population', () => {
     const expected = populationRows(months).filter((row) => row.sex === 'ALL' && row.age_band === 'ALL');
     expect(sortedKeys(rows)).toEqual(sortedKeys(expected));
     const partsRead = store.reads.filter((key) => key.includes('/parts/'));
-    const wrote = new Set(['2020-05', 'rebased']);
+    const wrote = new Set(['2020-05', 'rebased-2020']);
     expect(partsRead.sort()).toEqual(
       partFiles(latest, 'json')
         .filter((file) => wrote.has(file.partition ?? ''))
