@@ -225,8 +225,9 @@ type ProcessState = z.infer<typeof ProcessState>;
 
 /**
  * A hash of everything the datasets depend on: each source's current documents and its last good parses (the
- * raw bytes by sha256), the run's date (statuses and coverage are "as of" it), the pipeline and parser versions,
- * and the dataset schemas.
+ * raw bytes by sha256), the run's date (statuses and coverage are "as of" it), the pipeline, parser and
+ * population-builder versions, and each dataset's schema, primary key and partitioning: new code that builds or
+ * lays out a dataset differently recomputes it on the next run, not only when a source changes.
  */
 async function inputsFingerprint(
   store: LakeStore,
@@ -235,9 +236,19 @@ async function inputsFingerprint(
   definitions: readonly DatasetDefinition[],
 ): Promise<string> {
   const hash = createHash('sha256');
-  hash.update(JSON.stringify([PIPELINE_VERSION, PARSER_VERSION, asOf.toISOString().slice(0, 10)]));
+  hash.update(
+    JSON.stringify([
+      PIPELINE_VERSION,
+      PARSER_VERSION,
+      POPULATION_BUILDER_VERSION,
+      asOf.toISOString().slice(0, 10),
+    ]),
+  );
   for (const definition of definitions) {
-    hash.update(`\n${definition.name}:${canonicalJson(z.toJSONSchema(definition.schema))}`);
+    const layout = [definition.primaryKey, definition.partition?.description ?? null];
+    hash.update(
+      `\n${definition.name}:${canonicalJson(z.toJSONSchema(definition.schema))}:${canonicalJson(layout)}`,
+    );
   }
   for (const source of catalogue) {
     const documents = (await currentDocuments(store, source.id))
