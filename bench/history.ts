@@ -210,7 +210,7 @@ function processSideTargets(tenth: ReleaseMeasure, last: ReleaseMeasure): Target
       met,
       ...(!met && {
         reason:
-          "the re-based series still reads every GP edition's practice columns and sums them (about 0.5 ms an edition at full history), the inputs hold every edition's totals, and the reference data grows with each code vintage",
+          "every run still reads and validates each retained GP edition's two parse summaries, lineage loads the practices of the editions either side of each change of footprint, and the reference data grows with each code vintage (six changes of vintage from release 97, 2021-04, on); the run's own re-based year is built from its editions only",
       }),
     },
   ];
