@@ -399,7 +399,7 @@ function icbNumbering(): { numberOf(icb: string | null): number; codes: string[]
  * sha256 of the footprints' vintages and every practice's placement (its key and ICB code, or none), in key order
  * whatever the order the newest edition lists them in.
  */
-export function placementDigest(
+function placementDigest(
   vintages: readonly (string | null)[],
   placed: ReadonlyMap<PracticeKey, number>,
   codes: readonly string[],

@@ -58,31 +58,28 @@ const byCode = <T extends { practice_code: string }>(practices: readonly T[]) =>
     a.practice_code < b.practice_code ? -1 : a.practice_code > b.practice_code ? 1 : 0,
   );
 
-let generated: Promise<LakeStore> | undefined;
+const generatedLakes = new Map<string, Promise<LakeStore>>();
 
-/** Four generated monthly releases, February to May 2021, across the April 2021 code vintage (acquired once). */
-function generatedLake(): Promise<LakeStore> {
-  generated ??= (async () => {
-    const snapshots = [];
-    for (const release of monthlyReleases('2021-02', '2021-05'))
-      snapshots.push(await writeReleaseSnapshot(path.join(dir, 'generated-snapshots'), release));
-    return acquiredLake('generated', snapshots);
-  })();
-  return generated;
+/** A lake acquired (once per name) from the generated monthly releases `from` to `to` (`YYYY-MM`). */
+function generatedHistory(name: string, from: string, to: string): Promise<LakeStore> {
+  let lake = generatedLakes.get(name);
+  if (lake === undefined) {
+    lake = (async () => {
+      const snapshots = [];
+      for (const release of monthlyReleases(from, to))
+        snapshots.push(await writeReleaseSnapshot(path.join(dir, `${name}-snapshots`), release));
+      return acquiredLake(name, snapshots);
+    })();
+    generatedLakes.set(name, lake);
+  }
+  return lake;
 }
 
-let yearBoundary: Promise<LakeStore> | undefined;
+/** Four generated monthly releases, February to May 2021, across the April 2021 code vintage. */
+const generatedLake = () => generatedHistory('generated', '2021-02', '2021-05');
 
-/** Three generated monthly releases, December 2020 to February 2021, in one code vintage (acquired once). */
-function yearBoundaryLake(): Promise<LakeStore> {
-  yearBoundary ??= (async () => {
-    const snapshots = [];
-    for (const release of monthlyReleases('2020-12', '2021-02'))
-      snapshots.push(await writeReleaseSnapshot(path.join(dir, 'year-boundary-snapshots'), release));
-    return acquiredLake('year-boundary', snapshots);
-  })();
-  return yearBoundary;
-}
+/** Three generated monthly releases, December 2020 to February 2021, in one code vintage. */
+const yearBoundaryLake = () => generatedHistory('year-boundary', '2020-12', '2021-02');
 
 async function parsed(store: LakeStore, holdGpDetailOut: boolean) {
   return parseSources({
