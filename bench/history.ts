@@ -24,7 +24,12 @@ export interface ReleaseMeasure {
   requests?: number;
   lake?: { bytes: number; files: number };
   /** At the sample releases: the process stage's parse, normalise and population build alone, in both modes. */
-  processSide?: { whole: ProcessSideMeasure; month: ProcessSideMeasure };
+  processSide?: {
+    whole: ProcessSideMeasure;
+    month: ProcessSideMeasure;
+    /** The run's month and every re-based year: a release whose newest edition places some practice differently. */
+    moved?: ProcessSideMeasure;
+  };
 }
 
 /** One measure of bench/children/process-side.ts (parse, normalise, build ics_population; no publish). */
@@ -250,7 +255,7 @@ export function historyTable(run: HistoryRun): string[] {
     const side = release.processSide;
     if (side === undefined) continue;
     lines.push(
-      `   ${String(release.release).padEnd(8)} one month (${side.month.built.join(' + ')}, ${side.month.rows} rows): ${ms(side.month.ms)}, ${mib(side.month.peakRssBytes)}; whole history (${side.whole.rows} rows): ${ms(side.whole.ms)}, ${mib(side.whole.peakRssBytes)}`,
+      `   ${String(release.release).padEnd(8)} one month (${side.month.built.join(' + ')}, ${side.month.rows} rows): ${ms(side.month.ms)}, ${mib(side.month.peakRssBytes)}${side.moved ? `; placement moved (${side.moved.built.length} partitions, ${side.moved.rows} rows): ${ms(side.moved.ms)}, ${mib(side.moved.peakRssBytes)}` : ''}; whole history (${side.whole.rows} rows): ${ms(side.whole.ms)}, ${mib(side.whole.peakRssBytes)}`,
     );
   }
   return lines;

@@ -1,9 +1,11 @@
 // Child process: the process stage's own work on ics_population (issue 15) — parse every source's current documents,
-// normalise, build the population rows — over a history lake, without publishing, in one of two modes, each
+// normalise, build the population rows — over a history lake, without publishing, in one of three modes, each
 // measured in a process of its own:
 //   whole: every GP edition's parse whole in memory and every ics_population row built (as before issue 15);
-//   month: GP sex x age cells held out of memory and ics_population built for the newest month and the re-based
-//          series only, which is all publish asks for once it carries unchanged partitions forward.
+//   month: GP sex x age cells held out of memory and ics_population built for the newest month and its re-based
+//          year only, which is all publish asks for while the newest edition places practices as the one before;
+//   moved: as month, and every re-based year too, which publish asks for when the newest edition places some
+//          practice differently (a practice opens, closes or moves: real GP files, most months).
 // Prints one JSON line: { ms, peakRssBytes, rows, partitions, built }.
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';
@@ -13,8 +15,8 @@ import { catalogue } from '../../lib/sources/catalogue.ts';
 import { peakRssBytes, resetPeakRss } from '../memory.ts';
 
 const [lakeDir, mode, asOf] = process.argv.slice(2);
-if (lakeDir === undefined || (mode !== 'whole' && mode !== 'month') || asOf === undefined)
-  throw new Error('usage: process-side.ts <lake> whole|month <as-of YYYY-MM-DD>');
+if (lakeDir === undefined || !['whole', 'month', 'moved'].includes(mode ?? '') || asOf === undefined)
+  throw new Error('usage: process-side.ts <lake> whole|month|moved <as-of YYYY-MM-DD>');
 
 const store = new FolderLakeStore(lakeDir);
 resetPeakRss();
@@ -25,7 +27,7 @@ const parsed = await parseSources({
   catalogue,
   quarantine: () => {},
   gazetteerFor: gazetteerOfParsed,
-  holdGpDetailOut: mode === 'month',
+  holdGpDetailOut: mode !== 'whole',
 });
 let result: { rows: number; partitions: number; built: string[] };
 if (mode === 'whole') {
@@ -43,7 +45,8 @@ if (mode === 'whole') {
     .filter((partition) => !isRebasedPartition(partition) && partition <= asOf.slice(0, 7))
     .sort();
   const month = months.at(-1);
-  const built = [month, month && rebasedPartitionOf(month)].filter(
+  const years = [...population.inputs.keys()].filter(isRebasedPartition);
+  const built = [month, ...(mode === 'moved' ? years : [month && rebasedPartitionOf(month)])].filter(
     (partition): partition is string => partition !== undefined && population.inputs.has(partition),
   );
   const { rows } = await population.build(new Set(built));

@@ -28,6 +28,15 @@ function release(index: number, monthMs: number, monthRss: number): ReleaseMeasu
           partitions: index + 2,
           built: ['2014-10', 'rebased-2014'],
         },
+        ...(index === 20 && {
+          moved: {
+            ms: 2 * monthMs,
+            peakRssBytes: monthRss,
+            rows: 13_100,
+            partitions: index + 2,
+            built: ['2014-10', 'rebased-2013', 'rebased-2014'],
+          },
+        }),
         whole: {
           ms: 100 * index,
           peakRssBytes: 10 * index * MiB,
@@ -71,6 +80,10 @@ describe('history bench: the process side on its own', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(
       /^ {3}10 +one month \(2014-10 \+ rebased-2014, 13000 rows\): 0\.7 s, 150 MiB; whole history/,
+    );
+    // The release whose newest edition moved a practice builds every re-based year: measured beside the month.
+    expect(lines[1]).toMatch(
+      /one month \(2014-10 \+ rebased-2014, 13000 rows\): 1\.0 s, 200 MiB; placement moved \(3 partitions, 13100 rows\): 2\.0 s, 200 MiB; whole history/,
     );
   });
 });
