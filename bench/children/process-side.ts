@@ -37,7 +37,12 @@ if (mode === 'whole') {
   const { population } = await normalisePartitioned(
     parsed.input,
     { asOf },
-    { codeVersion: 'bench', loadSexAge: parsed.loadGpSexAge, loadPractices: parsed.loadGpPractices },
+    {
+      codeVersion: 'bench',
+      loadSexAge: parsed.loadGpSexAge,
+      loadPractices: parsed.loadGpPractices,
+      loadPracticeIndex: parsed.loadPracticeIndex,
+    },
   );
   // The run's own month: the newest month partition not after the as-of date (an ONS estimate may be dated later),
   // and its re-based year.

@@ -202,8 +202,8 @@ export type IcsPopulationRow = z.infer<typeof IcsPopulationRow>;
 
 /**
  * The partition of a re-based row: one per year of reference dates (`rebased-YYYY`). A new month adds rows to its
- * year only, so earlier years stay byte for byte the same parts until the newest GP edition places some practice
- * differently (then every year is built again, and only the years whose figures moved are written).
+ * year only, so earlier years stay byte for byte the same parts until one of their practices moves to another
+ * location (then the years that hold it are built again, and written if their figures moved).
  */
 export function rebasedPartitionOf(referenceDate: string): string {
   return `${REBASED_PREFIX}${referenceDate.slice(0, 4)}`;
@@ -249,7 +249,7 @@ export const icsPopulationDataset = defineDataset({
     footprint:
       'The boundaries the figure uses: the lookup vintage (e.g. CCG20, SICBL25, SICBL26) whose sub-ICB location -> ICB map placed the people.',
     method:
-      'How people were placed on the footprint: "ons_by_ccg" (ONS estimates by CCG, each CCG placed by the lookup), "gp_by_sub_icb" (a GP file\'s own sub-ICB locations placed by the lookup, on ODS codes), or "gp_by_practice" (re-based: each practice placed by its sub-ICB location in the newest GP edition the version holds, the newest reference_date of its re-based rows, then by the lookup; practices that cannot be placed are reported, not spread). A re-based row changes only when its figure does.',
+      'How people were placed on the footprint: "ons_by_ccg" (ONS estimates by CCG, each CCG placed by the lookup), "gp_by_sub_icb" (a GP file\'s own sub-ICB locations placed by the lookup, on ODS codes), or "gp_by_practice" (re-based: each practice placed by its sub-ICB location in the newest GP edition of the version that holds it, which for a practice that has closed is where it was last seen, then by the lookup; practices that cannot be placed are reported, not spread). A re-based row changes only when its figure does.',
     source_url: 'URL of the source file.',
     source_sha256: 'SHA-256 of the raw source file in the lake.',
   },

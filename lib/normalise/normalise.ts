@@ -20,6 +20,7 @@ import {
   populationPartitions,
   type SexAgeLoader,
 } from './population-partitions.ts';
+import type { PracticeIndexLoader } from './practice-index.ts';
 import { buildPublishedClaims } from './published-claims.ts';
 import { type PracticeLoader, type ResolvedInputs, resolveInputs } from './resolved-inputs.ts';
 import { sortedUnresolved, type UnresolvedEntry } from './unresolved.ts';
@@ -78,19 +79,27 @@ export interface PartitionedNormaliseResult {
 /**
  * Normalise as `normalise` does, but leave `ics_population` as partitions: only the partitions asked for are
  * built; a GP file's sex x age cells are loaded (`loadSexAge`) only when its month is, and its practices
- * (`loadPractices`) only when lineage or the re-based series needs them. `codeVersion` goes into every
- * partition's fingerprint (see populationPartitions).
+ * (`loadPractices`) only when lineage or the re-based series needs them. The re-based years' fingerprints need
+ * where every practice was last seen and which practices each year holds: `loadPracticeIndex` keeps that between
+ * runs; without it every edition's practices are read. `codeVersion` goes into every partition's fingerprint (see
+ * populationPartitions).
  */
 export async function normalisePartitioned(
   rawInput: NormaliseInput,
   rawOptions: NormaliseOptions,
-  population: { codeVersion: string; loadSexAge?: SexAgeLoader; loadPractices?: PracticeLoader },
+  population: {
+    codeVersion: string;
+    loadSexAge?: SexAgeLoader;
+    loadPractices?: PracticeLoader;
+    loadPracticeIndex?: PracticeIndexLoader;
+  },
 ): Promise<PartitionedNormaliseResult> {
   const { asOf } = NormaliseOptions.parse(rawOptions);
   const inputs = await withLineagePractices(resolveInputs(rawInput, asOf), population.loadPractices);
   const partitions = await populationPartitions(inputs, population.codeVersion, {
     sexAge: population.loadSexAge,
     practices: population.loadPractices,
+    practiceIndex: population.loadPracticeIndex,
   });
   const rest = normaliseAround(inputs, partitions);
   return { ...rest, unresolved: sortedUnresolved(rest.unresolved), population: partitions };

@@ -22,6 +22,7 @@ import {
   rebaserOf,
   rowCollector,
 } from './population.ts';
+import { derivePracticeIndex, type PracticeIndex, type PracticeIndexLoader } from './practice-index.ts';
 import {
   type GpEdition,
   type PracticeLoader,
@@ -34,15 +35,16 @@ import type { UnresolvedEntry } from './unresolved.ts';
 /**
  * `ics_population` one partition at a time (issue 15): one partition per reference month (its GP edition and any
  * ONS estimate dated in it) and one per year of the re-based series. Each partition's rows are exactly the rows
- * `buildPopulation` gives for it, computed from its own documents (and, for re-based years, the newest edition's
- * placement of practices), so a release builds its new month and that month's re-based year, and carries every
- * other partition forward while the placement holds.
+ * `buildPopulation` gives for it, computed from its own documents (and, for re-based years, where the practices
+ * they hold are placed now), so a release builds its new month and that month's re-based year, and carries every
+ * other partition forward unless one of its practices moved.
  */
 
 /** Bump when the population builder's output for the same documents changes: every partition is built again. */
 // 2: re-based rows say `gp_by_practice`, no longer dated by the placing edition.
 // 3: the re-based series is partitioned by year (`rebased-YYYY`), no longer one `rebased` partition.
-export const POPULATION_BUILDER_VERSION = 3;
+// 4: a practice the newest edition does not hold is re-based where it was last seen, not by each edition's location.
+export const POPULATION_BUILDER_VERSION = 4;
 
 export { isRebasedPartition, populationPartitionOf, rebasedPartitionOf };
 
@@ -56,6 +58,8 @@ export type SexAgeLoader = (document: GpFileDocument) => Promise<readonly SexAge
 export interface HeldOutLoaders {
   sexAge?: SexAgeLoader | undefined;
   practices?: PracticeLoader | undefined;
+  /** The practice index of the re-based editions, kept between runs; without it, every edition's practices are read. */
+  practiceIndex?: PracticeIndexLoader | undefined;
 }
 
 /** What one build of some partitions gives: their rows (sorted by primary key) and the names they left unresolved. */
@@ -79,15 +83,16 @@ export interface PopulationPartitions {
  * `ics_population` as partitions. `codeVersion` is whatever else the rows depend on (pipeline, parser and builder
  * versions, the schema); the reference data that resolves codes (every lookup, ICB-name and legacy document, the
  * vintages in force, aliases) is in every partition's fingerprint, so a new code vintage rebuilds every month once.
- * A re-based year's fingerprint also holds the newest edition's placement of practices (`Rebaser.placement`), read
- * here once: a new edition that places every practice as the one before leaves earlier years carried forward.
+ * A re-based year's fingerprint also holds where the practices its editions hold are placed now
+ * (`Rebaser.placementOf` over the year's practices in the practice index): a new edition in which practices open
+ * or close, but none of that year's practices moves, leaves the year carried forward.
  */
 export async function populationPartitions(
   inputs: ResolvedInputs,
   codeVersion: string,
   loaders: HeldOutLoaders = {},
 ): Promise<PopulationPartitions> {
-  const placing = await placingEdition(inputs, loaders.practices);
+  const placing = await placingOf(inputs, loaders);
   const documents = partitionDocuments(inputs);
   const reference = referenceFingerprint(inputs);
   const fingerprints = new Map(
@@ -99,7 +104,7 @@ export async function populationPartitions(
           reference,
           partition,
           provenances.map(urlAndHash),
-          ...(isRebasedPartition(partition) ? [placing?.rebaser.placement ?? null] : []),
+          ...(isRebasedPartition(partition) ? [placementOfYear(placing, partition)] : []),
         ]),
       ),
     ]),
@@ -112,23 +117,29 @@ export async function populationPartitions(
   };
 }
 
-/** The newest edition with practices, its practices and the rebaser they give (none without a current footprint). */
-interface PlacingEdition {
-  edition: GpEdition;
-  practices: PracticeTable;
+/** Where every practice was last seen, which practices each year holds, and the rebaser they give. */
+interface Placing {
+  index: PracticeIndex;
   rebaser: Rebaser;
 }
 
-async function placingEdition(
-  inputs: ResolvedInputs,
-  load: PracticeLoader | undefined,
-): Promise<PlacingEdition | undefined> {
-  if (rebasedEditions(inputs).length === 0) return undefined;
-  const edition = newestWithPractices(inputs);
-  if (edition === undefined) return undefined;
-  const practices = await practicesOf(edition, load);
-  const rebaser = rebaserOf(inputs, edition, practices);
-  return rebaser && { edition, practices, rebaser };
+/** The practice index (from its loader, else read from every edition) and the rebaser; none without a footprint. */
+async function placingOf(inputs: ResolvedInputs, loaders: HeldOutLoaders): Promise<Placing | undefined> {
+  const editions = rebasedEditions(inputs);
+  const newest = newestWithPractices(inputs);
+  if (editions.length === 0 || newest === undefined) return undefined;
+  const index = loaders.practiceIndex
+    ? await loaders.practiceIndex(editions)
+    : await derivePracticeIndex(editions, loaders.practices);
+  const rebaser = rebaserOf(inputs, newest, index.lastSeen);
+  return rebaser && { index, rebaser };
+}
+
+/** A re-based year's placement digest: where the practices its editions hold are placed now. */
+function placementOfYear(placing: Placing | undefined, partition: string): string | null {
+  if (placing === undefined) return null;
+  const year = partition.slice(-4);
+  return placing.rebaser.placementOf(placing.index.years.get(year) ?? []);
 }
 
 /** Which documents each partition's rows come from, sorted by URL and hash. */
@@ -184,7 +195,7 @@ async function buildPartitions(
   partitions: ReadonlySet<string>,
   known: ReadonlyMap<string, string>,
   loaders: HeldOutLoaders,
-  placing: PlacingEdition | undefined,
+  placing: Placing | undefined,
 ): Promise<PopulationBuild> {
   const unknown = [...partitions].filter((partition) => !known.has(partition));
   if (unknown.length > 0)
@@ -218,7 +229,7 @@ async function buildPartitions(
 async function addRebasedLoading(
   inputs: ResolvedInputs,
   years: ReadonlySet<string>,
-  placing: PlacingEdition,
+  placing: Placing,
   load: PracticeLoader | undefined,
   add: Add,
 ): Promise<UnresolvedEntry[]> {
@@ -226,9 +237,7 @@ async function addRebasedLoading(
     years.has(rebasedPartitionOf(edition.extract_date)),
   );
   const loading = prefetched(
-    editions.map((edition) =>
-      edition === placing.edition ? async () => placing.practices : () => practicesOf(edition, load),
-    ),
+    editions.map((edition) => () => practicesOf(edition, load)),
     READ_AHEAD,
   );
   const unresolved: UnresolvedEntry[] = [];

@@ -3,6 +3,7 @@ import type { Resolution } from '../reference/gazetteer.ts';
 import { compareText, sortRows } from '../reference/order.ts';
 import type { IcsPopulationRow } from './datasets.ts';
 import type { Provenance, SexAgeCell } from './input.ts';
+import { addToPracticeIndex, emptyPracticeIndex } from './practice-index.ts';
 import {
   footprintOn,
   type GpEdition,
@@ -261,24 +262,31 @@ export function addGpSexAge(
 
 /**
  * Re-base every GP month onto the current footprint: each practice goes to the ICB that its sub-ICB location in
- * the newest GP edition belongs to in the current lookup (a practice missing from that edition keeps its own
- * location). A location the current lookup no longer holds (a CCG merged in April 2021, before the next GP edition)
- * counts with the ICB it belonged to when that ICB continues, as lineage assumes. Practices that cannot be placed
- * are reported with their patients, never spread. Every edition's practices must be in memory (the whole build).
+ * the newest GP edition holding it belongs to in the current lookup (for a practice that has closed, its location
+ * when last seen). A location the current lookup no longer holds (a CCG merged in April 2021, before the next GP
+ * edition) counts with the ICB it belonged to when that ICB continues, as lineage assumes. Practices that cannot be
+ * placed are reported with their patients, never spread. Every edition's practices must be in memory (the whole
+ * build).
  */
 export function addRebased(inputs: ResolvedInputs, add: Add): UnresolvedEntry[] {
   const newest = newestWithPractices(inputs);
-  const rebaser = newest && rebaserOf(inputs, newest, practiceTable(newest.practices));
-  if (!rebaser) return [];
-  const unresolved: UnresolvedEntry[] = [];
-  for (const edition of inputs.gpEditions) {
+  if (!newest) return [];
+  const tables = inputs.gpEditions.map((edition) => {
     if (edition.practices.length !== edition.practiceCount)
       throw new Error(
         `ics_population: expected the ${edition.practiceCount} practices of GP edition ${edition.extract_date} in memory, found ${edition.practices.length}`,
       );
-    unresolved.push(...rebaser.add(edition, practiceTable(edition.practices), add));
-  }
-  return unresolved;
+    return practiceTable(edition.practices);
+  });
+  const index = emptyPracticeIndex();
+  for (const [position, edition] of inputs.gpEditions.entries())
+    if (edition.totals && edition.practiceCount > 0)
+      addToPracticeIndex(index, edition, tables[position] as PracticeTable);
+  const rebaser = rebaserOf(inputs, newest, index.lastSeen);
+  if (!rebaser) return [];
+  return inputs.gpEditions.flatMap((edition, position) =>
+    rebaser.add(edition, tables[position] as PracticeTable, add),
+  );
 }
 
 /** The newest GP edition that places practices: the re-based series follows its placement. */
@@ -286,22 +294,27 @@ export function newestWithPractices(inputs: ResolvedInputs): GpEdition | undefin
   return inputs.gpEditions.filter((edition) => edition.practiceCount > 0).at(-1);
 }
 
-/** Re-bases one edition at a time onto the current footprint, as the newest edition places practices. */
+/** Re-bases one edition at a time onto the current footprint, each practice where it was last seen. */
 export interface Rebaser {
   /** Add one edition's re-based rows from its practices; gives the practices it could not place, if any. */
   add(edition: GpEdition, practices: PracticeTable, add: Add): UnresolvedEntry[];
   /**
-   * A digest of everything the re-basing takes from the newest edition and the footprints: two rebasers with the
-   * same digest give any edition the same rows, so a re-based partition need not be built again while it holds.
+   * A digest of where these practices are placed, with the footprints' vintages: everything the re-basing of an
+   * edition holding only these practices depends on besides the edition itself. Two rebasers that give the same
+   * digest for a year's practices give that year the same rows, so it need not be built again.
    */
-  placement: string;
+  placementOf(keys: Iterable<PracticeKey>): string;
 }
 
-/** The re-basing of `addRebased`, given the newest edition's practices; undefined without a current footprint. */
+/**
+ * The re-basing of `addRebased`, given where every practice was last seen (`PracticeIndex.lastSeen`) and the newest
+ * edition (whose date decides the footprint that places locations the current lookup no longer holds); undefined
+ * without a current footprint.
+ */
 export function rebaserOf(
   inputs: ResolvedInputs,
   newest: GpEdition,
-  newestPractices: PracticeTable,
+  lastSeen: ReadonlyMap<PracticeKey, string>,
 ): Rebaser | undefined {
   const current = inputs.footprints.at(-1);
   if (!current) return undefined;
@@ -312,21 +325,18 @@ export function rebaserOf(
     const earlier = placedBy?.subIcbs.get(sub)?.icb_code;
     return earlier !== undefined && current.bodies.has(earlier) ? earlier : null;
   });
-  // Each practice of the newest edition goes where its location there goes (null: nowhere), whatever its location
-  // in the edition being re-based; any other practice goes where its own location goes.
+  // Each practice goes where its location in the newest edition holding it goes (null: nowhere), whatever its
+  // location in the edition being re-based; a practice the index does not know goes where its own location goes.
   const icbs = icbNumbering();
   const placed = new Map<PracticeKey, number>();
-  for (let index = 0; index < newestPractices.keys.length; index++) {
-    const sub = newestPractices.subs[newestPractices.sub[index] as number] as string;
-    placed.set(newestPractices.keys[index] as PracticeKey, icbs.numberOf(currentIcbOf(sub)));
-  }
+  for (const [key, sub] of lastSeen) placed.set(key, icbs.numberOf(currentIcbOf(sub)));
   const sorted = sortedPlacement(placed);
-  const placement = placementDigest([current.vintage, placedBy?.vintage ?? null], placed, icbs.codes);
+  const vintages = [current.vintage, placedBy?.vintage ?? null];
   // Not dated: the placing edition is the version's newest (its newest re-based date), and a row whose figure did
   // not move stays the same row from one release to the next instead of every row changing every month.
   const method = 'gp_by_practice';
   return {
-    placement,
+    placementOf: (keys) => placementDigest(vintages, keys, placed, icbs.codes),
     add(edition, practices, add) {
       if (!edition.totals || practices.keys.length === 0) return [];
       const own = practices.subs.map((sub) => icbs.numberOf(currentIcbOf(sub)));
@@ -360,7 +370,7 @@ export function rebaserOf(
           url: provenance.url,
           sha256: provenance.sha256,
           evidence: `GP ${edition.extract_date}: ${unplaced} practices, ${unplacedPatients} patients`,
-          reason: `not re-based onto ${current.vintage}: neither the GP edition of ${newest.extract_date} nor lookup ${current.vintage} places these practices; left out of the re-based figures, not spread`,
+          reason: `not re-based onto ${current.vintage}: neither their location in the newest GP edition holding them (to ${newest.extract_date}) nor lookup ${current.vintage} places these practices; left out of the re-based figures, not spread`,
         },
       ];
     },
@@ -396,17 +406,21 @@ function icbNumbering(): { numberOf(icb: string | null): number; codes: string[]
 }
 
 /**
- * sha256 of the footprints' vintages and every practice's placement (its key and ICB code, or none), in key order
- * whatever the order the newest edition lists them in.
+ * sha256 of the footprints' vintages and each practice's placement (its key and ICB code; empty: nowhere; `-`: not
+ * in the index, so placed by its own location), in key order whatever the order they come in.
  */
 function placementDigest(
   vintages: readonly (string | null)[],
+  keys: Iterable<PracticeKey>,
   placed: ReadonlyMap<PracticeKey, number>,
   codes: readonly string[],
 ): string {
-  const lines = [...placed]
-    .map(([key, icb]) => `${typeof key}:${key}\t${icb < 0 ? '' : codes[icb]}`)
-    .sort(compareText);
+  const lines: string[] = [];
+  for (const key of keys) {
+    const icb = placed.get(key);
+    lines.push(`${typeof key}:${key}\t${icb === undefined ? '-' : icb < 0 ? '' : codes[icb]}`);
+  }
+  lines.sort(compareText);
   return createHash('sha256')
     .update(`${JSON.stringify(vintages)}\n${lines.join('\n')}`)
     .digest('hex');

@@ -5,6 +5,7 @@ import { prefetched } from '../core/prefetch.ts';
 import { getJson, type LakeStore, putJson } from '../lake/store.ts';
 import { GpPractice, GpSexAgeCell, type NormaliseInput, type Provenance } from '../normalise/input.ts';
 import type { GpFileDocument, SexAgeLoader } from '../normalise/population-partitions.ts';
+import type { PracticeIndexLoader } from '../normalise/practice-index.ts';
 import { type PracticeLoader, type PracticeTable, practiceTable } from '../normalise/resolved-inputs.ts';
 import { parseAnnouncement } from '../parse/announcement.ts';
 import { parseLookupDocument } from '../parse/code-lookups.ts';
@@ -20,6 +21,7 @@ import type { SourceEntry } from '../sources/catalogue.ts';
 import { type CurrentDocument, currentDocuments } from '../sources/raw-zone.ts';
 import { cachedPageParse, pageCacheKey } from './page-cache.ts';
 import { decodePracticeColumns, encodePracticeColumns } from './practice-columns.ts';
+import { cachedPracticeIndex } from './practice-index-cache.ts';
 import type { QuarantineEntry } from './run-report.ts';
 
 /**
@@ -113,6 +115,8 @@ export interface ParseStageResult {
   loadGpSexAge: SexAgeLoader;
   /** With `holdGpDetailOut`: loads one GP file's practices (from their cached columns), which the input leaves out. */
   loadGpPractices: PracticeLoader;
+  /** The practice index of GP editions, kept in the lake between runs (lib/pipeline/practice-index-cache.ts). */
+  loadPracticeIndex: PracticeIndexLoader;
   /** The gazetteer HTML pages were resolved against (`gazetteerFor` of the parsed lookups and ICB names). */
   gazetteer: Gazetteer;
 }
@@ -322,6 +326,7 @@ export async function parseSources(deps: ParseDeps): Promise<ParseStageResult> {
     gazetteer: gazetteer ?? deps.gazetteerFor(input),
     loadGpSexAge: heldOut.loadSexAge,
     loadGpPractices: heldOut.loadPractices,
+    loadPracticeIndex: cachedPracticeIndex(store, heldOut.loadPractices, PARSER_VERSION),
   };
 }
 

@@ -195,6 +195,7 @@ async function parseAndNormalise(
       codeVersion: populationCodeVersion(definitions),
       loadSexAge: parsed.loadGpSexAge,
       loadPractices: parsed.loadGpPractices,
+      loadPracticeIndex: parsed.loadPracticeIndex,
     },
   );
   return { parsed, result };

@@ -81,6 +81,16 @@ const generatedLake = () => generatedHistory('generated', '2021-02', '2021-05');
 /** Three generated monthly releases, December 2020 to February 2021, in one code vintage. */
 const yearBoundaryLake = () => generatedHistory('year-boundary', '2020-12', '2021-02');
 
+/** The totals file of the February 2021 edition (the one whose practices are held out). */
+function februaryTotals(input: Awaited<ReturnType<typeof parsed>>['input']) {
+  const found = input.gpRegistrations.find(
+    (document) =>
+      document.aggregate.extract_date === '2021-02-01' && (document.aggregate.practices_held ?? 0) > 0,
+  );
+  if (found === undefined) throw new Error('expected a February 2021 totals file with practices');
+  return found;
+}
+
 async function parsed(store: LakeStore, holdGpDetailOut: boolean) {
   return parseSources({
     store,
@@ -166,19 +176,20 @@ describe('ics_population by partition', () => {
           practicesAsked.push(document.aggregate.extract_date);
           return lazy.loadGpPractices(document);
         },
+        // The re-based years' fingerprints come from the practice index, which reads the practices on its own.
+        loadPracticeIndex: lazy.loadPracticeIndex,
       },
     );
-    // Lineage follows practices across the April 2021 vintage: the editions either side of it; the newest edition
-    // places practices for the re-based years' fingerprints; no others.
-    expect(practicesAsked.sort()).toEqual(['2021-03-01', '2021-04-01', '2021-05-01']);
+    // Lineage follows practices across the April 2021 vintage: the editions either side of it, and no others.
+    expect(practicesAsked.sort()).toEqual(['2021-03-01', '2021-04-01']);
     practicesAsked.length = 0;
     const march = await counting.population.build(new Set(['2021-03']));
     expect(asked).toEqual(['2021-03-01']);
     expect(practicesAsked).toEqual([]);
     expect(new Set(march.rows.map((row) => row.reference_date))).toEqual(new Set(['2021-03-01']));
-    // The re-based year reads the practices of every edition not already in memory (nor the newest, read once).
+    // The re-based year reads the practices of every edition of its year not already in memory, once each.
     await counting.population.build(new Set(['rebased-2021']));
-    expect(practicesAsked).toEqual(['2021-02-01']);
+    expect(practicesAsked).toEqual(['2021-02-01', '2021-05-01']);
   }, 240_000);
 
   it('fingerprints each partition by its own documents, the reference data and the code version', async () => {
@@ -219,13 +230,17 @@ describe('ics_population by partition', () => {
     }
   }, 120_000);
 
-  it('carries earlier re-based years forward while the newest edition places every practice as before, and builds them again when one moves', async () => {
+  it('carries earlier re-based years forward while practices stay where they were, even when one closes, and builds them again when one moves', async () => {
     const store = await yearBoundaryLake();
     const lazy = await parsed(store, true);
-    const population = async (asOf: string, loadPractices = lazy.loadGpPractices) =>
+    const population = async (
+      asOf: string,
+      loadPractices = lazy.loadGpPractices,
+      input: typeof lazy.input = lazy.input,
+    ) =>
       (
         await normalisePartitioned(
-          lazy.input,
+          input,
           { asOf },
           { codeVersion: 'test', loadSexAge: lazy.loadGpSexAge, loadPractices },
         )
@@ -238,8 +253,41 @@ describe('ics_population by partition', () => {
     // February's edition places every practice as January's did: only its month and its year move.
     expect(moved(january.inputs, february.inputs)).toEqual(['2021-02', 'rebased-2021']);
 
-    // Now the newest edition puts one practice in a location no lookup holds: every re-based year moves, and 2020's
-    // rows lose that practice's patients (reported, not spread).
+    // February's file (other bytes) without its first practice, which has closed: 2020's practices are all placed
+    // where they were last seen, so 2020 is carried forward, and its rows are the same when built.
+    const closedInput = {
+      ...lazy.input,
+      gpRegistrations: lazy.input.gpRegistrations.map((document) =>
+        document === februaryTotals(lazy.input)
+          ? {
+              provenance: { ...document.provenance, sha256: 'c'.repeat(64) },
+              aggregate: {
+                ...document.aggregate,
+                practices_held: (document.aggregate.practices_held ?? 0) - 1,
+              },
+            }
+          : document,
+      ),
+    };
+    const closed = async (document: GpFileDocument) => {
+      if (document.provenance.sha256 !== 'c'.repeat(64)) return lazy.loadGpPractices(document);
+      const table = await lazy.loadGpPractices(resolvedGp(februaryTotals(lazy.input)));
+      const keep = (_: unknown, index: number) => index > 0;
+      return {
+        keys: Array.from(table.keys).filter(keep),
+        subs: table.subs,
+        sub: Array.from(table.sub).filter(keep),
+        patients: Array.from(table.patients).filter(keep),
+      };
+    };
+    const afterClosure = await population('2021-02-15', closed, closedInput);
+    expect(moved(february.inputs, afterClosure.inputs)).toEqual(['2021-02', 'rebased-2021']);
+    expect((await afterClosure.build(new Set(['rebased-2020']))).rows).toEqual(
+      (await february.build(new Set(['rebased-2020']))).rows,
+    );
+
+    // Now the newest edition puts one practice in a location no lookup holds: every year holding it moves, and
+    // 2020's rows lose that practice's patients (reported, not spread).
     const relocated = async (document: GpFileDocument) => {
       const table = await lazy.loadGpPractices(document);
       if (document.aggregate.extract_date !== '2021-02-01') return table;
