@@ -126,22 +126,47 @@ function column(header: readonly string[], name: string): number {
   return index;
 }
 
-/** The totals file for a month: the vintage's practices, counts scaled, extract date set. */
+/**
+ * The totals file for a month: the vintage's practices that are open that month, counts scaled, extract date set.
+ * Practices open and close as real ones do (`practiceOpen`), so the newest edition never holds quite the same
+ * practices as the one before.
+ */
 export function monthTotals(base: readonly string[][], release: Release): string[][] {
   const [header, ...rows] = base;
   if (!header) throw new Error('the base totals file is empty');
   const date = column(header, 'EXTRACT_DATE');
   const patients = column(header, 'NUMBER_OF_PATIENTS');
+  const code = column(header, 'CODE');
   const scale = scaler(release);
   const extract = extractDateLike(rows[0]?.[date] ?? '', release.extractDate);
   return [
     header,
-    ...rows.map((row) =>
-      row.map((cell, index) =>
-        index === date ? extract : index === patients ? String(scale(Number(cell))) : cell,
+    ...rows
+      .filter((row) => practiceOpen(row[code] ?? '', release.index))
+      .map((row) =>
+        row.map((cell, index) =>
+          index === date ? extract : index === patients ? String(scale(Number(cell))) : cell,
+        ),
       ),
-    ),
   ];
+}
+
+/** Of every 100 practices, how many open during the series and how many close (about two changes a month). */
+const CHURN_PERCENT = 2;
+
+/**
+ * Whether a practice is open in release `index` (1-based): by a hash of its code, 2% of practices open at some
+ * release of the series (absent before it) and 2% close at one (absent from it on); the rest are always open.
+ */
+export function practiceOpen(code: string, index: number): boolean {
+  let hash = 0x811c9dc5;
+  for (let at = 0; at < code.length; at++) hash = Math.imul(hash ^ code.charCodeAt(at), 0x01000193) >>> 0;
+  const share = (hash / 2 ** 32) * 100;
+  const releases = 164;
+  if (share < CHURN_PERCENT) return index >= 1 + Math.floor((share / CHURN_PERCENT) * releases);
+  if (share < 2 * CHURN_PERCENT)
+    return index < 1 + Math.floor(((share - CHURN_PERCENT) / CHURN_PERCENT) * releases);
+  return true;
 }
 
 /**

@@ -27,7 +27,7 @@ export interface ReleaseMeasure {
   processSide?: {
     whole: ProcessSideMeasure;
     month: ProcessSideMeasure;
-    /** The run's month and every re-based year: a release whose newest edition places some practice differently. */
+    /** The run's month and every re-based year: a release in which a practice every year holds moved location. */
     moved?: ProcessSideMeasure;
   };
 }

@@ -4,8 +4,8 @@
 //   whole: every GP edition's parse whole in memory and every ics_population row built (as before issue 15);
 //   month: GP sex x age cells held out of memory and ics_population built for the newest month and its re-based
 //          year only, which is all publish asks for while the newest edition places practices as the one before;
-//   moved: as month, and every re-based year too, which publish asks for when the newest edition places some
-//          practice differently (a practice opens, closes or moves: real GP files, most months).
+//   moved: as month, and every re-based year too, which publish asks for when a practice every year holds moves to
+//          another location (openings and closures, which the bench's editions have, do not move earlier years).
 // Prints one JSON line: { ms, peakRssBytes, rows, partitions, built }.
 import { FolderLakeStore } from '../../lib/lake/stores/folder.ts';
 import { normalise, normalisePartitioned } from '../../lib/normalise/normalise.ts';

@@ -3,7 +3,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gpUrlsFollowed, monthlyReleases, writeReleaseSnapshot } from '../../bench/history-releases.ts';
+import {
+  gpUrlsFollowed,
+  monthlyReleases,
+  practiceOpen,
+  writeReleaseSnapshot,
+} from '../../bench/history-releases.ts';
 import { parseGpPublication } from '../../lib/parse/gp-publication.ts';
 import { loadSnapshot } from '../../lib/sources/snapshots.ts';
 
@@ -71,5 +76,27 @@ describe('writeReleaseSnapshot', () => {
     expect(await bytes(again.ref)).toBe(await bytes(first.ref));
     expect(await bytes(next.ref)).not.toBe(await bytes(first.ref));
     expect(next.files.map((file) => file.url)).not.toEqual(first.files.map((file) => file.url));
+  });
+
+  it('opens and closes a few practices as the series goes on, as real GP files do', async () => {
+    const practicesOf = async (month: string) => {
+      const { parsed } = await parsedFiles(month);
+      return new Set((parsed[0]?.practices ?? []).map((practice) => practice.practice_code));
+    };
+    const [june, july] = [await practicesOf('2015-06'), await practicesOf('2015-07')];
+    const opened = [...july].filter((code) => !june.has(code));
+    const closed = [...june].filter((code) => !july.has(code));
+    expect(opened.length + closed.length).toBeGreaterThan(0);
+    expect(opened.length + closed.length).toBeLessThan(20);
+    // Over the whole series about 2% of practices open and 2% close; each does so once.
+    const codes = Array.from({ length: 5000 }, (_, index) => `P${String(index).padStart(5, '0')}`);
+    const changes = (code: string) =>
+      Array.from({ length: 163 }, (_, index) => index + 1).filter(
+        (index) => practiceOpen(code, index) !== practiceOpen(code, index + 1),
+      ).length;
+    const churned = codes.filter((code) => changes(code) > 0);
+    expect(churned.every((code) => changes(code) === 1)).toBe(true);
+    expect(churned.length / codes.length).toBeGreaterThan(0.03);
+    expect(churned.length / codes.length).toBeLessThan(0.05);
   });
 });
