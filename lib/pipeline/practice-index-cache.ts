@@ -17,18 +17,20 @@ import {
  * it, adds the editions that are new since (reading only their practices), and writes it back. It is derived state:
  * when it is missing, damaged, of another format or parser version, or was derived from editions that are not the
  * oldest of those asked for in the same order (an edition replaced or dropped), it is derived again from every
- * edition. Codes and locations are stored as comma-joined text, so reading it costs a few string splits.
+ * edition. It is stored as one comma-joined text of `code=location=years` entries, `years` the base-36 bitmask of
+ * the years (in `years` order) whose editions hold the practice: one entry per practice ever seen, so reading it costs
+ * a string split and a few numbers per practice, not one per practice and year.
  */
 export const PRACTICE_INDEX_KEY = 'state/practice-index.json';
 
 const CachedIndex = z.object({
-  format: z.literal(1),
+  format: z.literal(2),
   parser: z.number(),
   editions: z.array(z.string()),
-  /** `code=location,…`: where each practice was last seen. */
-  lastSeen: z.string(),
-  /** Year -> `code,…`: the practices its editions hold. */
-  years: z.record(z.string(), z.string()),
+  /** The years the editions fall in, oldest first: bit `i` of a practice's mask is `years[i]`. */
+  years: z.array(z.string().regex(/^\d{4}$/)).max(52),
+  /** `code=location=mask,…`: where each practice was last seen, and which years hold it. */
+  practices: z.string(),
 });
 
 export function cachedPracticeIndex(
@@ -52,31 +54,45 @@ async function readIndex(store: LakeStore, parserVersion: number): Promise<Pract
   if (bytes === undefined) return undefined;
   const parsed = CachedIndex.safeParse(parseJsonOrUndefined(Buffer.from(bytes).toString('utf8')));
   if (!parsed.success || parsed.data.parser !== parserVersion) return undefined;
+  const yearList = parsed.data.years;
+  const held = yearList.map(() => new Set<PracticeKey>());
   const lastSeen = new Map<PracticeKey, string>();
-  for (const entry of splitList(parsed.data.lastSeen)) {
-    const at = entry.indexOf('=');
-    if (at <= 0) return undefined;
-    lastSeen.set(practiceKey(entry.slice(0, at)), entry.slice(at + 1));
+  for (const entry of splitList(parsed.data.practices)) {
+    const [code, sub, mask] = entry.split('=');
+    const bits = Number.parseInt(mask ?? '', 36);
+    if (!code || !sub || !Number.isSafeInteger(bits) || bits <= 0 || bits >= 2 ** yearList.length)
+      return undefined;
+    const key = practiceKey(code);
+    lastSeen.set(key, sub);
+    for (let year = 0; year < yearList.length; year++) if (bits & (2 ** year)) held[year]?.add(key);
   }
-  const years = new Map<string, Set<PracticeKey>>();
-  for (const [year, codes] of Object.entries(parsed.data.years))
-    years.set(year, new Set(splitList(codes).map(practiceKey)));
+  const years = new Map(yearList.map((year, index) => [year, held[index] as Set<PracticeKey>]));
   return { editions: parsed.data.editions, lastSeen, years };
 }
 
 /** The index as stored; undefined (not kept) when a code or location holds a separator, which ODS codes never do. */
 function serialise(index: PracticeIndex, parserVersion: number): string | undefined {
   const separators = /[,=]/;
+  // A code or location holding a separator could not be read back: such an index is not kept.
   for (const [key, sub] of index.lastSeen)
     if (separators.test(practiceCodeOf(key)) || separators.test(sub)) return undefined;
+  const years = [...index.years.keys()].sort();
+  if (years.length > 52) return undefined;
+  const masks = new Map<PracticeKey, number>();
+  for (const [position, year] of years.entries())
+    for (const key of index.years.get(year) ?? []) masks.set(key, (masks.get(key) ?? 0) + 2 ** position);
+  const entries: string[] = [];
+  for (const [key, sub] of index.lastSeen) {
+    const mask = masks.get(key);
+    if (mask === undefined) return undefined;
+    entries.push(`${practiceCodeOf(key)}=${sub}=${mask.toString(36)}`);
+  }
   const cached: z.infer<typeof CachedIndex> = {
-    format: 1,
+    format: 2,
     parser: parserVersion,
     editions: index.editions,
-    lastSeen: [...index.lastSeen].map(([key, sub]) => `${practiceCodeOf(key)}=${sub}`).join(','),
-    years: Object.fromEntries(
-      [...index.years].map(([year, keys]) => [year, [...keys].map(practiceCodeOf).join(',')]),
-    ),
+    years,
+    practices: entries.join(','),
   };
   return JSON.stringify(cached);
 }
