@@ -37,7 +37,7 @@ export const serviceName = 'ics-lake';
  * Process and feed are sized from the history benchmark (`npm run bench -- --only history`, README Performance),
  * for a decade of monthly GP releases (~2.0 M ics_population rows, 164 releases, each run in a fresh process as a
  * monthly invocation is), with ics_population partitioned: a release takes about 1.5 s and at most 360 MiB RSS; a
- * code-vintage change (or a new code version) rebuilds every partition, a batch at a time: 28 s and up to 690 MiB at
+ * code-vintage change (or a new code version) rebuilds every partition, a batch at a time: 30 s and up to 690 MiB at
  * full history. 2 GB gives about 3x memory headroom over that and 600 s twenty times the time. The feed walks only changed
  * partitions (0.3 s; at most 491 MiB RSS, measured in the same process right after a rebuild); 1.5 GB and 180 s
  * leave 3x. V8 sizes its heap from the memory it sees (a quarter of it) unless told, so each function's heap limit
