@@ -64,7 +64,9 @@ async function readIndex(store: LakeStore, parserVersion: number): Promise<Pract
       return undefined;
     const key = practiceKey(code);
     lastSeen.set(key, sub);
-    for (let year = 0; year < yearList.length; year++) if (bits & (2 ** year)) held[year]?.add(key);
+    // Arithmetic, not `&`: bitwise operators cut numbers to 32 bits, and the mask holds up to 52 years.
+    for (let year = 0; year < yearList.length; year++)
+      if (Math.floor(bits / 2 ** year) % 2 === 1) held[year]?.add(key);
   }
   const years = new Map(yearList.map((year, index) => [year, held[index] as Set<PracticeKey>]));
   return { editions: parsed.data.editions, lastSeen, years };

@@ -142,6 +142,24 @@ describe('the practice index', () => {
     }
   });
 
+  it('reads back which years hold a practice beyond 32 years of editions', async () => {
+    const store = new MemoryLakeStore();
+    const editions = Array.from({ length: 40 }, (_, index) =>
+      edition(`${1990 + index}-01-01`, [
+        ['A81001', '00K'],
+        ...(index % 2 === 0 ? [['B82005', '02T'] as [string, string]] : []),
+      ]),
+    );
+    const derived = await cachedPracticeIndex(store, countingLoader().load, 2)(editions);
+    const loader = countingLoader();
+    const read = await cachedPracticeIndex(store, loader.load, 2)(editions);
+    expect(loader.asked).toEqual([]);
+    expect(plain(read)).toEqual(plain(derived));
+    expect(read.years.get('2029')?.has(practiceKey('A81001'))).toBe(true);
+    expect(read.years.get('2028')?.has(practiceKey('B82005'))).toBe(true);
+    expect(read.years.get('2027')?.has(practiceKey('B82005'))).toBe(false);
+  });
+
   it('is not kept when a code holds its separators, and still answers', async () => {
     const store = new MemoryLakeStore();
     const odd = edition('2020-10-01', [['A,1', '00K']]);
