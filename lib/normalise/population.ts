@@ -447,14 +447,14 @@ function placementDigest(
     .digest('hex');
 }
 
-/** The newest edition's placements sorted by numeric key, for a merge with an edition whose keys also ascend. */
+/** Every practice's placement (where it was last seen) sorted by numeric key, for a merge with an edition whose keys ascend. */
 export interface SortedPlacement {
   keys: Float64Array;
   icbs: Int32Array;
 }
 
 /**
- * For editions whose keys ascend (binary columns of numeric codes): the newest edition's placements in key order,
+ * For editions whose keys ascend (binary columns of numeric codes): every practice's placement in key order,
  * merged with each edition instead of a map lookup per practice. Undefined when its keys are not all numbers.
  */
 export function sortedPlacement(placed: ReadonlyMap<PracticeKey, number>): SortedPlacement | undefined {
@@ -467,8 +467,8 @@ export function sortedPlacement(placed: ReadonlyMap<PracticeKey, number>): Sorte
 }
 
 /**
- * The ICB number of each practice of an edition: where the newest edition places it (-1: nowhere), else `own`,
- * its location's ICB number. The edition's keys and the newest's ascend, so one cursor walks the newest's keys
+ * The ICB number of each practice of an edition: where it was last seen places it (-1: nowhere), else `own`,
+ * its location's ICB number. The edition's keys and the placements' ascend, so one cursor walks the placements' keys
  * forward: a single loop over numbers, no lookup or call per practice (it runs for every practice of every
  * edition on every run).
  */
