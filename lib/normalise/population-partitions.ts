@@ -22,7 +22,12 @@ import {
   rebaserOf,
   rowCollector,
 } from './population.ts';
-import { derivePracticeIndex, type PracticeIndex, type PracticeIndexLoader } from './practice-index.ts';
+import {
+  derivePracticeIndex,
+  indexedEditions,
+  type PracticeIndex,
+  type PracticeIndexLoader,
+} from './practice-index.ts';
 import {
   type GpEdition,
   type PracticeLoader,
@@ -172,9 +177,7 @@ export function partitionDocuments(inputs: ResolvedInputs): Map<string, Provenan
 
 /** The editions the re-based series sums (none when there is no current footprint or no practice file). */
 function rebasedEditions(inputs: ResolvedInputs): GpEdition[] {
-  if (inputs.footprints.length === 0) return [];
-  const withPractices = inputs.gpEditions.filter((edition) => edition.practiceCount > 0);
-  return withPractices.filter((edition) => edition.totals !== undefined);
+  return inputs.footprints.length === 0 ? [] : indexedEditions(inputs.gpEditions);
 }
 
 /** A hash of the reference data that resolves codes and labels footprints. */

@@ -3,7 +3,7 @@ import type { Resolution } from '../reference/gazetteer.ts';
 import { compareText, sortRows } from '../reference/order.ts';
 import type { IcsPopulationRow } from './datasets.ts';
 import type { Provenance, SexAgeCell } from './input.ts';
-import { addToPracticeIndex, emptyPracticeIndex } from './practice-index.ts';
+import { addToPracticeIndex, emptyPracticeIndex, indexedEditions } from './practice-index.ts';
 import {
   footprintOn,
   type GpEdition,
@@ -271,22 +271,21 @@ export function addGpSexAge(
 export function addRebased(inputs: ResolvedInputs, add: Add): UnresolvedEntry[] {
   const newest = newestWithPractices(inputs);
   if (!newest) return [];
-  const tables = inputs.gpEditions.map((edition) => {
-    if (edition.practices.length !== edition.practiceCount)
-      throw new Error(
-        `ics_population: expected the ${edition.practiceCount} practices of GP edition ${edition.extract_date} in memory, found ${edition.practices.length}`,
-      );
-    return practiceTable(edition.practices);
-  });
+  const tables = new Map(
+    inputs.gpEditions.map((edition) => {
+      if (edition.practices.length !== edition.practiceCount)
+        throw new Error(
+          `ics_population: expected the ${edition.practiceCount} practices of GP edition ${edition.extract_date} in memory, found ${edition.practices.length}`,
+        );
+      return [edition, practiceTable(edition.practices)] as const;
+    }),
+  );
+  const editions = indexedEditions(inputs.gpEditions);
   const index = emptyPracticeIndex();
-  for (const [position, edition] of inputs.gpEditions.entries())
-    if (edition.totals && edition.practiceCount > 0)
-      addToPracticeIndex(index, edition, tables[position] as PracticeTable);
+  for (const edition of editions) addToPracticeIndex(index, edition, tables.get(edition) as PracticeTable);
   const rebaser = rebaserOf(inputs, newest, index.lastSeen);
   if (!rebaser) return [];
-  return inputs.gpEditions.flatMap((edition, position) =>
-    rebaser.add(edition, tables[position] as PracticeTable, add),
-  );
+  return editions.flatMap((edition) => rebaser.add(edition, tables.get(edition) as PracticeTable, add));
 }
 
 /** The newest GP edition that places practices: the re-based series follows its placement. */

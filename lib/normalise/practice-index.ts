@@ -24,6 +24,11 @@ export interface PracticeIndex {
 /** Loads the index of these editions (oldest first), from a cache or by reading their practices. */
 export type PracticeIndexLoader = (editions: readonly GpEdition[]) => Promise<PracticeIndex>;
 
+/** The editions the index (and the re-based series) is made of: those whose totals file places practices. */
+export function indexedEditions(editions: readonly GpEdition[]): GpEdition[] {
+  return editions.filter((edition) => edition.totals !== undefined && edition.practiceCount > 0);
+}
+
 /** An edition as the index knows it: its date and its totals file's URL and sha256. */
 export function editionId(edition: GpEdition): string {
   const provenance = edition.totals?.provenance;
