@@ -98,6 +98,7 @@ export async function populationPartitions(
   loaders: HeldOutLoaders = {},
 ): Promise<PopulationPartitions> {
   const placing = await placingOf(inputs, loaders);
+  const placements = yearPlacements(placing);
   const documents = partitionDocuments(inputs);
   const reference = referenceFingerprint(inputs);
   const fingerprints = new Map(
@@ -109,7 +110,7 @@ export async function populationPartitions(
           reference,
           partition,
           provenances.map(urlAndHash),
-          ...(isRebasedPartition(partition) ? [placementOfYear(placing, partition)] : []),
+          ...(isRebasedPartition(partition) ? [placements.get(partition) ?? null] : []),
         ]),
       ),
     ]),
@@ -140,11 +141,13 @@ async function placingOf(inputs: ResolvedInputs, loaders: HeldOutLoaders): Promi
   return rebaser && { index, rebaser };
 }
 
-/** A re-based year's placement digest: where the practices its editions hold are placed now. */
-function placementOfYear(placing: Placing | undefined, partition: string): string | null {
-  if (placing === undefined) return null;
-  const year = partition.slice(-4);
-  return placing.rebaser.placementOf(placing.index.years.get(year) ?? []);
+/** Each re-based year's placement digest by its partition: where the practices its editions hold are placed now. */
+function yearPlacements(placing: Placing | undefined): Map<string, string> {
+  const placements = new Map<string, string>();
+  if (placing === undefined) return placements;
+  for (const [year, keys] of placing.index.years)
+    placements.set(rebasedPartitionOf(year), placing.rebaser.placementOf(keys));
+  return placements;
 }
 
 /** Which documents each partition's rows come from, sorted by URL and hash. */
