@@ -1,14 +1,7 @@
 import { type DatasetDefinition, rowKey } from '../core/dataset.ts';
 import { SourceDataError } from '../core/errors.ts';
 import type { Column } from './columns.ts';
-import {
-  changedFields,
-  diffRows,
-  diffWithSource,
-  type KeyTypes,
-  mergeableKeys,
-  type RowsDiff,
-} from './diff.ts';
+import { diffRows, diffWithSource, type KeyTypes, keyedDiff, mergeableKeys, type RowsDiff } from './diff.ts';
 import { CSV_MEDIA_TYPE, csvEditionPieces } from './formats/csv.ts';
 import { JSON_MEDIA_TYPE, jsonEditionPieces } from './formats/json.ts';
 import { PARQUET_MEDIA_TYPE, renderParquet, writeParquetFile } from './formats/parquet.ts';
@@ -274,27 +267,11 @@ export function mergeDiffs(definition: DatasetDefinition, diffs: readonly RowsDi
   };
 }
 
-/** Rows both deleted and created under one key are matched: dropped when equal, else one update. */
+/** Rows both deleted and created under one key are matched as `keyedDiff` matches them: dropped when equal, else one update. */
 function movesReconciled(definition: DatasetDefinition, diff: RowsDiff): RowsDiff {
   if (diff.created.length === 0 || diff.deleted.length === 0) return diff;
-  const keyOf = (row: Row) => JSON.stringify(definition.primaryKey.map((column) => row[column] ?? null));
-  const deleted = new Map(diff.deleted.map((row) => [keyOf(row), row]));
-  const created: Row[] = [];
-  const updated = [...diff.updated];
-  const declared = Object.keys(definition.schema.shape);
-  for (const after of diff.created) {
-    const key = keyOf(after);
-    const before = deleted.get(key);
-    if (before === undefined) {
-      created.push(after);
-      continue;
-    }
-    deleted.delete(key);
-    const changed = changedFields(declared, before, after);
-    if (changed.length > 0)
-      updated.push({ key: rowKey(definition, after), before, after, changed_fields: changed });
-  }
-  return { created, updated, deleted: [...deleted.values()] };
+  const moved = keyedDiff(definition, diff.deleted, diff.created);
+  return { created: moved.created, updated: [...diff.updated, ...moved.updated], deleted: moved.deleted };
 }
 
 /**
